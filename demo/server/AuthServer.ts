@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto'
+import { SignJWT, jwtVerify } from 'jose'
+import { digest } from './hash.ts'
+
+/**
+ * How the auth server treats a refresh token that was already used. `strict` revokes the whole
+ * family (what real servers do: a reused token means it leaked, or a client refreshed twice);
+ * `grace` accepts reuse within `graceSeconds`; `none` never rotates.
+ */
+export type RotationMode = 'strict' | 'grace' | 'none'
+
+export interface AuthServerOptions {
+  accessTtlSeconds: number
+  refreshTtlSeconds: number
+  rotation: RotationMode
+  graceSeconds: number
+  users: Record<string, string>
+}
+
+export interface RefreshRecord {
+  /** A digest of the presented refresh token: tests compare these, never the token itself. */
+  presented: string
+  outcome: 'rotated' | 'renewed' | 'grace' | 'reused' | 'expired' | 'unknown' | 'revoked' | 'bad_request'
+}
+
+export interface AuthCounters {
+  logins: number
+  refreshes: number
+  reuseDetections: number
+  logouts: number
+}
+
+interface RefreshTokenState {
+  family: string
+  user: string
+  expiresAt: number
+  usedAt: number | undefined
+  /** What the first use of this token returned, for the grace window. */
+  successor: string | undefined
+}
+
+export interface TokenResponseBody {
+  access_token: string
+  token_type: 'Bearer'
+  expires_in: number
+  refresh_token?: string
+  user: { name: string }
+}
+
+export type AuthResult<T> = { status: 200; body: T } | { status: 400 | 401; body: { error: string; error_description: string } }
+
+/** The demo's OAuth-style auth server: issues JWT access tokens and rotating refresh tokens. */
+export class AuthServer {
+  readonly options: AuthServerOptions
+  readonly counters: AuthCounters = { logins: 0, refreshes: 0, reuseDetections: 0, logouts: 0 }
+  readonly refreshLog: RefreshRecord[] = []
+  readonly #secret = randomBytes(32)
+  readonly #refreshTokens = new Map<string, RefreshTokenState>()
+  readonly #revokedFamilies = new Set<string>()
+
+  constructor(options: Partial<AuthServerOptions> = {}) {
+    this.options = {
+      accessTtlSeconds: 60,
+      refreshTtlSeconds: 3600,
+      rotation: 'strict',
+      graceSeconds: 10,
+      users: { demo: 'demo' },
+      ...options,
+    }
+  }
+
+  async login(username: unknown, password: unknown): Promise<AuthResult<TokenResponseBody>> {
+    if (typeof username !== 'string' || this.options.users[username] === undefined || this.options.users[username] !== password) {
+      return { status: 401, body: { error: 'invalid_grant', error_description: 'Wrong user name or password.' } }
+    }
+    this.counters.logins += 1
+    const family = randomBytes(8).toString('hex')
+    return { status: 200, body: await this.#issue(username, family, this.#newRefreshToken(username, family)) }
+  }
+
+  async refresh(refreshToken: unknown): Promise<AuthResult<TokenResponseBody>> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      this.refreshLog.push({ presented: '', outcome: 'bad_request' })
+      return invalidGrant('refresh_token is missing')
+    }
+    const presented = digest(refreshToken)
+    const state = this.#refreshTokens.get(refreshToken)
+    const fail = (outcome: RefreshRecord['outcome'], why: string) => {
+      this.refreshLog.push({ presented, outcome })
+      return invalidGrant(why)
+    }
+    if (!state) return fail('unknown', 'unknown refresh token')
+    if (this.#revokedFamilies.has(state.family)) return fail('revoked', 'the session was revoked')
+    if (Date.now() >= state.expiresAt) return fail('expired', 'the refresh token expired')
+
+    const { rotation, graceSeconds } = this.options
+    if (rotation === 'none') {
+      this.counters.refreshes += 1
+      this.refreshLog.push({ presented, outcome: 'renewed' })
+      return { status: 200, body: await this.#issue(state.user, state.family, undefined) }
+    }
+    if (state.usedAt !== undefined) {
+      const withinGrace = rotation === 'grace' && Date.now() - state.usedAt <= graceSeconds * 1000 && state.successor !== undefined
+      if (!withinGrace) {
+        this.counters.reuseDetections += 1
+        this.#revokedFamilies.add(state.family)
+        return fail('reused', 'the refresh token was already used; the session is revoked')
+      }
+      this.counters.refreshes += 1
+      this.refreshLog.push({ presented, outcome: 'grace' })
+      return { status: 200, body: await this.#issue(state.user, state.family, state.successor) }
+    }
+    state.usedAt = Date.now()
+    state.successor = this.#newRefreshToken(state.user, state.family)
+    this.counters.refreshes += 1
+    this.refreshLog.push({ presented, outcome: 'rotated' })
+    return { status: 200, body: await this.#issue(state.user, state.family, state.successor) }
+  }
+
+  /** Answers the access token's claims, or `undefined` when it is invalid, expired or revoked. */
+  async verify(accessToken: string): Promise<{ sub: string; sid: string; exp: number } | undefined> {
+    try {
+      const { payload } = await jwtVerify(accessToken, this.#secret, { algorithms: ['HS256'] })
+      const { sub, sid, exp } = payload as { sub?: unknown; sid?: unknown; exp?: unknown }
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') return undefined
+      return this.#revokedFamilies.has(sid) ? undefined : { sub, sid, exp }
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Revokes the session the access token belongs to. */
+  async logout(accessToken: string | undefined): Promise<void> {
+    const claims = accessToken ? await this.verify(accessToken) : undefined
+    if (claims) {
+      this.#revokedFamilies.add(claims.sid)
+      this.counters.logouts += 1
+    }
+  }
+
+  /** Revokes every session (an administrator's "sign out everywhere"). */
+  revokeAll(): void {
+    for (const state of this.#refreshTokens.values()) this.#revokedFamilies.add(state.family)
+  }
+
+  #newRefreshToken(user: string, family: string): string {
+    const token = randomBytes(32).toString('base64url')
+    this.#refreshTokens.set(token, { family, user, expiresAt: Date.now() + this.options.refreshTtlSeconds * 1000, usedAt: undefined, successor: undefined })
+    return token
+  }
+
+  async #issue(user: string, family: string, refreshToken: string | undefined): Promise<TokenResponseBody> {
+    const ttl = this.options.accessTtlSeconds
+    const accessToken = await new SignJWT({ sid: family })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user)
+      .setJti(randomBytes(8).toString('hex'))
+      .setIssuedAt()
+      // Rounded up, so the server never rejects a token before the `expires_in` it announced.
+      .setExpirationTime(Math.ceil(Date.now() / 1000 + ttl))
+      .sign(this.#secret)
+    return {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      ...(refreshToken !== undefined && { refresh_token: refreshToken }),
+      user: { name: user },
+    }
+  }
+}
+
+function invalidGrant(description: string): AuthResult<never> {
+  return { status: 400, body: { error: 'invalid_grant', error_description: description } }
+}

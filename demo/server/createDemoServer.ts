@@ -1,0 +1,149 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import sirv from 'sirv'
+import { AuthServer, type AuthResult, type AuthServerOptions } from './AuthServer.ts'
+import { DemoApi } from './DemoApi.ts'
+import { summarizeBody } from './hash.ts'
+import { RefreshControl } from './RefreshControl.ts'
+
+export interface DemoServerOptions {
+  auth?: Partial<AuthServerOptions>
+  /** Serves the built demo (`dist/`) when given. */
+  staticDir?: string
+}
+
+type Next = () => void
+
+/**
+ * One origin with everything the demo needs: the auth API (`/auth/login`, `/auth/refresh`,
+ * `/auth/logout`), the resource API (`/api/…`), the server's own counters (`/demo/stats`) and,
+ * when `staticDir` is given, the built page and `/sw.js`.
+ */
+export function createDemoHandler(options: DemoServerOptions = {}) {
+  const auth = new AuthServer(options.auth)
+  const api = new DemoApi(auth)
+  const refreshControl = new RefreshControl()
+  const serveStatic = options.staticDir
+    ? sirv(options.staticDir, {
+        etag: true,
+        setHeaders(response, pathname) {
+          // The worker script must be revalidated on every update check.
+          if (pathname === '/sw.js' || pathname.endsWith('.html')) response.setHeader('Cache-Control', 'no-cache')
+        },
+      })
+    : undefined
+
+  async function handle(request: IncomingMessage, response: ServerResponse, next?: Next): Promise<void> {
+    const path = new URL(request.url ?? '/', 'http://demo.invalid').pathname
+    if (path.startsWith('/api/') || path === '/api') return api.handle(request, response, await summarizeBody(request))
+    if (request.method === 'POST' && path === '/auth/login') {
+      const body = await readSmallBody(request)
+      return sendAuth(response, await auth.login(body['username'], body['password']))
+    }
+    if (request.method === 'POST' && path === '/auth/refresh') return refresh(request, response)
+    if (request.method === 'POST' && path === '/auth/logout') {
+      await auth.logout(request.headers.authorization?.replace(/^Bearer /, ''))
+      response.writeHead(204).end()
+      return
+    }
+    if (path === '/demo/stats') {
+      const apiCalls = api.records.filter((record) => record.path !== '/demo/stats')
+      const stats = {
+        ...auth.counters,
+        apiCalls: apiCalls.length,
+        api401s: apiCalls.filter((record) => record.status === 401).length,
+        accessTtlSeconds: auth.options.accessTtlSeconds,
+        refreshTtlSeconds: auth.options.refreshTtlSeconds,
+        rotation: auth.options.rotation,
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(stats))
+      return
+    }
+    if (serveStatic) return serveStatic(request, response, next ?? (() => notFound(response)))
+    if (next) return next()
+    notFound(response)
+  }
+
+  async function refresh(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readSmallBody(request)
+    const fault = refreshControl.takeFault()
+    if (fault?.kind === 'reset') return void request.socket.destroy()
+    if (fault?.kind === 'hang') return
+    const result = fault ? undefined : await auth.refresh(body['refresh_token'])
+    refreshControl.deliver(() => {
+      if (response.destroyed) return
+      if (!fault) return sendAuth(response, result as AuthResult<unknown>)
+      if (fault.kind === 'body') {
+        response.writeHead(200, { 'Content-Type': fault.contentType ?? 'application/json' }).end(fault.body)
+        return
+      }
+      response
+        .writeHead(fault.status, { 'Content-Type': fault.contentType ?? 'application/json', ...fault.headers })
+        .end(fault.body ?? JSON.stringify({ error: 'server_error' }))
+    })
+  }
+
+  return { handle, auth, api, refreshControl }
+}
+
+export type DemoHandler = ReturnType<typeof createDemoHandler>
+
+export interface RunningDemoServer extends Omit<DemoHandler, 'handle'> {
+  /** `http://localhost:PORT` */
+  origin: string
+  server: Server
+  close(): Promise<void>
+}
+
+/** Starts the demo on `port` (0 picks a free one) and resolves once it is listening. */
+export async function startDemoServer(options: DemoServerOptions & { port?: number; host?: string } = {}): Promise<RunningDemoServer> {
+  const { handle, ...rest } = createDemoHandler(options)
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      console.error('[demo server]', error instanceof Error ? error.message : error)
+      if (!response.headersSent) response.writeHead(500).end()
+    })
+  })
+  // Keep-alive sockets would hold close() open for seconds after each test.
+  server.keepAliveTimeout = 500
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    ...rest,
+    origin: `http://localhost:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+async function readSmallBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.byteLength
+    if (size > 64 * 1024) return {}
+    chunks.push(chunk)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if ((request.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text))
+  }
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+function sendAuth(response: ServerResponse, result: AuthResult<unknown>): void {
+  response.writeHead(result.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(result.body))
+}
+
+function notFound(response: ServerResponse): void {
+  response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found')
+}

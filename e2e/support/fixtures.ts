@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url'
+import { test as base, type Page } from '@playwright/test'
+import type { AuthServerOptions } from '../../demo/server/AuthServer.ts'
+import { startDemoServer, type RunningDemoServer } from '../../demo/server/createDemoServer.ts'
+import { recordSessionEvents, waitForProxy } from './tabs.ts'
+import { ThirdPartyServer } from './ThirdPartyServer.ts'
+
+const dist = fileURLToPath(new URL('../../dist', import.meta.url))
+
+interface Fixtures {
+  /** How this test's auth server behaves (lifetimes, rotation). */
+  authOptions: Partial<AuthServerOptions>
+  /** The app origin, `http://localhost:PORT`, fresh for each test: fresh worker, fresh IndexedDB. */
+  app: RunningDemoServer
+  /** Another site, `http://127.0.0.1:PORT`. */
+  thirdParty: ThirdPartyServer
+  /** Opens one more tab of the app in the same browser context, ready to use. */
+  openTab: () => Promise<Page>
+}
+
+export const test = base.extend<Fixtures>({
+  authOptions: [{}, { option: true }],
+
+  app: async ({ authOptions }, use) => {
+    const server = await startDemoServer({ staticDir: dist, auth: authOptions })
+    await use(server)
+    await server.close()
+  },
+
+  thirdParty: async ({}, use) => {
+    const server = await new ThirdPartyServer().start()
+    await use(server)
+    await server.close()
+  },
+
+  context: async ({ context }, use) => {
+    await context.addInitScript(recordSessionEvents)
+    await use(context)
+  },
+
+  openTab: async ({ context, app }, use) => {
+    await use(async () => {
+      const tab = await context.newPage()
+      await tab.goto(`${app.origin}/minimal.html`)
+      await waitForProxy(tab)
+      return tab
+    })
+  },
+
+  page: async ({ page, app }, use) => {
+    await page.goto(`${app.origin}/minimal.html`)
+    await waitForProxy(page)
+    await use(page)
+  },
+})
+
+export { expect } from '@playwright/test'

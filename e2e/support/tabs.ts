@@ -1,0 +1,94 @@
+import type { BroadcastMessage } from '../../protocol/messages'
+import type { Page } from '@playwright/test'
+
+declare global {
+  interface Window {
+    __sessionEvents: BroadcastMessage[]
+  }
+}
+
+/**
+ * Installed in every tab before the page's own scripts: records each session message the worker
+ * posts to this tab, as an app that does not use `client/` would receive it.
+ */
+export function recordSessionEvents(): void {
+  window.__sessionEvents = []
+  navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as { source?: unknown } | null
+    if (data?.source === 'sw-token-proxy') window.__sessionEvents.push(event.data as BroadcastMessage)
+  })
+  navigator.serviceWorker.startMessages()
+}
+
+/** The session message types this tab has received, in order. */
+export function sessionEvents(page: Page): Promise<string[]> {
+  return page.evaluate(() => window.__sessionEvents.map((message) => message.type))
+}
+
+/** Waits until `registerTokenProxy()` resolved in this tab: the worker controls it and answered. */
+export async function waitForProxy(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset['proxy'] === 'ready' && navigator.serviceWorker.controller !== null)
+}
+
+export interface PageResponse {
+  status: number
+  body: string
+}
+
+/** A plain `fetch` from the page, exactly as application code writes it. */
+export function pageFetch(page: Page, url: string, init: { method?: string; body?: string; headers?: Record<string, string>; mode?: RequestMode } = {}): Promise<PageResponse> {
+  return page.evaluate(async ([url, init]) => {
+    const response = await fetch(url, init)
+    return { status: response.status, body: await response.text() }
+  }, [url, init] as const)
+}
+
+/** Logs in with a plain `fetch`, as an app does; answers what the page received. */
+export async function logIn(page: Page, username = 'demo', password = 'demo'): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await pageFetch(page, '/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown> }
+}
+
+/** Stops every service worker of the browser, as Chromium does to an idle worker (CDP). */
+export async function stopServiceWorkers(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page)
+  await session.send('ServiceWorker.enable')
+  await session.send('ServiceWorker.stopAllWorkers')
+  await session.detach()
+}
+
+/** Shift-reload: the page reloads without a controller, bypassing the worker (CDP). */
+export async function hardReload(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page)
+  await session.send('Page.reload', { ignoreCache: true })
+  await session.detach()
+  await page.waitForLoadState('load')
+}
+
+/** The session record in IndexedDB as a page script could read it (Policy 2: it can). */
+export function readStoredSession(page: Page): Promise<{ generation: number; hasTokens: boolean } | null> {
+  return page.evaluate(async () => {
+    // Opening a database that does not exist would create it empty; only open one the worker made.
+    if (!(await indexedDB.databases()).some((database) => database.name === 'sw-token-proxy')) return null
+    return new Promise((resolve, reject) => {
+        const open = indexedDB.open('sw-token-proxy')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('session')) return resolve(null)
+          const get = db.transaction('session').objectStore('session').get('current')
+          get.onsuccess = () => {
+            const record = get.result as { generation: number; tokens: unknown } | undefined
+            db.close()
+            resolve(record ? { generation: record.generation, hasTokens: record.tokens !== null } : null)
+          }
+        }
+      })
+  })
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

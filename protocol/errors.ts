@@ -1,0 +1,76 @@
+/**
+ * Stable error codes. The code never changes for a given failure; the message may be reworded.
+ * Errors cross the page/worker boundary as `{ code, message }` data, never as thrown objects.
+ */
+export const ErrorCode = {
+  /** The refresh endpoint could not renew the session (transient: the session is kept). */
+  REFRESH_FAILED: 'ERR_REFRESH_FAILED',
+  /** The refresh token was rejected: the session is over and the user must log in again. */
+  SESSION_EXPIRED: 'ERR_SESSION_EXPIRED',
+  /** A token endpoint answered 2xx with something that is not a valid token response. */
+  INVALID_TOKEN_RESPONSE: 'ERR_INVALID_TOKEN_RESPONSE',
+  /** The worker did not answer a page's message in time. */
+  REPLY_TIMEOUT: 'ERR_REPLY_TIMEOUT',
+  /** The page's client and the worker script come from different versions of this library. */
+  PROTOCOL_MISMATCH: 'ERR_PROTOCOL_MISMATCH',
+  /** `installTokenProxy` or `registerTokenProxy` was given options it cannot work with. */
+  INVALID_OPTIONS: 'ERR_INVALID_OPTIONS',
+  /** The token store (IndexedDB) failed to read or write. */
+  STORAGE_FAILED: 'ERR_STORAGE_FAILED',
+  /** Service workers are not available on this page (insecure context, or a browser without them). */
+  UNSUPPORTED: 'ERR_UNSUPPORTED',
+} as const
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** The shape in which an error crosses between worker and page. */
+export interface SerializedError {
+  code: ErrorCode
+  message: string
+}
+
+/**
+ * The one error class of this library. `message` reads
+ * `[sw-token-proxy] Failed to <do what>: <why>. <what to do>.` and never contains a token.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await proxy.logout()
+ * } catch (error) {
+ *   if (error instanceof TokenProxyError && error.code === 'ERR_REPLY_TIMEOUT') retryLater()
+ * }
+ * ```
+ */
+export class TokenProxyError extends Error {
+  override name = 'TokenProxyError'
+  readonly code: ErrorCode
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message }
+  }
+
+  static fromJSON(data: SerializedError): TokenProxyError {
+    return new TokenProxyError(data.code, data.message)
+  }
+}
+
+/** Builds the one-sentence message format every error of this library uses. */
+export function formatMessage(action: string, reason: string, remedy: string): string {
+  return `[sw-token-proxy] Failed to ${action}: ${reason}. ${remedy}.`
+}
+
+export function isSerializedError(value: unknown): value is SerializedError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as SerializedError).code === 'string' &&
+    (value as SerializedError).code.startsWith('ERR_') &&
+    typeof (value as SerializedError).message === 'string'
+  )
+}

@@ -1,0 +1,89 @@
+import type { SerializedError } from './errors'
+
+/**
+ * The protocol between the page and the worker. Both sides import these types and both validate
+ * what they receive. No message, reply or payload here ever carries a token.
+ */
+
+/** Bumped whenever a message shape changes; the client warns when page and worker disagree. */
+export const PROTOCOL_VERSION = 1
+
+/** Marks every message this library sends, so pages can ignore other workers' messages. */
+export const MESSAGE_SOURCE = 'sw-token-proxy'
+
+/** What `status()` answers: whether there is a session, and when its access token expires. */
+export interface SessionStatus {
+  authenticated: boolean
+  /** Epoch milliseconds on the worker's clock, or `null` when the token's lifetime is unknown. */
+  expiresAt: number | null
+  /** Decoded (never verified) claims of the ID token, else of a JWT access token. For display only. */
+  claims?: Record<string, unknown>
+}
+
+/** Broadcasts: worker → every window client of the scope, controlled or not. */
+export interface BroadcastPayloads {
+  SESSION_STARTED: { expiresAt: number | null }
+  SESSION_REFRESHED: { expiresAt: number | null }
+  SESSION_EXPIRED: { reason: string }
+  SESSION_ENDED: Record<string, never>
+  REFRESH_FAILED: { reason: string; retryAt: number }
+}
+
+export type BroadcastType = keyof BroadcastPayloads
+
+export type BroadcastMessage = {
+  [T in BroadcastType]: { source: typeof MESSAGE_SOURCE; type: T; payload: BroadcastPayloads[T] }
+}[BroadcastType]
+
+/** Requests: page → worker, each over its own MessageChannel, each answered exactly once. */
+export interface RequestPayloads {
+  HANDSHAKE: { protocolVersion: number; clientVersion: string }
+  CLAIM: Record<string, never>
+  STATUS: Record<string, never>
+  LOGOUT: Record<string, never>
+}
+
+export interface ReplyPayloads {
+  HANDSHAKE: { protocolVersion: number; workerVersion: string }
+  CLAIM: { claimed: true }
+  STATUS: SessionStatus
+  LOGOUT: { loggedOut: true }
+}
+
+export type RequestType = keyof RequestPayloads
+
+export type RequestMessage = {
+  [T in RequestType]: { source: typeof MESSAGE_SOURCE; type: T; payload: RequestPayloads[T] }
+}[RequestType]
+
+export type Reply<T extends RequestType> =
+  | { ok: true; payload: ReplyPayloads[T] }
+  | { ok: false; error: SerializedError }
+
+const BROADCAST_TYPES: ReadonlySet<string> = new Set<BroadcastType>([
+  'SESSION_STARTED',
+  'SESSION_REFRESHED',
+  'SESSION_EXPIRED',
+  'SESSION_ENDED',
+  'REFRESH_FAILED',
+])
+
+const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>(['HANDSHAKE', 'CLAIM', 'STATUS', 'LOGOUT'])
+
+function isTaggedObject(value: unknown): value is { source: unknown; type: unknown; payload: unknown } {
+  return typeof value === 'object' && value !== null && (value as { source?: unknown }).source === MESSAGE_SOURCE
+}
+
+export function isBroadcastMessage(value: unknown): value is BroadcastMessage {
+  return (
+    isTaggedObject(value) &&
+    typeof value.type === 'string' &&
+    BROADCAST_TYPES.has(value.type) &&
+    typeof value.payload === 'object' &&
+    value.payload !== null
+  )
+}
+
+export function isRequestMessage(value: unknown): value is RequestMessage {
+  return isTaggedObject(value) && typeof value.type === 'string' && REQUEST_TYPES.has(value.type)
+}

@@ -1,0 +1,69 @@
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
+import type { Broadcast } from './broadcast'
+import { computeExpiresAt } from './expiry'
+import { parseTokenResponse, withoutTokenFields } from './parseTokenResponse'
+import { readJsonWithin } from './readJsonWithin'
+import type { SessionRefresher } from './SessionRefresher'
+import type { TokenStore } from './tokenStore'
+
+export interface CaptureContext {
+  store: TokenStore
+  refresher: SessionRefresher
+  broadcast: Broadcast
+  fetch: typeof fetch
+  now: () => number
+  responseLimitBytes: number
+  warn: (message: string) => void
+}
+
+/**
+ * Sends a request to a token endpoint (login, OAuth `/token`) as the page made it, keeps the
+ * tokens of a 2xx answer, and gives the page the same answer with the token fields removed.
+ * Error answers carry no tokens and pass through unchanged.
+ */
+export async function captureTokenResponse(request: Request, context: CaptureContext): Promise<Response> {
+  const response = await context.fetch(request)
+  if (!response.ok) return response
+
+  let body: Record<string, unknown>
+  let tokens
+  try {
+    const json = await readJsonWithin(response, context.responseLimitBytes)
+    tokens = parseTokenResponse(json)
+    body = json as Record<string, unknown>
+  } catch (cause) {
+    const error =
+      cause instanceof TokenProxyError
+        ? cause
+        : new TokenProxyError(
+            ErrorCode.INVALID_TOKEN_RESPONSE,
+            formatMessage(
+              'accept the token response',
+              cause instanceof RangeError ? cause.message : 'the body is not JSON',
+              'The stored session was left as it was; fix the token endpoint to answer with a JSON token response',
+            ),
+          )
+    context.warn(error.message)
+    // The page must not receive a body that may hold tokens, so it gets the error instead.
+    return Response.json({ error: 'invalid_token_response', error_description: error.message, code: error.code }, { status: 502 })
+  }
+
+  const receivedAt = context.now()
+  const expiresAt = computeExpiresAt(tokens.accessToken, tokens.expiresIn, receivedAt)
+  const previous = await context.store.current()
+  await context.store.start({
+    accessToken: tokens.accessToken,
+    // A token endpoint that renews an existing session without a new refresh token keeps the old one.
+    refreshToken: tokens.refreshToken ?? previous.tokens?.refreshToken,
+    idToken: tokens.idToken,
+    expiresAt,
+    receivedAt,
+  })
+  context.refresher.reset()
+  await context.broadcast('SESSION_STARTED', { expiresAt })
+
+  const headers = new Headers(response.headers)
+  headers.delete('Content-Length')
+  headers.delete('Content-Encoding')
+  return Response.json(withoutTokenFields(body), { status: response.status, statusText: response.statusText, headers })
+}

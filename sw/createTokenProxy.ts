@@ -1,0 +1,83 @@
+import type { SessionStatus } from '../protocol/messages'
+import type { Broadcast } from './broadcast'
+import { captureTokenResponse } from './captureTokenResponse'
+import { endSession } from './endSession'
+import { decodeClaims } from './expiry'
+import { hasOwnAuthorization, isTokenEligibleMode, urlIsEndpoint, urlMatchesAny } from './matchApiRequest'
+import { proxyApiRequest } from './proxyApiRequest'
+import { resolveOptions, type TokenProxyOptions } from './resolveOptions'
+import { SessionRefresher, type Locks } from './SessionRefresher'
+import type { TokenStore } from './tokenStore'
+
+/** What the proxy needs from its environment; the worker entry passes the real ones. */
+export interface TokenProxyEnvironment {
+  origin: string
+  fetch: typeof fetch
+  store: TokenStore
+  locks: Locks
+  broadcast: Broadcast
+  now: () => number
+  warn: (message: string) => void
+}
+
+/** What a request is to the proxy; `undefined` means "not ours, let the browser handle it". */
+export type RequestRole = 'logout' | 'token-endpoint' | 'api' | undefined
+
+/**
+ * The proxy without the service-worker globals: routing decisions, request handling, status and
+ * logout. `installTokenProxy` connects it to `self`; unit tests connect it to fakes.
+ */
+export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment) {
+  const resolved = resolveOptions(options, env.origin)
+  const refresher = new SessionRefresher({ ...env, endpoint: resolved.refresh })
+  const context = { ...env, refresher, responseLimitBytes: resolved.refresh.responseLimitBytes }
+
+  function roleOf(request: Request, url: URL): RequestRole {
+    if (!isTokenEligibleMode(request.mode)) return undefined
+    if (resolved.logout && urlIsEndpoint(url, resolved.logout)) return 'logout'
+    if (resolved.tokenEndpoints.some((endpoint) => urlIsEndpoint(url, endpoint))) return 'token-endpoint'
+    if (urlMatchesAny(url, resolved.api) && !hasOwnAuthorization(request)) return 'api'
+    return undefined
+  }
+
+  return {
+    roleOf,
+
+    handle(request: Request, role: Exclude<RequestRole, undefined>, waitUntil: (promise: Promise<unknown>) => void): Promise<Response> {
+      switch (role) {
+        case 'logout':
+          return endSession(request, context)
+        case 'token-endpoint':
+          return captureTokenResponse(request, context)
+        case 'api':
+          return proxyApiRequest(request, {
+            ...context,
+            refreshAheadSeconds: resolved.refreshAheadSeconds,
+            replayBodyLimitBytes: resolved.replayBodyLimitBytes,
+            waitUntil,
+          })
+      }
+    },
+
+    async status(): Promise<SessionStatus> {
+      const { tokens } = await env.store.current()
+      if (!tokens) return { authenticated: false, expiresAt: null }
+      const claims = decodeClaims(tokens.idToken ?? tokens.accessToken)
+      return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }) }
+    },
+
+    /** `proxy.logout()` from a page: the same as the page calling the logout endpoint itself. */
+    async logout(): Promise<void> {
+      if (resolved.logout) {
+        const response = await endSession(new Request(resolved.logout, { method: 'POST', credentials: 'same-origin' }), context).catch(
+          () => undefined,
+        )
+        await response?.body?.cancel()
+      } else if (await env.store.end()) {
+        await env.broadcast('SESSION_ENDED', {})
+      }
+    },
+  }
+}
+
+export type TokenProxy = ReturnType<typeof createTokenProxy>

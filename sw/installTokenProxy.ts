@@ -1,0 +1,108 @@
+/// <reference lib="webworker" />
+import { clientsClaim } from 'workbox-core'
+import { Route, Router } from 'workbox-routing'
+import type { HTTPMethod } from 'workbox-routing/utils/constants.js'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
+import { PROTOCOL_VERSION, isRequestMessage, type Reply, type RequestMessage, type RequestType } from '../protocol/messages'
+import { LIBRARY_VERSION } from '../protocol/version'
+import { createBroadcast } from './broadcast'
+import { createTokenProxy, type RequestRole, type TokenProxy } from './createTokenProxy'
+import type { TokenProxyOptions } from './resolveOptions'
+import { noLocks } from './SessionRefresher'
+import { TokenStore } from './tokenStore'
+
+declare let self: ServiceWorkerGlobalScope
+
+/** Workbox routes by method and defaults to GET; the token goes with every method (Policy 1). */
+const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+/**
+ * Turns this service worker into the token proxy. Call it once, at the top level of the worker
+ * script. The worker takes over at once (`skipWaiting` + `clients.claim`), so an update never
+ * leaves pages on an old version longer than needed.
+ *
+ * @example
+ * ```ts
+ * // sw.ts
+ * import { installTokenProxy } from 'sw-token-proxy/sw'
+ *
+ * installTokenProxy({
+ *   api: ['/api/'],
+ *   tokenEndpoints: ['/auth/login'],
+ *   refresh: { url: '/auth/refresh', format: 'oauth2', clientId: 'spa' },
+ *   logout: '/auth/logout',
+ * })
+ * ```
+ */
+export function installTokenProxy(options: TokenProxyOptions): TokenProxy {
+  const locks = 'locks' in self.navigator ? (self.navigator.locks as LockManager) : undefined
+  if (!locks) warn('Web Locks are not available: a refresh is single-flight in this worker only')
+
+  const proxy = createTokenProxy(options, {
+    origin: self.location.origin,
+    fetch: (input, init) => self.fetch(input, init),
+    store: new TokenStore(),
+    locks: locks ? { request: (name, callback) => locks.request(name, callback) } : noLocks,
+    broadcast: createBroadcast(self.clients),
+    now: () => Date.now(),
+    warn,
+  })
+
+  const router = new Router()
+  for (const method of METHODS) {
+    router.registerRoute(
+      new Route(
+        ({ url, request }) => proxy.roleOf(request, url),
+        ({ request, event, params }) =>
+          proxy.handle(request, params as unknown as Exclude<RequestRole, undefined>, (promise) => (event as FetchEvent).waitUntil(promise)),
+        method,
+      ),
+    )
+  }
+  self.addEventListener('fetch', (event) => {
+    const response = router.handleRequest({ request: event.request, event })
+    if (response) event.respondWith(response)
+  })
+
+  self.addEventListener('install', () => {
+    void self.skipWaiting()
+  })
+  clientsClaim()
+
+  self.addEventListener('message', (event) => {
+    if (!isRequestMessage(event.data)) return
+    const port = event.ports[0]
+    if (!port) return
+    event.waitUntil(answer(proxy, event.data).then((reply) => port.postMessage(reply)))
+  })
+
+  return proxy
+}
+
+async function answer(proxy: TokenProxy, message: RequestMessage): Promise<Reply<RequestType>> {
+  try {
+    switch (message.type) {
+      case 'HANDSHAKE':
+        return { ok: true, payload: { protocolVersion: PROTOCOL_VERSION, workerVersion: LIBRARY_VERSION } }
+      case 'CLAIM':
+        // A shift-reloaded page has no controller until the active worker claims it (Policy 8).
+        await self.clients.claim()
+        return { ok: true, payload: { claimed: true } }
+      case 'STATUS':
+        return { ok: true, payload: await proxy.status() }
+      case 'LOGOUT':
+        await proxy.logout()
+        return { ok: true, payload: { loggedOut: true } }
+    }
+  } catch (error) {
+    const proxyError =
+      error instanceof TokenProxyError
+        ? error
+        : new TokenProxyError(ErrorCode.STORAGE_FAILED, formatMessage(`answer ${message.type}`, 'the worker failed', 'Try again'))
+    return { ok: false, error: proxyError.toJSON() }
+  }
+}
+
+function warn(message: string): void {
+  console.warn(message.startsWith('[sw-token-proxy]') ? message : `[sw-token-proxy] ${message}.`)
+}

@@ -1,0 +1,84 @@
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
+
+/** The tokens the worker keeps from a token endpoint or refresh response. */
+export interface TokenSet {
+  accessToken: string
+  /** `undefined` when the response had none: the caller keeps the refresh token it had. */
+  refreshToken: string | undefined
+  idToken: string | undefined
+  /** Seconds, exactly as the server said, or `undefined`. */
+  expiresIn: number | undefined
+}
+
+/** Fields removed from a token response before the page sees it. */
+export const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const
+
+/** Longer than any real lifetime; a larger `expires_in` is a bug on the server, not a long session. */
+export const MAX_EXPIRES_IN_SECONDS = 366 * 24 * 60 * 60
+const MAX_TOKEN_LENGTH = 16 * 1024
+/** Visible ASCII only: anything else (CR, LF, space, NUL, non-ASCII) could split or corrupt a header. */
+const TOKEN_CHARACTERS = /^[\x21-\x7E]+$/
+
+function reject(why: string): never {
+  throw new TokenProxyError(
+    ErrorCode.INVALID_TOKEN_RESPONSE,
+    formatMessage(
+      'accept the token response',
+      why,
+      'The stored session was left as it was; fix the token endpoint to answer as RFC 6749 section 5.1 describes',
+    ),
+  )
+}
+
+function readToken(body: Record<string, unknown>, field: string, required: boolean): string | undefined {
+  const value = body[field]
+  if (value === undefined || (value === null && !required)) {
+    if (required) reject(`"${field}" is missing`)
+    return undefined
+  }
+  if (typeof value !== 'string') reject(`"${field}" is a ${value === null ? 'null' : typeof value}, not a string`)
+  if (value.length === 0) reject(`"${field}" is empty`)
+  if (value.length > MAX_TOKEN_LENGTH) reject(`"${field}" is longer than ${MAX_TOKEN_LENGTH} characters`)
+  // The message must never echo the token, so it names the field and the rule only.
+  if (!TOKEN_CHARACTERS.test(value)) reject(`"${field}" contains characters not allowed in an HTTP header`)
+  return value
+}
+
+function readExpiresIn(body: Record<string, unknown>): number | undefined {
+  const raw = body['expires_in']
+  if (raw === undefined || raw === null) return undefined
+  // Some servers send the number as a string; accept digits only.
+  const value = typeof raw === 'string' && /^\d{1,10}$/.test(raw) ? Number(raw) : raw
+  if (typeof value !== 'number' || !Number.isFinite(value)) reject('"expires_in" is not a number')
+  if (value <= 0) reject('"expires_in" is not positive')
+  if (value > MAX_EXPIRES_IN_SECONDS) reject(`"expires_in" is more than ${MAX_EXPIRES_IN_SECONDS} seconds`)
+  return value
+}
+
+/**
+ * Policy 7: accepts an RFC 6749 §5.1 response (`token_type` bearer, case-insensitive) or the plain
+ * JSON style `{ access_token, refresh_token, expires_in }`, and rejects everything else with a
+ * `TokenProxyError` whose message names the problem but never the token.
+ */
+export function parseTokenResponse(body: unknown): TokenSet {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) reject('the body is not a JSON object')
+  const record = body as Record<string, unknown>
+  const tokenType = record['token_type']
+  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
+    reject('"token_type" is not "Bearer"')
+  }
+  const accessToken = readToken(record, 'access_token', true) as string
+  return {
+    accessToken,
+    refreshToken: readToken(record, 'refresh_token', false),
+    idToken: readToken(record, 'id_token', false),
+    expiresIn: readExpiresIn(record),
+  }
+}
+
+/** The token response as the page may see it: every token field removed, everything else kept. */
+export function withoutTokenFields(body: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...body }
+  for (const field of TOKEN_FIELDS) delete copy[field]
+  return copy
+}

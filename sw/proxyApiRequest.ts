@@ -1,0 +1,110 @@
+import { isDueForRefresh } from './expiry'
+import { readBytesWithin } from './readJsonWithin'
+import type { SessionRefresher } from './SessionRefresher'
+import type { SessionRecord, SessionTokens, TokenStore } from './tokenStore'
+
+export interface ProxyApiRequestContext {
+  store: TokenStore
+  refresher: SessionRefresher
+  fetch: typeof fetch
+  now: () => number
+  refreshAheadSeconds: number
+  replayBodyLimitBytes: number
+  /** Keeps the worker alive for a refresh that other tabs may be waiting on. */
+  waitUntil: (promise: Promise<unknown>) => void
+}
+
+/** A request body copied before the first send so that a 401 can be replayed byte for byte. */
+type ReplayableBody =
+  | { kind: 'none' }
+  | { kind: 'copied'; bytes: Uint8Array<ArrayBuffer> }
+  /** Larger than the cap (or unreadable): sent once as it came, never replayed. */
+  | { kind: 'not-replayable' }
+
+type LiveSession = SessionRecord & { tokens: SessionTokens }
+
+const isLive = (record: SessionRecord): record is LiveSession => record.tokens !== null
+
+/**
+ * Sends an API request with the current access token (Policies 3 and 5): renews first when the
+ * token is about to expire, and on a 401 either replays with a token another request already
+ * renewed, or renews once (shared with every other waiting request) and replays once.
+ */
+export async function proxyApiRequest(request: Request, context: ProxyApiRequestContext): Promise<Response> {
+  const { store, refresher } = context
+  const stored = await store.current()
+  if (!isLive(stored)) return context.fetch(request)
+  let session: LiveSession = stored
+
+  const body = await copyBody(request, context.replayBodyLimitBytes)
+
+  if (session.tokens.refreshToken !== undefined && isDueForRefresh(session.tokens, context.now(), context.refreshAheadSeconds)) {
+    const outcome = await shared(context, refresher.refresh(session.generation))
+    // A failed renewal (offline, 5xx) sends the request with the token it has: the server decides.
+    if (outcome.kind === 'renewed') session = outcome.record
+    else if (outcome.kind === 'ended') return context.fetch(withBody(request, body, undefined))
+  }
+
+  const response = await context.fetch(withBody(request, body, session.tokens.accessToken))
+  if (!asksForNewToken(response) || body.kind === 'not-replayable') return response
+
+  const replayWith = await tokenForReplay(session, context)
+  if (replayWith === undefined) return response
+  await response.body?.cancel()
+  return context.fetch(withBody(request, body, replayWith))
+}
+
+/** The token to replay a 401'd request with, or `undefined` when the 401 must reach the page. */
+async function tokenForReplay(sent: LiveSession, context: ProxyApiRequestContext): Promise<string | undefined> {
+  const current = await context.store.current()
+  // Another request renewed the token while this one was out: replay with it, no new refresh.
+  if (current.generation > sent.generation) return current.tokens?.accessToken
+  const outcome = await shared(context, context.refresher.refresh(sent.generation))
+  return outcome.kind === 'renewed' ? outcome.record.tokens.accessToken : undefined
+}
+
+function shared<T>(context: ProxyApiRequestContext, promise: Promise<T>): Promise<T> {
+  context.waitUntil(promise)
+  return promise
+}
+
+/**
+ * A 401 asks for a new token unless the server named another problem: RFC 6750 lets it say
+ * `error="invalid_request"` or `"insufficient_scope"`, which a new token would not fix.
+ */
+function asksForNewToken(response: Response): boolean {
+  if (response.status !== 401) return false
+  const challenge = response.headers.get('WWW-Authenticate')
+  const error = challenge ? /\berror\s*=\s*"?([A-Za-z_]+)"?/i.exec(challenge)?.[1] : undefined
+  return error === undefined || error.toLowerCase() === 'invalid_token'
+}
+
+async function copyBody(request: Request, limitBytes: number): Promise<ReplayableBody> {
+  if (request.method === 'GET' || request.method === 'HEAD') return { kind: 'none' }
+  if (request.body === null) {
+    // Chromium exposes no stream for some bodies; arrayBuffer() reads them in one go.
+    const buffer = await request.clone().arrayBuffer()
+    if (buffer.byteLength === 0) return { kind: 'none' }
+    return buffer.byteLength <= limitBytes ? { kind: 'copied', bytes: new Uint8Array(buffer) } : { kind: 'not-replayable' }
+  }
+  const bytes = await readBytesWithin(request.clone().body, limitBytes)
+  return bytes === undefined ? { kind: 'not-replayable' } : { kind: 'copied', bytes }
+}
+
+/**
+ * The request to send: the page's own request with its own mode, credentials, signal and
+ * headers, plus the bearer token when there is one. Never changes the mode (Policy 1).
+ */
+function withBody(request: Request, body: ReplayableBody, accessToken: string | undefined): Request {
+  const headers = new Headers(request.headers)
+  if (accessToken !== undefined) headers.set('Authorization', `Bearer ${accessToken}`)
+  const init: RequestInit & { duplex?: 'half' } = {
+    headers,
+    // A new Request made in the worker would otherwise carry the worker's URL as referrer.
+    referrer: request.referrer,
+    referrerPolicy: request.referrerPolicy,
+  }
+  if (body.kind === 'copied') init.body = body.bytes
+  else if (body.kind === 'not-replayable') init.duplex = 'half'
+  return new Request(request, init)
+}

@@ -1,0 +1,143 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
+
+/** The tokens of a live session. */
+export interface SessionTokens {
+  accessToken: string
+  refreshToken: string | undefined
+  idToken: string | undefined
+  /** Epoch ms on the worker's clock, or `null` when unknown. */
+  expiresAt: number | null
+  receivedAt: number
+}
+
+/**
+ * The one session record. `generation` only ever grows, across logins and logouts too, so a
+ * request sent with generation N can always tell whether the token it used is still current.
+ * `tokens: null` is a session that ended; the record stays so the generation is not lost.
+ */
+export interface SessionRecord {
+  generation: number
+  tokens: SessionTokens | null
+}
+
+export const NO_SESSION: SessionRecord = Object.freeze({ generation: 0, tokens: null })
+
+export const DATABASE_NAME = 'sw-token-proxy'
+/** Bumped with every schema change; `upgrade` below handles each step, and never blocks. */
+const DATABASE_VERSION = 1
+const SESSION_KEY = 'current'
+
+interface TokenProxySchema extends DBSchema {
+  session: { key: string; value: SessionRecord }
+}
+
+/**
+ * Owns the IndexedDB database and an in-memory copy of the session record. Every write is one
+ * transaction that reads and writes without awaiting anything else (idb's rule: a transaction
+ * closes when it is left idle, so never await the network inside one).
+ */
+export class TokenStore {
+  #db: Promise<IDBPDatabase<TokenProxySchema>> | undefined
+  #cached: SessionRecord | undefined
+  readonly #databaseName: string
+
+  constructor(databaseName = DATABASE_NAME) {
+    this.#databaseName = databaseName
+  }
+
+  /** The session as this worker last saw it; reads IndexedDB once after a worker start. */
+  async current(): Promise<SessionRecord> {
+    return this.#cached ?? this.reload()
+  }
+
+  /** Reads the record again, for when another worker (an update, a restart) may have written it. */
+  async reload(): Promise<SessionRecord> {
+    const db = await this.#open()
+    const record = await this.#attempt('read the session', () => db.get('session', SESSION_KEY))
+    this.#cached = record ?? NO_SESSION
+    return this.#cached
+  }
+
+  /** Starts a new session (a login), whatever was there before. */
+  async start(tokens: SessionTokens): Promise<SessionRecord> {
+    return this.#update((current) => ({ generation: current.generation + 1, tokens }))
+  }
+
+  /**
+   * Writes `tokens` only if the record is still at `expectedGeneration`; answers the record as it
+   * is afterwards. A refresh that lost a race (a logout, another worker's refresh) writes nothing.
+   */
+  async compareAndSwap(expectedGeneration: number, tokens: SessionTokens | null): Promise<{ written: boolean; record: SessionRecord }> {
+    let written = false
+    const record = await this.#update((current) => {
+      if (current.generation !== expectedGeneration) return undefined
+      written = true
+      return { generation: current.generation + 1, tokens }
+    })
+    return { written, record }
+  }
+
+  /** Ends the session, whatever its generation (logout). Answers whether there was one. */
+  async end(): Promise<boolean> {
+    let hadSession = false
+    await this.#update((current) => {
+      hadSession = current.tokens !== null
+      return hadSession ? { generation: current.generation + 1, tokens: null } : undefined
+    })
+    return hadSession
+  }
+
+  async close(): Promise<void> {
+    const db = await this.#db
+    db?.close()
+    this.#db = undefined
+    this.#cached = undefined
+  }
+
+  /** Read, decide and write in one transaction; `decide` returning `undefined` writes nothing. */
+  async #update(decide: (current: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord> {
+    const db = await this.#open()
+    const record = await this.#attempt('save the session', async () => {
+      const tx = db.transaction('session', 'readwrite')
+      const current = (await tx.store.get(SESSION_KEY)) ?? NO_SESSION
+      const next = decide(current)
+      if (next) await tx.store.put(next, SESSION_KEY)
+      await tx.done
+      return next ?? current
+    })
+    this.#cached = record
+    return record
+  }
+
+  #open(): Promise<IDBPDatabase<TokenProxySchema>> {
+    this.#db ??= this.#attempt('open the token database', () =>
+      openDB<TokenProxySchema>(this.#databaseName, DATABASE_VERSION, {
+        upgrade(db, oldVersion) {
+          if (oldVersion < 1) db.createObjectStore('session')
+        },
+        // An older worker holding the database open must not block a newer one's upgrade.
+        blocking(_currentVersion, _blockedVersion, event) {
+          ;(event.target as IDBDatabase).close()
+        },
+      }),
+    ).catch((error: unknown) => {
+      this.#db = undefined
+      throw error
+    })
+    return this.#db
+  }
+
+  async #attempt<T>(action: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation()
+    } catch (cause) {
+      const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : 'IndexedDB failed'
+      throw new TokenProxyError(
+        ErrorCode.STORAGE_FAILED,
+        formatMessage(action, why, 'Check that IndexedDB is available and not full; the previous session record is unchanged'),
+        { cause },
+      )
+    }
+  }
+}
