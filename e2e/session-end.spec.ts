@@ -1,0 +1,70 @@
+import type { Page } from '@playwright/test'
+import { expect, test } from './support/fixtures.ts'
+import { logIn, pageFetch, readStoredSession, sessionEvents } from './support/tabs.ts'
+
+function burst(tab: Page, count: number, label: string): Promise<number[]> {
+  return tab.evaluate(
+    ([count, label]) => Promise.all(Array.from({ length: count }, async (_, i) => (await fetch(`/api/${label}/${i}`, { method: i % 2 ? 'POST' : 'GET' })).status)),
+    [count, label] as const,
+  )
+}
+
+// TESTS.md cases 9, 23 and 24: when the session really ends, every tab hears it once.
+test.describe('end of session', () => {
+  test('a revoked refresh token: one refresh call, session cleared, SESSION_EXPIRED once per tab, then no refresh until login', async ({ page, app, openTab }) => {
+    const tabs = [page, await openTab(), await openTab()]
+    await logIn(page)
+    app.auth.revokeAll()
+
+    const statuses = await Promise.all(tabs.map((tab, t) => burst(tab, 5, `revoked-${t}`)))
+
+    expect(statuses.flat()).toEqual(Array(15).fill(401))
+    expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['revoked'])
+    expect(await readStoredSession(page)).toMatchObject({ hasTokens: false })
+    for (const tab of tabs) {
+      await expect.poll(() => sessionEvents(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+    }
+
+    await Promise.all(tabs.map((tab, t) => burst(tab, 5, `after-${t}`)))
+    expect(app.auth.refreshLog).toHaveLength(1)
+    expect(app.api.records.filter((record) => record.path.startsWith('/api/after-')).every((record) => record.authScheme === null)).toBe(true)
+
+    await logIn(page)
+    expect((await pageFetch(page, '/api/after-login')).status).toBe(200)
+  })
+
+  test.describe('with 2-second access tokens', () => {
+    test.use({ authOptions: { accessTtlSeconds: 2 } })
+
+    test('5 tabs × 20 requests with a revoked refresh token: one refresh call, one SESSION_EXPIRED per tab, all 401', async ({ page, app, openTab }) => {
+      const tabs = [page, ...(await Promise.all([openTab(), openTab(), openTab(), openTab()]))]
+      await logIn(page)
+      app.auth.revokeAll()
+      await new Promise((resolve) => setTimeout(resolve, 2_100))
+
+      const statuses = await Promise.all(tabs.map((tab, t) => burst(tab, 20, `expired-${t}`)))
+
+      expect(statuses.flat()).toEqual(Array(100).fill(401))
+      expect(app.auth.refreshLog).toHaveLength(1)
+      for (const tab of tabs) {
+        await expect.poll(() => sessionEvents(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+      }
+    })
+  })
+
+  test('logout in one tab: every tab gets SESSION_ENDED, the store is cleared, next requests carry no token', async ({ page, app, openTab }) => {
+    const tabs = [page, await openTab(), await openTab()]
+    await logIn(page)
+    expect((await pageFetch(tabs[2]!, '/api/before-logout')).status).toBe(200)
+
+    expect((await pageFetch(tabs[1]!, '/auth/logout', { method: 'POST' })).status).toBe(204)
+
+    expect(app.auth.counters.logouts).toBe(1)
+    for (const tab of tabs) {
+      await expect.poll(() => sessionEvents(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+    }
+    expect(await readStoredSession(page)).toMatchObject({ hasTokens: false })
+    await Promise.all(tabs.map((tab) => pageFetch(tab, '/api/after-logout')))
+    expect(app.api.records.filter((record) => record.path === '/api/after-logout').map((record) => record.authScheme)).toEqual([null, null, null])
+  })
+})
