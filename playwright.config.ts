@@ -17,6 +17,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env['CI'],
+  // Playwright empties its output folder on start; keep it apart from the unit summary.
+  outputDir: 'test-results/e2e',
   reporter: [['list'], ['./e2e/support/summaryReporter.ts']],
   use: {
     browserName: 'chromium',

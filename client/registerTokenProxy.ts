@@ -104,8 +104,8 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
     on(event, listener) {
       let set = listeners.get(event)
       if (!set) listeners.set(event, (set = new Set()))
-      set.add(listener as (payload: never) => void)
-      return () => set.delete(listener as (payload: never) => void)
+      set.add(listener)
+      return () => set.delete(listener)
     },
     status: () => ask('STATUS', {}, timeoutMs),
     logout: async () => {

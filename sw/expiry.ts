@@ -14,7 +14,7 @@ export function computeExpiresAt(accessToken: string, expiresIn: number | undefi
 /** Decoded JWT claims, or `undefined` for an opaque token. For display and timing only. */
 export function decodeClaims(token: string): Record<string, unknown> | undefined {
   try {
-    return decodeJwt(token) as Record<string, unknown>
+    return decodeJwt(token)
   } catch {
     return undefined
   }

@@ -35,7 +35,7 @@ const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
  * ```
  */
 export function installTokenProxy(options: TokenProxyOptions): TokenProxy {
-  const locks = 'locks' in self.navigator ? (self.navigator.locks as LockManager) : undefined
+  const locks = 'locks' in self.navigator ? (self.navigator.locks) : undefined
   if (!locks) warn('Web Locks are not available: a refresh is single-flight in this worker only')
 
   const proxy = createTokenProxy(options, {

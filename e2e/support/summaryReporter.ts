@@ -3,7 +3,7 @@ import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/tes
 
 /** Prints one plain `e2e: N passed, N failed` line (what CI reads) and writes it for `.ci/run`. */
 export default class SummaryReporter implements Reporter {
-  #outcomes = new Map<string, TestCase['outcome']>()
+  #outcomes = new Map<string, ReturnType<TestCase['outcome']>>()
 
   onTestEnd(test: TestCase, _result: TestResult): void {
     this.#outcomes.set(test.id, test.outcome())

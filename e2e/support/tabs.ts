@@ -76,7 +76,7 @@ export function readStoredSession(page: Page): Promise<{ generation: number; has
     if (!(await indexedDB.databases()).some((database) => database.name === 'sw-token-proxy')) return null
     return new Promise((resolve, reject) => {
         const open = indexedDB.open('sw-token-proxy')
-        open.onerror = () => reject(open.error)
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
         open.onsuccess = () => {
           const db = open.result
           if (!db.objectStoreNames.contains('session')) return resolve(null)
