@@ -65,7 +65,8 @@ let autoCall: ReturnType<typeof setInterval> | undefined
 $('#call-api').addEventListener('click', () => void callApi())
 $<HTMLInputElement>('#auto-call').addEventListener('change', (event) => {
   clearInterval(autoCall)
-  if ((event.target as HTMLInputElement).checked) autoCall = setInterval(() => void callApi(), 2000)
+  // Only while logged in: a logged-out app shows its login screen instead of calling the API.
+  if ((event.target as HTMLInputElement).checked) autoCall = setInterval(() => void (status.authenticated && callApi()), 2000)
 })
 $('#logout').addEventListener('click', () => void proxy.logout())
 
@@ -73,7 +74,7 @@ async function showStats(): Promise<void> {
   const stats = (await (await fetch('/demo/stats')).json()) as Record<string, number | string>
   const labels: Record<string, string> = {
     logins: 'logins', refreshes: 'refreshes', reuseDetections: 'reuse detections (forced logouts)',
-    apiCalls: 'API calls', api401s: 'API 401s', accessTtlSeconds: 'access token lifetime (s)', refreshTtlSeconds: 'refresh token lifetime (s)',
+    apiCalls: 'API calls', api401s: 'API 401s', accessTtlSeconds: 'access token lifetime (s)', refreshTtlSeconds: 'session lifetime from login (s)',
   }
   $('#stats').replaceChildren(
     ...Object.entries(labels).flatMap(([key, label]) => {

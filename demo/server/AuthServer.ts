@@ -75,7 +75,8 @@ export class AuthServer {
     }
     this.counters.logins += 1
     const family = randomBytes(8).toString('hex')
-    return { status: 200, body: await this.#issue(username, family, this.#newRefreshToken(username, family)) }
+    const sessionEndsAt = Date.now() + this.options.refreshTtlSeconds * 1000
+    return { status: 200, body: await this.#issue(username, family, this.#newRefreshToken(username, family, sessionEndsAt)) }
   }
 
   async refresh(refreshToken: unknown): Promise<AuthResult<TokenResponseBody>> {
@@ -111,7 +112,7 @@ export class AuthServer {
       return { status: 200, body: await this.#issue(state.user, state.family, state.successor) }
     }
     state.usedAt = Date.now()
-    state.successor = this.#newRefreshToken(state.user, state.family)
+    state.successor = this.#newRefreshToken(state.user, state.family, state.expiresAt)
     this.counters.refreshes += 1
     this.refreshLog.push({ presented, outcome: 'rotated' })
     return { status: 200, body: await this.#issue(state.user, state.family, state.successor) }
@@ -143,9 +144,13 @@ export class AuthServer {
     for (const state of this.#refreshTokens.values()) this.#revokedFamilies.add(state.family)
   }
 
-  #newRefreshToken(user: string, family: string): string {
+  /**
+   * Rotated tokens inherit the family's end: `refreshTtlSeconds` is an absolute session lifetime
+   * counted from login (as most providers' "absolute lifetime"), so an active session still ends.
+   */
+  #newRefreshToken(user: string, family: string, expiresAt: number): string {
     const token = randomBytes(32).toString('base64url')
-    this.#refreshTokens.set(token, { family, user, expiresAt: Date.now() + this.options.refreshTtlSeconds * 1000, usedAt: undefined, successor: undefined })
+    this.#refreshTokens.set(token, { family, user, expiresAt, usedAt: undefined, successor: undefined })
     return token
   }
 
