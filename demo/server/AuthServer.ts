@@ -54,6 +54,11 @@ export class AuthServer {
   readonly options: AuthServerOptions
   readonly counters: AuthCounters = { logins: 0, refreshes: 0, reuseDetections: 0, logouts: 0 }
   readonly refreshLog: RefreshRecord[] = []
+  /**
+   * Every token this server issued, kept in the server process only, so a test can search what a
+   * page can read for them. Never logged, never sent anywhere.
+   */
+  readonly issuedTokens: string[] = []
   readonly #secret = randomBytes(32)
   readonly #refreshTokens = new Map<string, RefreshTokenState>()
   readonly #revokedFamilies = new Set<string>()
@@ -164,6 +169,7 @@ export class AuthServer {
       // Rounded up, so the server never rejects a token before the `expires_in` it announced.
       .setExpirationTime(Math.ceil(Date.now() / 1000 + ttl))
       .sign(this.#secret)
+    this.issuedTokens.push(accessToken, ...(refreshToken === undefined ? [] : [refreshToken]))
     return {
       access_token: accessToken,
       token_type: 'Bearer',

@@ -35,6 +35,9 @@ export interface ScriptedFailure {
 export class DemoApi {
   readonly records: ApiRecord[] = []
   sideEffects = 0
+  /** Streamed responses (`/api/stream`, `/api/events`) that have sent their last byte. */
+  streamsFinished = 0
+  readonly #waitingStreams: Array<() => void> = []
   readonly #auth: AuthServer
   readonly #scripted: ScriptedFailure[] = []
 
@@ -42,9 +45,36 @@ export class DemoApi {
     this.#auth = auth
   }
 
+  /** Lets every streamed response that is waiting send the rest of its body now. */
+  releaseStreams(): void {
+    for (const release of this.#waitingStreams.splice(0)) release()
+  }
+
   /** The next `count` API requests are answered with `failure`, whatever their token. */
   failNext(failure: ScriptedFailure, count = 1): void {
     for (let i = 0; i < count; i++) this.#scripted.push(failure)
+  }
+
+  /**
+   * Sends the first chunk at once and the rest 5 s later, or as soon as a test calls
+   * `releaseStreams()`: a page that reads the first chunk before then proves nothing buffered it.
+   */
+  #stream(path: string, response: ServerResponse): Promise<void> {
+    const [first, rest] = firstAndRest(path)
+    response.writeHead(200, { 'Content-Type': path === '/api/events' ? 'text/event-stream' : 'text/plain', 'Cache-Control': 'no-store' })
+    response.write(first)
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer)
+        if (!response.writableEnded) {
+          this.streamsFinished += 1
+          response.end(rest)
+        }
+        resolve()
+      }
+      const timer = setTimeout(finish, 5_000)
+      this.#waitingStreams.push(finish)
+    })
   }
 
   async handle(request: IncomingMessage, response: ServerResponse, body: BodySummary): Promise<void> {
@@ -84,6 +114,8 @@ export class DemoApi {
       return
     }
     if (record.method !== 'GET' && record.method !== 'HEAD') this.sideEffects += 1
+    if (url.pathname === '/api/stream' || url.pathname === '/api/events') return this.#stream(url.pathname, response)
+    if (url.pathname === '/api/download') return download(Number(url.searchParams.get('bytes') ?? 0), response)
     const payload =
       url.pathname === '/api/me'
         ? { user: claims.sub, tokenExpiresAt: claims.exp * 1000 }
@@ -92,9 +124,31 @@ export class DemoApi {
   }
 }
 
+function download(bytes: number, response: ServerResponse): Promise<void> {
+  response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes), 'Cache-Control': 'no-store' })
+  const chunk = Buffer.alloc(Math.min(bytes, 256 * 1024), 7)
+  let sent = 0
+  return new Promise((resolve) => {
+    const pump = () => {
+      while (sent < bytes) {
+        const size = Math.min(chunk.byteLength, bytes - sent)
+        sent += size
+        if (!response.write(size === chunk.byteLength ? chunk : chunk.subarray(0, size))) return void response.once('drain', pump)
+      }
+      response.end(resolve)
+    }
+    response.once('close', resolve)
+    pump()
+  })
+}
+
 function headerValue(request: IncomingMessage, name: string): string | null {
   const value = request.headers[name]
   return typeof value === 'string' ? value : null
+}
+
+function firstAndRest(path: string): [string, string] {
+  return path === '/api/events' ? ['data: first\n\n', 'data: rest\n\n'] : ['first chunk\n', 'rest of the body\n']
 }
 
 function countHeader(rawHeaders: string[], name: string): number {

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import sirv from 'sirv'
 import { AuthServer, type AuthResult, type AuthServerOptions } from './AuthServer.ts'
 import { DemoApi } from './DemoApi.ts'
 import { summarizeBody } from './hash.ts'
-import { RefreshControl } from './RefreshControl.ts'
+import { EndpointControl } from './EndpointControl.ts'
 
 export interface DemoServerOptions {
   auth?: Partial<AuthServerOptions>
@@ -20,9 +22,12 @@ type Next = () => void
  * when `staticDir` is given, the built page and `/sw.js`.
  */
 export function createDemoHandler(options: DemoServerOptions = {}) {
+  /** Test control: appended to `/sw.js`, so a test can publish a new worker version. */
+  const worker = { variant: '' }
   const auth = new AuthServer(options.auth)
   const api = new DemoApi(auth)
-  const refreshControl = new RefreshControl()
+  const refreshControl = new EndpointControl()
+  const loginControl = new EndpointControl()
   const serveStatic = options.staticDir
     ? sirv(options.staticDir, {
         etag: true,
@@ -37,10 +42,11 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     const path = new URL(request.url ?? '/', 'http://demo.invalid').pathname
     if (path.startsWith('/api/') || path === '/api') return api.handle(request, response, await summarizeBody(request))
     if (request.method === 'POST' && path === '/auth/login') {
-      const body = await readSmallBody(request)
-      return sendAuth(response, await auth.login(body['username'], body['password']))
+      return controlled(loginControl, request, response, (body) => auth.login(body['username'], body['password']))
     }
-    if (request.method === 'POST' && path === '/auth/refresh') return refresh(request, response)
+    if (request.method === 'POST' && path === '/auth/refresh') {
+      return controlled(refreshControl, request, response, (body) => auth.refresh(body['refresh_token']))
+    }
     if (request.method === 'POST' && path === '/auth/logout') {
       await auth.logout(request.headers.authorization?.replace(/^Bearer /, ''))
       response.writeHead(204).end()
@@ -59,18 +65,29 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(stats))
       return
     }
+    if (path === '/sw.js' && worker.variant && options.staticDir) {
+      const script = await readFile(join(options.staticDir, 'sw.js'), 'utf8')
+      response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(`${script}\n// ${worker.variant}\n`)
+      return
+    }
     if (serveStatic) return serveStatic(request, response, next ?? (() => notFound(response)))
     if (next) return next()
     notFound(response)
   }
 
-  async function refresh(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  /** Answers an auth endpoint, unless its control injects a fault or holds the answer. */
+  async function controlled(
+    control: EndpointControl,
+    request: IncomingMessage,
+    response: ServerResponse,
+    answer: (body: Record<string, unknown>) => Promise<AuthResult<unknown>>,
+  ): Promise<void> {
     const body = await readSmallBody(request)
-    const fault = refreshControl.takeFault()
+    const fault = control.takeFault()
     if (fault?.kind === 'reset') return void request.socket.destroy()
     if (fault?.kind === 'hang') return
-    const result = fault ? undefined : await auth.refresh(body['refresh_token'])
-    refreshControl.deliver(() => {
+    const result = fault ? undefined : await answer(body)
+    control.deliver(() => {
       if (response.destroyed) return
       if (!fault) return sendAuth(response, result as AuthResult<unknown>)
       if (fault.kind === 'body') {
@@ -83,7 +100,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     })
   }
 
-  return { handle, auth, api, refreshControl }
+  return { handle, auth, api, refreshControl, loginControl, worker }
 }
 
 export type DemoHandler = ReturnType<typeof createDemoHandler>

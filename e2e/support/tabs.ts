@@ -92,3 +92,32 @@ export function readStoredSession(page: Page): Promise<{ generation: number; has
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A digest of the stored tokens, computed in the page: proves "byte-identical" without the test
+ * ever holding a token. `null` when there is no session.
+ */
+export function storedTokensDigest(page: Page): Promise<string | null> {
+  return page.evaluate(async () => {
+    if (!(await indexedDB.databases()).some((database) => database.name === 'sw-token-proxy')) return null
+    const tokens = await new Promise<unknown>((resolve, reject) => {
+      const open = indexedDB.open('sw-token-proxy')
+      open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
+      open.onsuccess = () => {
+        const get = open.result.transaction('session').objectStore('session').get('current')
+        get.onsuccess = () => {
+          open.result.close()
+          resolve((get.result as { tokens: unknown } | undefined)?.tokens ?? null)
+        }
+      }
+    })
+    if (tokens === null) return null
+    const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(tokens)))
+    return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  })
+}
+
+/** The payloads of the session messages of one type this tab received. */
+export function sessionPayloads(page: Page, type: string): Promise<Array<Record<string, unknown>>> {
+  return page.evaluate((type) => window.__sessionEvents.filter((message) => message.type === type).map((message) => message.payload as Record<string, unknown>), type)
+}

@@ -1,5 +1,5 @@
-/** A failure the auth server answers a refresh request with, instead of the real answer. */
-export type RefreshFault =
+/** A failure the auth server answers a request with, instead of the real answer. */
+export type EndpointFault =
   | { kind: 'status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   /** A 200 whose body is given as is (malformed token responses). */
   | { kind: 'body'; body: string | Buffer; contentType?: string }
@@ -9,17 +9,20 @@ export type RefreshFault =
   | { kind: 'hang' }
 
 /**
- * Test controls for the refresh endpoint: hold responses until the test releases them (the server
- * has already rotated the token by then, as a real in-flight refresh would have), and answer the
- * next requests with injected failures. Reachable from the test process only, never over HTTP.
+ * Test controls for one auth endpoint (login or refresh): hold responses until the test releases
+ * them (the server has already done the work by then, as with a real response in flight), and
+ * answer the next requests with injected failures. Reachable from the test process only, never
+ * over HTTP.
  */
-export class RefreshControl {
+export class EndpointControl {
+  /** Every request that reached the endpoint, answered, failed or held. */
+  attempts = 0
   #holding = false
   #held: Array<() => void> = []
   #arrivals: Array<() => void> = []
-  readonly #faults: RefreshFault[] = []
+  readonly #faults: EndpointFault[] = []
 
-  /** From now on, refresh responses wait until `release()`. */
+  /** From now on, responses wait until `release()`. */
   hold(): void {
     this.#holding = true
   }
@@ -34,11 +37,11 @@ export class RefreshControl {
     return this.#held.length
   }
 
-  /** Resolves once at least `count` refresh responses are being held. */
+  /** Resolves once at least `count` responses are being held. */
   async waitForHeld(count = 1, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (this.#held.length < count) {
-      if (Date.now() > deadline) throw new Error(`no refresh request arrived within ${timeoutMs} ms`)
+      if (Date.now() > deadline) throw new Error(`no request arrived within ${timeoutMs} ms`)
       await new Promise<void>((resolve) => {
         this.#arrivals.push(resolve)
         setTimeout(resolve, 50)
@@ -46,8 +49,8 @@ export class RefreshControl {
     }
   }
 
-  /** The next `count` refresh requests get `fault`. */
-  fail(fault: RefreshFault, count = 1): void {
+  /** The next `count` requests get `fault`. */
+  fail(fault: EndpointFault, count = 1): void {
     for (let i = 0; i < count; i++) this.#faults.push(fault)
   }
 
@@ -55,8 +58,9 @@ export class RefreshControl {
     this.#faults.length = 0
   }
 
-  /** @internal Used by the server: the fault for this request, if one was injected. */
-  takeFault(): RefreshFault | undefined {
+  /** @internal Used by the server: counts the request, and answers the fault injected for it. */
+  takeFault(): EndpointFault | undefined {
+    this.attempts += 1
     return this.#faults.shift()
   }
 
