@@ -79,8 +79,14 @@ function asksForNewToken(response: Response): boolean {
   return error === undefined || error.toLowerCase() === 'invalid_token'
 }
 
+/**
+ * Copies the body before the first send, up to `limitBytes`. Inside the worker every body is a
+ * stream (Chromium does not say whether the page passed a Blob or a ReadableStream), so the cap,
+ * not the body's type, bounds memory; `limitBytes: 0` sends every body as it came, unbuffered.
+ */
 async function copyBody(request: Request, limitBytes: number): Promise<ReplayableBody> {
   if (request.method === 'GET' || request.method === 'HEAD') return { kind: 'none' }
+  if (limitBytes === 0) return { kind: 'not-replayable' }
   if (request.body === null) {
     // Chromium exposes no stream for some bodies; arrayBuffer() reads them in one go.
     const buffer = await request.clone().arrayBuffer()

@@ -30,7 +30,9 @@ export async function readBytesWithin(
     if (done) break
     total += value.byteLength
     if (total > limitBytes) {
-      await reader.cancel()
+      // Not awaited: when `stream` is one branch of a tee (a cloned request), its cancel promise
+      // settles only once the other branch is cancelled too, which here never happens.
+      reader.cancel().catch(() => undefined)
       return undefined
     }
     chunks.push(value)
