@@ -87,11 +87,13 @@ function asksForNewToken(response: Response): boolean {
 async function copyBody(request: Request, limitBytes: number): Promise<ReplayableBody> {
   if (request.method === 'GET' || request.method === 'HEAD') return { kind: 'none' }
   if (limitBytes === 0) return { kind: 'not-replayable' }
-  if (request.body === null) {
-    // Chromium exposes no stream for some bodies; arrayBuffer() reads them in one go.
-    const buffer = await request.clone().arrayBuffer()
-    if (buffer.byteLength === 0) return { kind: 'none' }
-    return buffer.byteLength <= limitBytes ? { kind: 'copied', bytes: new Uint8Array(buffer) } : { kind: 'not-replayable' }
+  const stream = request.body as ReadableStream<Uint8Array<ArrayBuffer>> | null | undefined
+  if (stream === null) return { kind: 'none' }
+  if (stream === undefined) {
+    // Browsers without `Request.body` (Firefox): a Blob knows its size before anything is read.
+    const blob = await request.clone().blob()
+    if (blob.size === 0) return { kind: 'none' }
+    return blob.size <= limitBytes ? { kind: 'copied', bytes: new Uint8Array(await blob.arrayBuffer()) } : { kind: 'not-replayable' }
   }
   const bytes = await readBytesWithin(request.clone().body, limitBytes)
   return bytes === undefined ? { kind: 'not-replayable' } : { kind: 'copied', bytes }

@@ -115,6 +115,11 @@ export class DemoApi {
     }
     if (record.method !== 'GET' && record.method !== 'HEAD') this.sideEffects += 1
     if (url.pathname === '/api/stream' || url.pathname === '/api/events') return this.#stream(url.pathname, response)
+    if (url.pathname === '/api/redirect') {
+      // An open redirect on the API: the classic way a bearer token could be carried off-site.
+      response.writeHead(302, { Location: url.searchParams.get('to') ?? '/' }).end()
+      return
+    }
     if (url.pathname === '/api/download') return download(Number(url.searchParams.get('bytes') ?? 0), response)
     const payload =
       url.pathname === '/api/me'
