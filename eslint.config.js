@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and test reporters print by design.
-    files: ['demo/server/main.ts', 'e2e/support/summaryReporter.ts', 'test-support/**', 'bench/**', '.ci/**'],
+    files: ['demo/server/main.ts', 'e2e/support/summaryReporter.ts', 'test-support/**', 'bench/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
   {
@@ -30,7 +30,9 @@ export default tseslint.config(
     rules: { 'no-empty-pattern': 'off' },
   },
   {
-    files: ['eslint.config.js'],
+    // Plain Node scripts: no type information to lint with.
+    files: ['eslint.config.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly', console: 'readonly' } },
   },
 )

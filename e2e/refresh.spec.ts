@@ -62,7 +62,7 @@ test.describe('refresh', () => {
       expect((await pageFetch(page, '/api/second')).status).toBe(200)
 
       expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['renewed', 'renewed'])
-      expect(app.auth.refreshLog[0].presented).toBe(app.auth.refreshLog[1].presented)
+      expect(app.auth.refreshLog[0]!.presented).toBe(app.auth.refreshLog[1]!.presented)
     })
   })
 
@@ -77,8 +77,8 @@ test.describe('refresh', () => {
     const [first, replay] = app.api.records
     expect(app.api.records).toHaveLength(2)
     expect(first).toMatchObject({ method: 'POST', path: '/api/orders', status: 401 })
-    expect(replay).toMatchObject({ method: 'POST', path: '/api/orders', status: 200, authorized: true, bodyDigest: first.bodyDigest })
-    expect(replay.authorizationDigest).not.toBe(first.authorizationDigest)
+    expect(replay).toMatchObject({ method: 'POST', path: '/api/orders', status: 200, authorized: true, bodyDigest: first!.bodyDigest })
+    expect(replay!.authorizationDigest).not.toBe(first!.authorizationDigest)
     expect(app.api.sideEffects).toBe(1)
   })
 

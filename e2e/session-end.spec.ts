@@ -55,9 +55,9 @@ test.describe('end of session', () => {
   test('logout in one tab: every tab gets SESSION_ENDED, the store is cleared, next requests carry no token', async ({ page, app, openTab }) => {
     const tabs = [page, await openTab(), await openTab()]
     await logIn(page)
-    expect((await pageFetch(tabs[2], '/api/before-logout')).status).toBe(200)
+    expect((await pageFetch(tabs[2]!, '/api/before-logout')).status).toBe(200)
 
-    expect((await pageFetch(tabs[1], '/auth/logout', { method: 'POST' })).status).toBe(204)
+    expect((await pageFetch(tabs[1]!, '/auth/logout', { method: 'POST' })).status).toBe(204)
 
     expect(app.auth.counters.logouts).toBe(1)
     for (const tab of tabs) {

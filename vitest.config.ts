@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['sw/**/*.test.ts', 'client/**/*.test.ts', 'protocol/**/*.test.ts'],
+    environment: 'node',
+    reporters: ['default', './test-support/unitSummaryReporter.ts'],
+  },
+})
