@@ -1,3 +1,4 @@
+import { TokenProxyError } from '../protocol/errors'
 import type { SessionStatus } from '../protocol/messages'
 import type { Broadcast } from './broadcast'
 import { captureTokenResponse } from './captureTokenResponse'
@@ -40,23 +41,36 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     return undefined
   }
 
+  function handleRole(request: Request, role: Exclude<RequestRole, undefined>, waitUntil: (promise: Promise<unknown>) => void): Promise<Response> {
+    switch (role) {
+      case 'logout':
+        return endSession(request, context)
+      case 'token-endpoint':
+        return captureTokenResponse(request, context)
+      case 'api':
+        return proxyApiRequest(request, {
+          ...context,
+          refreshAheadSeconds: resolved.refreshAheadSeconds,
+          replayBodyLimitBytes: resolved.replayBodyLimitBytes,
+          waitUntil,
+        })
+    }
+  }
+
   return {
     roleOf,
 
+    /**
+     * Answers a request the proxy owns. A failure of the proxy itself (the token store, a bad
+     * token response) becomes a 503 whose JSON body carries the error's code and message; a
+     * network error stays a network error, exactly as the page would have seen it without us.
+     */
     handle(request: Request, role: Exclude<RequestRole, undefined>, waitUntil: (promise: Promise<unknown>) => void): Promise<Response> {
-      switch (role) {
-        case 'logout':
-          return endSession(request, context)
-        case 'token-endpoint':
-          return captureTokenResponse(request, context)
-        case 'api':
-          return proxyApiRequest(request, {
-            ...context,
-            refreshAheadSeconds: resolved.refreshAheadSeconds,
-            replayBodyLimitBytes: resolved.replayBodyLimitBytes,
-            waitUntil,
-          })
-      }
+      return handleRole(request, role, waitUntil).catch((error: unknown) => {
+        if (!(error instanceof TokenProxyError)) throw error
+        env.warn(error.message)
+        return Response.json({ error: 'token_proxy_error', code: error.code, error_description: error.message }, { status: 503 })
+      })
     },
 
     async status(): Promise<SessionStatus> {
