@@ -1,5 +1,6 @@
 import { expect, test } from './support/fixtures.ts'
-import { logIn, pageFetch, readStoredSession, sessionEvents } from './support/tabs.ts'
+import { sessionEventTypes } from '../playwright/index.ts'
+import { logIn, pageFetch, readStoredSession } from './support/tabs.ts'
 
 test.describe('login', () => {
   test('keeps the tokens in the worker and hands the page the login response without them', async ({ page, app }) => {
@@ -9,7 +10,7 @@ test.describe('login', () => {
     expect(body).toEqual({ token_type: 'Bearer', expires_in: 60, user: { name: 'demo' } })
     expect(app.auth.counters.logins).toBe(1)
     expect(await readStoredSession(page)).toEqual({ generation: 1, hasTokens: true })
-    await expect.poll(() => sessionEvents(page)).toEqual(['SESSION_STARTED'])
+    await expect.poll(() => sessionEventTypes(page)).toEqual(['SESSION_STARTED'])
   })
 
   test('adds the bearer token to a plain fetch of the API once logged in, and not before', async ({ page, app }) => {

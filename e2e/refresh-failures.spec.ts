@@ -2,9 +2,12 @@ import type { EndpointFault } from '../demo/server/EndpointControl.ts'
 import type { Page } from '@playwright/test'
 import type { RunningDemoServer } from '../demo/server/createDemoServer.ts'
 import { expect, test } from './support/fixtures.ts'
-import { logIn, pageFetch, sessionEvents, sessionPayloads, sleep, storedTokensDigest } from './support/tabs.ts'
+import { sessionEventTypes, sessionEvents } from '../playwright/index.ts'
+import { logIn, pageFetch, sleep, storedTokensDigest } from './support/tabs.ts'
 
 // TESTS.md cases 10 and 11: a refresh that fails for a passing reason never ends the session.
+const refreshFailures = async (page: Page) => (await sessionEvents(page)).filter((event) => event.type === 'REFRESH_FAILED').map((event) => event.payload)
+
 const transientFaults: Array<[string, EndpointFault]> = [
   ['500', { kind: 'status', status: 500 }],
   ['502 with an HTML body', { kind: 'status', status: 502, contentType: 'text/html', body: '<html><body>Bad gateway</body></html>' }],
@@ -41,8 +44,8 @@ async function expectSessionKeptThroughFailure(fault: EndpointFault, { page, app
   const attempts = app.refreshControl.attempts
   app.refreshControl.clearFaults()
   expect(await storedTokensDigest(page)).toBe(before)
-  await expect.poll(() => sessionEvents(page)).toEqual(['SESSION_STARTED', 'REFRESH_FAILED'])
-  const [{ retryAt }] = (await sessionPayloads(page, 'REFRESH_FAILED')) as [{ retryAt: number }]
+  await expect.poll(() => sessionEventTypes(page)).toEqual(['SESSION_STARTED', 'REFRESH_FAILED'])
+  const [{ retryAt }] = (await refreshFailures(page)) as [{ retryAt: number }]
 
   // Requests during the backoff make no new refresh call and keep using the valid token.
   expect((await pageFetch(page, '/api/during-backoff')).status).toBe(200)
@@ -54,7 +57,7 @@ async function expectSessionKeptThroughFailure(fault: EndpointFault, { page, app
   expect((await pageFetch(page, '/api/after-recovery')).status).toBe(200)
   expect(app.refreshControl.attempts).toBe(attempts + 1)
   expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['rotated'])
-  expect(await sessionEvents(page)).not.toContain('SESSION_EXPIRED')
+  expect(await sessionEventTypes(page)).not.toContain('SESSION_EXPIRED')
   return { retryAt }
 }
 
@@ -86,7 +89,7 @@ test.describe('malformed token responses', () => {
       expect((await pageFetch(page, '/api/after-malformed')).status).toBe(401)
 
       expect(await storedTokensDigest(page)).toBe(before)
-      await expect.poll(() => sessionPayloads(page, 'REFRESH_FAILED')).toEqual([expect.objectContaining({ reason: 'malformed_response' })])
+      await expect.poll(() => refreshFailures(page)).toEqual([expect.objectContaining({ reason: 'malformed_response' })])
       // No junk reached the API: the only token it saw after the failure is the old one.
       expect((await pageFetch(page, '/api/still-valid')).status).toBe(200)
       const after = app.api.records.at(-1)!

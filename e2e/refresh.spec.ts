@@ -1,5 +1,6 @@
 import { expect, test } from './support/fixtures.ts'
-import { logIn, pageFetch, sessionEvents, sleep } from './support/tabs.ts'
+import { sessionEventTypes } from '../playwright/index.ts'
+import { logIn, pageFetch, sleep } from './support/tabs.ts'
 
 // TESTS.md cases 7, 8, 12, 13 and 22: one refresh per expiry, and 401s handled once.
 test.describe('refresh', () => {
@@ -18,7 +19,7 @@ test.describe('refresh', () => {
       expect(new Set(presented).size).toBe(3)
       expect(app.auth.counters.reuseDetections).toBe(0)
       expect(app.api.records.map((record) => record.status)).toEqual([200, 200, 200])
-      await expect.poll(() => sessionEvents(page)).toEqual(['SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_REFRESHED', 'SESSION_REFRESHED'])
+      await expect.poll(() => sessionEventTypes(page)).toEqual(['SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_REFRESHED', 'SESSION_REFRESHED'])
     })
 
     test('5 tabs × 20 concurrent requests of every method just after expiry make exactly one refresh', async ({ page, app, openTab }) => {

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './support/fixtures.ts'
-import { logIn, pageFetch, readStoredSession, sessionEvents } from './support/tabs.ts'
+import { sessionEventTypes } from '../playwright/index.ts'
+import { logIn, pageFetch, readStoredSession } from './support/tabs.ts'
 
 function burst(tab: Page, count: number, label: string): Promise<number[]> {
   return tab.evaluate(
@@ -22,7 +23,7 @@ test.describe('end of session', () => {
     expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['revoked'])
     expect(await readStoredSession(page)).toMatchObject({ hasTokens: false })
     for (const tab of tabs) {
-      await expect.poll(() => sessionEvents(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
     }
 
     await Promise.all(tabs.map((tab, t) => burst(tab, 5, `after-${t}`)))
@@ -47,7 +48,7 @@ test.describe('end of session', () => {
       expect(statuses.flat()).toEqual(Array(100).fill(401))
       expect(app.auth.refreshLog).toHaveLength(1)
       for (const tab of tabs) {
-        await expect.poll(() => sessionEvents(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+        await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
       }
     })
   })
@@ -61,7 +62,7 @@ test.describe('end of session', () => {
 
     expect(app.auth.counters.logouts).toBe(1)
     for (const tab of tabs) {
-      await expect.poll(() => sessionEvents(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
     }
     expect(await readStoredSession(page)).toMatchObject({ hasTokens: false })
     await Promise.all(tabs.map((tab) => pageFetch(tab, '/api/after-logout')))

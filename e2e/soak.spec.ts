@@ -1,5 +1,6 @@
 import { expect, test } from './support/fixtures.ts'
-import { logIn, sleep, stopServiceWorkers } from './support/tabs.ts'
+import { stopServiceWorker } from '../playwright/index.ts'
+import { logIn, sleep } from './support/tabs.ts'
 
 // Issue 3, load: a bounded soak. Short lifetimes, 3 tabs calling the API continuously, the worker
 // stopped at random moments. A stop that lands mid-refresh loses that refresh's answer, which a
@@ -44,7 +45,7 @@ test.describe('soak', () => {
     const deadline = Date.now() + soakSeconds * 1000
     while (Date.now() < deadline) {
       await sleep(500 + random() * 3000)
-      await stopServiceWorkers(page)
+      await stopServiceWorker(page)
       stops += 1
     }
 

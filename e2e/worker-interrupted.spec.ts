@@ -1,5 +1,6 @@
 import { expect, test } from './support/fixtures.ts'
-import { logIn, pageFetch, sessionEvents, stopServiceWorkers } from './support/tabs.ts'
+import { sessionEventTypes, stopServiceWorker } from '../playwright/index.ts'
+import { logIn, pageFetch } from './support/tabs.ts'
 
 // TESTS.md cases 15 and 16: a refresh interrupted by the worker stopping or being replaced.
 test.describe('a refresh in flight when the worker goes away', () => {
@@ -15,7 +16,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
       await app.refreshControl.waitForHeld()
 
       // The server has rotated the refresh token; its answer dies with the worker.
-      await stopServiceWorkers(page)
+      await stopServiceWorker(page)
       app.refreshControl.release()
       await trigger
 
@@ -27,7 +28,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
 
       expect(app.refreshControl.attempts).toBe(2)
       for (const tab of [page, other]) {
-        await expect.poll(() => sessionEvents(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+        await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
       }
     })
   })
@@ -42,7 +43,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
       app.api.failNext({ status: 401 })
       const trigger = pageFetch(page, '/api/trigger').catch(() => ({ status: 0, body: '' }))
       await app.refreshControl.waitForHeld()
-      await stopServiceWorkers(page)
+      await stopServiceWorker(page)
       app.refreshControl.release()
       await trigger
 
@@ -52,7 +53,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
 
       expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['rotated', 'grace'])
       expect(app.auth.counters.reuseDetections).toBe(0)
-      for (const tab of [page, other]) expect(await sessionEvents(tab)).not.toContain('SESSION_EXPIRED')
+      for (const tab of [page, other]) expect(await sessionEventTypes(tab)).not.toContain('SESSION_EXPIRED')
     })
   })
 

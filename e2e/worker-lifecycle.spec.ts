@@ -1,12 +1,13 @@
 import { expect, test } from './support/fixtures.ts'
-import { hardReload, logIn, pageFetch, stopServiceWorkers, waitForProxy } from './support/tabs.ts'
+import { hardReload, stopServiceWorker, waitForTokenProxy } from '../playwright/index.ts'
+import { logIn, pageFetch } from './support/tabs.ts'
 
 // TESTS.md cases 14, 17 and 18: the worker comes and goes; the session stays.
 test.describe('worker lifecycle', () => {
   test('after a shift-reload the page is controlled again and its next API call carries the token', async ({ page, app }) => {
     await logIn(page)
     await hardReload(page)
-    await waitForProxy(page)
+    await waitForTokenProxy(page)
 
     expect((await pageFetch(page, '/api/after-hard-reload')).status).toBe(200)
     expect(app.api.records).toEqual([expect.objectContaining({ path: '/api/after-hard-reload', authorized: true })])
@@ -15,7 +16,7 @@ test.describe('worker lifecycle', () => {
   test('a worker stopped while idle, 10 times, reads the session back and needs no refresh', async ({ page, app }) => {
     await logIn(page)
     for (let stop = 0; stop < 10; stop++) {
-      await stopServiceWorkers(page)
+      await stopServiceWorker(page)
       expect((await pageFetch(page, `/api/after-stop-${stop}`)).status).toBe(200)
     }
 

@@ -62,7 +62,8 @@ export class TokenProxyError extends Error {
 
 /** Builds the one-sentence message format every error of this library uses. */
 export function formatMessage(action: string, reason: string, remedy: string): string {
-  return `[sw-token-proxy] Failed to ${action}: ${reason}. ${remedy}.`
+  const sentence = (text: string) => text.trim().replace(/\.+$/, '')
+  return `[sw-token-proxy] Failed to ${action}: ${sentence(reason)}. ${sentence(remedy)}.`
 }
 
 export function isSerializedError(value: unknown): value is SerializedError {

@@ -198,3 +198,42 @@ describe('TokenStore', () => {
     await store.close()
   })
 })
+
+describe('TokenStore when another connection upgrades the database', () => {
+  const openAt = (name: string, version: number) =>
+    new Promise<void>((resolve, reject) => {
+      const request = indexedDB.open(name, version)
+      request.onsuccess = () => (request.result.close(), resolve())
+      request.onerror = () => reject(request.error ?? new Error('open failed'))
+    })
+  const deleteDatabase = (name: string) =>
+    new Promise<void>((resolve) => {
+      indexedDB.deleteDatabase(name).onsuccess = () => resolve()
+    })
+
+  it('gives way to the upgrade, then fails with a clear error instead of using a closed connection', async () => {
+    const name = uniqueName()
+    const store = new TokenStore(name)
+    await store.start(tokens('at-1'))
+
+    await openAt(name, 99)
+
+    await expect(store.reload()).rejects.toMatchObject({
+      code: 'ERR_STORAGE_FAILED',
+      message: expect.stringMatching(/^\[sw-token-proxy\] Failed to open the token database: VersionError/) as unknown,
+    })
+  })
+
+  it('reopens on the next operation once the database is usable again', async () => {
+    const name = uniqueName()
+    const store = new TokenStore(name)
+    await store.start(tokens('at-1'))
+    await openAt(name, 99)
+    await expect(store.reload()).rejects.toMatchObject({ code: 'ERR_STORAGE_FAILED' })
+
+    await deleteDatabase(name)
+
+    expect((await store.start(tokens('at-2'))).tokens?.accessToken).toBe('at-2')
+    expect((await new TokenStore(name).reload()).tokens?.accessToken).toBe('at-2')
+  })
+})

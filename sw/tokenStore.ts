@@ -111,18 +111,26 @@ export class TokenStore {
   }
 
   #open(): Promise<IDBPDatabase<TokenProxySchema>> {
+    // A closed connection is forgotten, so the next operation opens a fresh one (or fails with a
+    // clear error if a newer schema now owns the database) instead of failing forever.
+    const forget = () => {
+      this.#db = undefined
+    }
     this.#db ??= this.#attempt('open the token database', () =>
       openDB<TokenProxySchema>(this.#databaseName, DATABASE_VERSION, {
         upgrade(db, oldVersion) {
           if (oldVersion < 1) db.createObjectStore('session')
         },
-        // An older worker holding the database open must not block a newer one's upgrade.
+        // A newer worker (or any same-origin script) upgrading the database must not be blocked
+        // by this connection: close it and reopen on the next operation.
         blocking(_currentVersion, _blockedVersion, event) {
           ;(event.target as IDBDatabase).close()
+          forget()
         },
+        terminated: forget,
       }),
     ).catch((error: unknown) => {
-      this.#db = undefined
+      forget()
       throw error
     })
     return this.#db

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
-import { test as base, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { test as base, waitForTokenProxy } from '../../playwright/index.ts'
 import type { AuthServerOptions } from '../../demo/server/AuthServer.ts'
 import { startDemoServer, type RunningDemoServer } from '../../demo/server/createDemoServer.ts'
-import { recordSessionEvents, waitForProxy } from './tabs.ts'
 import { ThirdPartyServer } from './ThirdPartyServer.ts'
 
 const dist = fileURLToPath(new URL('../../dist', import.meta.url))
@@ -33,25 +33,20 @@ export const test = base.extend<Fixtures>({
     await server.close()
   },
 
-  context: async ({ context }, use) => {
-    await context.addInitScript(recordSessionEvents)
-    await use(context)
-  },
-
   openTab: async ({ context, app }, use) => {
     await use(async () => {
       const tab = await context.newPage()
       await tab.goto(`${app.origin}/minimal.html`)
-      await waitForProxy(tab)
+      await waitForTokenProxy(tab)
       return tab
     })
   },
 
   page: async ({ page, app }, use) => {
     await page.goto(`${app.origin}/minimal.html`)
-    await waitForProxy(page)
+    await waitForTokenProxy(page)
     await use(page)
   },
 })
 
-export { expect } from '@playwright/test'
+export { expect } from '../../playwright/index.ts'

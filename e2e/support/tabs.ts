@@ -1,34 +1,4 @@
-import type { BroadcastMessage } from '../../protocol/messages'
 import type { Page } from '@playwright/test'
-
-declare global {
-  interface Window {
-    __sessionEvents: BroadcastMessage[]
-  }
-}
-
-/**
- * Installed in every tab before the page's own scripts: records each session message the worker
- * posts to this tab, as an app that does not use `client/` would receive it.
- */
-export function recordSessionEvents(): void {
-  window.__sessionEvents = []
-  navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
-    const data = event.data as { source?: unknown } | null
-    if (data?.source === 'sw-token-proxy') window.__sessionEvents.push(event.data as BroadcastMessage)
-  })
-  navigator.serviceWorker.startMessages()
-}
-
-/** The session message types this tab has received, in order. */
-export function sessionEvents(page: Page): Promise<string[]> {
-  return page.evaluate(() => window.__sessionEvents.map((message) => message.type))
-}
-
-/** Waits until `registerTokenProxy()` resolved in this tab: the worker controls it and answered. */
-export async function waitForProxy(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.documentElement.dataset['proxy'] === 'ready' && navigator.serviceWorker.controller !== null)
-}
 
 export interface PageResponse {
   status: number
@@ -51,22 +21,6 @@ export async function logIn(page: Page, username = 'demo', password = 'demo'): P
     body: JSON.stringify({ username, password }),
   })
   return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown> }
-}
-
-/** Stops every service worker of the browser, as Chromium does to an idle worker (CDP). */
-export async function stopServiceWorkers(page: Page): Promise<void> {
-  const session = await page.context().newCDPSession(page)
-  await session.send('ServiceWorker.enable')
-  await session.send('ServiceWorker.stopAllWorkers')
-  await session.detach()
-}
-
-/** Shift-reload: the page reloads without a controller, bypassing the worker (CDP). */
-export async function hardReload(page: Page): Promise<void> {
-  const session = await page.context().newCDPSession(page)
-  await session.send('Page.reload', { ignoreCache: true })
-  await session.detach()
-  await page.waitForLoadState('load')
 }
 
 /** The session record in IndexedDB as a page script could read it (Policy 2: it can). */
@@ -117,7 +71,3 @@ export function storedTokensDigest(page: Page): Promise<string | null> {
   })
 }
 
-/** The payloads of the session messages of one type this tab received. */
-export function sessionPayloads(page: Page, type: string): Promise<Array<Record<string, unknown>>> {
-  return page.evaluate((type) => window.__sessionEvents.filter((message) => message.type === type).map((message) => message.payload as Record<string, unknown>), type)
-}

@@ -1,0 +1,31 @@
+import type { Page } from '@playwright/test'
+
+/**
+ * Stops every service worker of the browser now, as Chromium does to an idle worker, through the
+ * DevTools protocol (`ServiceWorker.stopAllWorkers`). The next request starts the worker again,
+ * which then reads the session back from IndexedDB. Chromium only.
+ */
+export async function stopServiceWorker(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page)
+  try {
+    await session.send('ServiceWorker.enable')
+    await session.send('ServiceWorker.stopAllWorkers')
+  } finally {
+    await session.detach()
+  }
+}
+
+/**
+ * Shift-reload: reloads the page bypassing the cache and the service worker, which leaves it
+ * uncontrolled until `registerTokenProxy()` asks the worker to claim it (DevTools protocol,
+ * `Page.reload({ ignoreCache: true })`). Chromium only.
+ */
+export async function hardReload(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page)
+  try {
+    await session.send('Page.reload', { ignoreCache: true })
+  } finally {
+    await session.detach()
+  }
+  await page.waitForLoadState('load')
+}

@@ -1,0 +1,45 @@
+import type { BrowserContext, Page } from '@playwright/test'
+
+/** A session message as a tab received it: the type, and its token-free payload. */
+export interface RecordedSessionEvent {
+  type: 'SESSION_STARTED' | 'SESSION_REFRESHED' | 'SESSION_EXPIRED' | 'SESSION_ENDED' | 'REFRESH_FAILED'
+  payload: Record<string, unknown>
+}
+
+interface RecordingWindow {
+  __swTokenProxyEvents?: RecordedSessionEvent[]
+}
+
+/**
+ * Records, in every tab of `context` opened from now on, each session message the worker posts
+ * to it. Installed as an init script, so it runs before the app's own code and misses nothing.
+ */
+export async function recordSessionEvents(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    if (!('serviceWorker' in navigator)) return
+    const recording = window as RecordingWindow
+    recording.__swTokenProxyEvents = []
+    navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
+      const data = event.data as { source?: unknown; type?: unknown; payload?: unknown } | null
+      if (data?.source !== 'sw-token-proxy' || typeof data.type !== 'string') return
+      recording.__swTokenProxyEvents?.push({ type: data.type as RecordedSessionEvent['type'], payload: (data.payload ?? {}) as Record<string, unknown> })
+    })
+    navigator.serviceWorker.startMessages()
+  })
+}
+
+/** The session events this tab received so far, oldest first. Needs `recordSessionEvents()`. */
+export async function sessionEvents(page: Page): Promise<RecordedSessionEvent[]> {
+  const events = await page.evaluate(() => (window as RecordingWindow).__swTokenProxyEvents)
+  if (!events) {
+    throw new Error(
+      '[sw-token-proxy] Failed to read the session events: this tab is not recording them. Call recordSessionEvents(context) before opening the tab, or use the tokenProxy fixtures.',
+    )
+  }
+  return events
+}
+
+/** Just the types of `sessionEvents(page)`, which is what most assertions compare. */
+export async function sessionEventTypes(page: Page): Promise<Array<RecordedSessionEvent['type']>> {
+  return (await sessionEvents(page)).map((event) => event.type)
+}
