@@ -9,7 +9,7 @@ test.describe('sw-token-proxy/playwright', () => {
     await logIn(page)
     const status = await sessionStatus(page)
 
-    expect(status).toMatchObject({ authenticated: true, claims: expect.objectContaining({ sub: 'demo' }) as unknown })
+    expect(status).toMatchObject({ authenticated: true, claims: expect.objectContaining({ sub: 'demo' }) })
     expect(status.expiresAt).toBeGreaterThan(Date.now())
     expect(app.auth.issuedTokens.some((token) => JSON.stringify(status).includes(token))).toBe(false)
   })
