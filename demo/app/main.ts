@@ -69,6 +69,9 @@ $<HTMLInputElement>('#auto-call').addEventListener('change', (event) => {
   if ((event.target as HTMLInputElement).checked) autoCall = setInterval(() => void (status.authenticated && callApi()), 2000)
 })
 $('#logout').addEventListener('click', () => void proxy.logout())
+$('#revoke').addEventListener('click', () => {
+  void fetch('/api/session/revoke', { method: 'POST' }).then((response) => log(`POST /api/session/revoke → ${response.status} (the server will refuse the next refresh)`))
+})
 
 async function showStats(): Promise<void> {
   const stats = (await (await fetch('/demo/stats')).json()) as Record<string, number | string>

@@ -144,6 +144,11 @@ export class AuthServer {
     }
   }
 
+  /** Revokes one session (family) by its id, as an administrator would. */
+  revokeSession(sessionId: string): void {
+    this.#revokedFamilies.add(sessionId)
+  }
+
   /** Revokes every session (an administrator's "sign out everywhere"). */
   revokeAll(): void {
     for (const state of this.#refreshTokens.values()) this.#revokedFamilies.add(state.family)

@@ -114,6 +114,12 @@ export class DemoApi {
       return
     }
     if (record.method !== 'GET' && record.method !== 'HEAD') this.sideEffects += 1
+    if (url.pathname === '/api/session/revoke' && record.method === 'POST') {
+      // The demo's "an administrator revoked this session": the next refresh is refused.
+      this.#auth.revokeSession(claims.sid)
+      response.writeHead(204).end()
+      return
+    }
     if (url.pathname === '/api/stream' || url.pathname === '/api/events') return this.#stream(url.pathname, response)
     if (url.pathname === '/api/redirect') {
       // An open redirect on the API: the classic way a bearer token could be carried off-site.
