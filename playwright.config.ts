@@ -1,13 +1,5 @@
-import { existsSync } from 'node:fs'
 import { defineConfig } from '@playwright/test'
-
-/**
- * Uses the system Chromium where there is one (Debian's `chromium`; Playwright cannot download its
- * own browser on every machine), else Playwright's own browser (`npx playwright install chromium`).
- */
-const systemChromium = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (path): path is string => typeof path === 'string' && existsSync(path),
-)
+import { chromiumLaunchOptions } from './test-support/chromiumLaunchOptions.ts'
 
 export default defineConfig({
   testDir: 'e2e',
@@ -24,9 +16,6 @@ export default defineConfig({
     browserName: 'chromium',
     serviceWorkers: 'allow',
     trace: 'off',
-    launchOptions: {
-      ...(systemChromium && { executablePath: systemChromium }),
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 })

@@ -56,6 +56,17 @@ export class DemoApi {
   }
 
   /**
+   * The benchmark's endpoints: the same server work whether or not a token came with the request,
+   * and nothing recorded, so every variant measures the worker and nothing else.
+   */
+  #bench(url: URL, response: ServerResponse): Promise<void> {
+    if (url.pathname === '/api/bench/download') return download(Number(url.searchParams.get('bytes') ?? 0), response)
+    if (url.pathname === '/api/bench/stream') return this.#stream('/api/stream', response)
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end('{"ok":true}')
+    return Promise.resolve()
+  }
+
+  /**
    * Sends the first chunk at once and the rest 5 s later, or as soon as a test calls
    * `releaseStreams()`: a page that reads the first chunk before then proves nothing buffered it.
    */
@@ -79,6 +90,7 @@ export class DemoApi {
 
   async handle(request: IncomingMessage, response: ServerResponse, body: BodySummary): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://api.invalid')
+    if (url.pathname.startsWith('/api/bench/')) return this.#bench(url, response)
     const authorization = request.headers.authorization ?? null
     const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined
     const claims = bearer ? await this.#auth.verify(bearer) : undefined

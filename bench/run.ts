@@ -1,0 +1,356 @@
+/**
+ * `npm run bench`: what the proxy costs next to a bare service worker, and how it compares with the
+ * page-side interceptor pattern, measured in one run in headless Chromium. Variants alternate
+ * (A B A B …, with the order rotated each round) and every figure is a median or a ratio against a
+ * baseline measured in the same run, so a noisy machine does not decide the verdict.
+ * `--smoke` runs every measurement with tiny counts, so `npm test` proves the benchmark still works.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { stopServiceWorker } from '../playwright/index.ts'
+import { chromiumLaunchOptions } from '../test-support/chromiumLaunchOptions.ts'
+import { startBenchServer, type BenchServer, type Variant } from './benchServer.ts'
+import { measureWorkerHeap } from './workerHeap.ts'
+
+const smoke = process.argv.includes('--smoke')
+const counts = smoke
+  ? { rounds: 2, sequential: 20, batches: 4, coldStarts: 2, bursts: 1, downloadMb: 8, downloadRounds: 1, memoryRequests: 400, refreshSamples: 3 }
+  : { rounds: 9, sequential: 200, batches: 40, coldStarts: 15, bursts: 3, downloadMb: 100, downloadRounds: 5, memoryRequests: 10_000, refreshSamples: 9 }
+const dist = fileURLToPath(new URL('../dist', import.meta.url))
+const resultsFile = fileURLToPath(new URL(smoke ? '../test-results/bench-smoke.json' : './results.json', import.meta.url))
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+const round = (value: number, digits = 3) => Number(value.toFixed(digits))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length]!)
+
+/**
+ * tsx compiles this file with esbuild's keepNames, which wraps named functions inside the
+ * callbacks given to `page.evaluate` in a `__name()` helper that pages do not have.
+ */
+async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext()
+  await context.addInitScript('globalThis.__name = (fn) => fn')
+  return context
+}
+
+interface Tab {
+  server: BenchServer
+  context: BrowserContext
+  page: Page
+}
+
+async function openVariant(browser: Browser, variant: Variant, auth: Parameters<typeof startBenchServer>[2] = {}): Promise<Tab> {
+  const server = await startBenchServer(variant, dist, auth)
+  const context = await newContext(browser)
+  const page = await context.newPage()
+  await page.goto(`${server.origin}/bench/page.html`)
+  await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'yes')
+  if (variant === 'proxy') await logInThroughWorker(page)
+  return { server, context, page }
+}
+
+async function logInThroughWorker(page: Page): Promise<void> {
+  const status = await page.evaluate(async () => (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).status)
+  if (status !== 200) throw new Error(`login answered ${status}`)
+}
+
+async function closeTab(tab: Tab): Promise<void> {
+  await tab.context.close()
+  await tab.server.close()
+}
+
+/** Median milliseconds per request, `count` requests one after another. */
+function sequentialRequests(page: Page, count: number): Promise<number> {
+  return page.evaluate(async (count) => {
+    const times: number[] = []
+    for (let i = 0; i < count; i++) {
+      const start = performance.now()
+      await (await fetch('/api/bench/ping')).arrayBuffer()
+      times.push(performance.now() - start)
+    }
+    times.sort((a, b) => a - b)
+    return times[Math.floor(times.length / 2)]!
+  }, count)
+}
+
+/** Median milliseconds per batch of 16 concurrent requests. */
+function concurrentRequests(page: Page, batches: number): Promise<number> {
+  return page.evaluate(async (batches) => {
+    const times: number[] = []
+    for (let b = 0; b < batches; b++) {
+      const start = performance.now()
+      await Promise.all(Array.from({ length: 16 }, async () => (await fetch('/api/bench/ping')).arrayBuffer()))
+      times.push(performance.now() - start)
+    }
+    times.sort((a, b) => a - b)
+    return times[Math.floor(times.length / 2)]!
+  }, batches)
+}
+
+async function steadyState(browser: Browser) {
+  const variants: Variant[] = ['none', 'passthrough', 'proxy']
+  const tabs = Object.fromEntries(await Promise.all(variants.map(async (variant) => [variant, await openVariant(browser, variant)] as const))) as Record<Variant, Tab>
+  const sequential: Record<Variant, number[]> = { none: [], passthrough: [], proxy: [] }
+  const concurrent: Record<Variant, number[]> = { none: [], passthrough: [], proxy: [] }
+  for (const variant of variants) await sequentialRequests(tabs[variant].page, 20) // warm-up
+  for (let r = 0; r < counts.rounds; r++) {
+    for (const variant of rotate(variants, r)) {
+      sequential[variant].push(await sequentialRequests(tabs[variant].page, counts.sequential))
+      concurrent[variant].push(await concurrentRequests(tabs[variant].page, counts.batches))
+    }
+  }
+  const summary = (values: Record<Variant, number[]>) => ({
+    medianMs: { none: round(median(values.none)), passthrough: round(median(values.passthrough)), proxy: round(median(values.proxy)) },
+    proxyOverPassthrough: round(median(values.proxy) / median(values.passthrough)),
+    passthroughOverNone: round(median(values.passthrough) / median(values.none)),
+  })
+  const result = { sequential: summary(sequential), concurrent16: summary(concurrent), tabs }
+  return result
+}
+
+async function coldStart(tabs: Record<Variant, Tab>) {
+  const added: number[] = []
+  const times: Record<'passthrough' | 'proxy', number[]> = { passthrough: [], proxy: [] }
+  for (let i = 0; i < counts.coldStarts; i++) {
+    for (const variant of rotate(['passthrough', 'proxy'] as const, i)) {
+      const { page } = tabs[variant]
+      await stopServiceWorker(page)
+      times[variant].push(await page.evaluate(async () => {
+        const start = performance.now()
+        await (await fetch('/api/bench/ping')).arrayBuffer()
+        return performance.now() - start
+      }))
+    }
+    added.push(times.proxy.at(-1)! - times.passthrough.at(-1)!)
+  }
+  return { medianMs: { passthrough: round(median(times.passthrough)), proxy: round(median(times.proxy)) }, proxyAddedMs: round(median(added)) }
+}
+
+/** 5 tabs × 20 concurrent requests; answers the wall time and what the servers saw. */
+async function burst(tabs: Page[], send: (page: Page, tab: number) => Promise<number[]>, server: BenchServer) {
+  const start = performance.now()
+  const statuses = (await Promise.all(tabs.map((page, t) => send(page, t)))).flat()
+  return {
+    ms: performance.now() - start,
+    ok: statuses.filter((status) => status === 200).length,
+    refreshCalls: server.refreshControl.attempts,
+    server401s: server.api.records.filter((record) => record.status === 401).length,
+    reuseDetections: server.auth.counters.reuseDetections,
+  }
+}
+
+const viaWorker = (page: Page, tab: number) =>
+  page.evaluate(async (tab) => {
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+    return Promise.all(Array.from({ length: 20 }, async (_, i) => (await fetch(`/api/burst/${tab}/${i}`, { method: methods[i % 5]!, body: i % 5 ? `${tab}:${i}` : undefined })).status))
+  }, tab)
+
+/** The pattern most apps use today: each tab wraps fetch, refreshes on a 401 and retries once. */
+const viaInterceptor = (page: Page, tab: number) =>
+  page.evaluate(async (tab) => {
+    type Tokens = { access_token: string; refresh_token?: string }
+    const state = window as unknown as { refreshing?: Promise<boolean> }
+    const send = (url: string, init: RequestInit) => fetch(url, { ...init, headers: { Authorization: `Bearer ${localStorage.getItem('access') ?? ''}` } })
+    const refresh = async () => {
+      const response = await fetch('/auth/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: localStorage.getItem('refresh') ?? '', client_id: 'spa' }),
+      })
+      if (!response.ok) return false
+      const tokens = (await response.json()) as Tokens
+      localStorage.setItem('access', tokens.access_token)
+      if (tokens.refresh_token) localStorage.setItem('refresh', tokens.refresh_token)
+      return true
+    }
+    const apiFetch = async (url: string, init: RequestInit) => {
+      const response = await send(url, init)
+      if (response.status !== 401) return response
+      state.refreshing ??= refresh().finally(() => setTimeout(() => (state.refreshing = undefined)))
+      return (await state.refreshing) ? send(url, init) : response
+    }
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+    return Promise.all(Array.from({ length: 20 }, async (_, i) => (await apiFetch(`/api/burst/${tab}/${i}`, { method: methods[i % 5]!, body: i % 5 ? `${tab}:${i}` : undefined })).status))
+  }, tab)
+
+async function openTabs(browser: Browser, variant: Variant, accessTtlSeconds: number) {
+  const server = await startBenchServer(variant, dist, { accessTtlSeconds, rotation: 'strict' })
+  const context = await newContext(browser)
+  const pages = await Promise.all(Array.from({ length: 5 }, () => context.newPage()))
+  for (const page of pages) {
+    await page.goto(`${server.origin}/bench/page.html`)
+    await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'yes')
+  }
+  return { server, context, pages }
+}
+
+async function expiryBurst(browser: Browser) {
+  const runs: Record<'proxyValid' | 'proxyExpired' | 'interceptorExpired', Array<Awaited<ReturnType<typeof burst>>>> = { proxyValid: [], proxyExpired: [], interceptorExpired: [] }
+  const refreshRoundTrips: number[] = []
+  for (let b = 0; b < counts.bursts; b++) {
+    for (const kind of rotate(['proxyValid', 'proxyExpired', 'interceptorExpired'] as const, b)) {
+      const expire = kind !== 'proxyValid'
+      const { server, context, pages } = await openTabs(browser, kind === 'interceptorExpired' ? 'none' : 'proxy', expire ? 2 : 300)
+      if (kind === 'interceptorExpired') {
+        await pages[0]!.evaluate(async () => {
+          const tokens = (await (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).json()) as { access_token: string; refresh_token: string }
+          localStorage.setItem('access', tokens.access_token)
+          localStorage.setItem('refresh', tokens.refresh_token)
+        })
+      } else {
+        await logInThroughWorker(pages[0]!)
+      }
+      if (expire) await sleep(2_200)
+      runs[kind].push(await burst(pages, kind === 'interceptorExpired' ? viaInterceptor : viaWorker, server))
+      if (kind === 'interceptorExpired') {
+        // One refresh round trip on this machine, measured from a page, for the target below.
+        refreshRoundTrips.push(...(await pages[0]!.evaluate(async (samples) => {
+          const times: number[] = []
+          const login = (await (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).json()) as { refresh_token: string }
+          let refreshToken = login.refresh_token
+          for (let i = 0; i < samples; i++) {
+            const start = performance.now()
+            const response = await fetch('/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'spa' }) })
+            refreshToken = ((await response.json()) as { refresh_token: string }).refresh_token
+            times.push(performance.now() - start)
+          }
+          return times
+        }, counts.refreshSamples)))
+      }
+      await context.close()
+      await server.close()
+    }
+  }
+  const summarize = (list: Array<Awaited<ReturnType<typeof burst>>>) => ({
+    medianMs: round(median(list.map((run) => run.ms)), 1),
+    refreshCalls: median(list.map((run) => run.refreshCalls)),
+    server401s: median(list.map((run) => run.server401s)),
+    succeeded: median(list.map((run) => run.ok)),
+    reuseDetections: median(list.map((run) => run.reuseDetections)),
+  })
+  const proxyExpired = summarize(runs.proxyExpired)
+  const proxyValid = summarize(runs.proxyValid)
+  return {
+    proxyExpired,
+    proxyValid,
+    interceptorExpired: summarize(runs.interceptorExpired),
+    refreshRoundTripMs: round(median(refreshRoundTrips), 1),
+    proxyAddedByExpiryMs: round(proxyExpired.medianMs - proxyValid.medianMs, 1),
+  }
+}
+
+async function streaming(tabs: Record<Variant, Tab>) {
+  const bytes = counts.downloadMb * 1024 * 1024
+  const throughput: Record<'passthrough' | 'proxy', number[]> = { passthrough: [], proxy: [] }
+  for (let r = 0; r < counts.downloadRounds; r++) {
+    for (const variant of rotate(['passthrough', 'proxy'] as const, r)) {
+      const seconds = await tabs[variant].page.evaluate(async (bytes) => {
+        const start = performance.now()
+        const reader = (await fetch(`/api/bench/download?bytes=${bytes}`)).body!.getReader()
+        let received = 0
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received += chunk.value.byteLength
+        if (received !== bytes) throw new Error(`received ${received} of ${bytes} bytes`)
+        return (performance.now() - start) / 1000
+      }, bytes)
+      throughput[variant].push(counts.downloadMb / seconds)
+    }
+  }
+  const firstChunkWhileSending: Record<'passthrough' | 'proxy', boolean> = { passthrough: false, proxy: false }
+  for (const variant of ['passthrough', 'proxy'] as const) {
+    const { page, server } = tabs[variant]
+    const finishedBefore = server.api.streamsFinished
+    await page.evaluate(async () => {
+      const reader = (await fetch('/api/bench/stream')).body!.getReader()
+      await reader.read()
+      ;(window as unknown as { reader: ReadableStreamDefaultReader<Uint8Array> }).reader = reader
+    })
+    firstChunkWhileSending[variant] = server.api.streamsFinished === finishedBefore
+    server.api.releaseStreams()
+    await page.evaluate(async () => {
+      const reader = (window as unknown as { reader: ReadableStreamDefaultReader<Uint8Array> }).reader
+      while (!(await reader.read()).done);
+    })
+  }
+  return {
+    downloadMb: counts.downloadMb,
+    medianMBps: { passthrough: round(median(throughput.passthrough), 1), proxy: round(median(throughput.proxy), 1) },
+    proxyOverPassthrough: round(median(throughput.proxy) / median(throughput.passthrough)),
+    firstChunkWhileSending,
+  }
+}
+
+async function memory(browser: Browser, tab: Tab) {
+  const send = (count: number) =>
+    tab.page.evaluate(async (count) => {
+      for (let i = 0; i < count; i += 16) await Promise.all(Array.from({ length: Math.min(16, count - i) }, async () => (await fetch('/api/bench/ping')).arrayBuffer()))
+    }, count)
+  await send(200)
+  const before = await measureWorkerHeap(browser, tab.server.origin)
+  await send(counts.memoryRequests)
+  const after = await measureWorkerHeap(browser, tab.server.origin)
+  return { requests: counts.memoryRequests, heapBeforeKB: round(before / 1024, 1), heapAfterKB: round(after / 1024, 1), growthKB: round((after - before) / 1024, 1) }
+}
+
+function workerSize() {
+  const script = readFileSync(`${dist}/sw.js`)
+  return { bytes: script.byteLength, gzipBytes: gzipSync(script, { level: 9 }).byteLength }
+}
+
+const browser = await chromium.launch({ ...chromiumLaunchOptions, args: [...(chromiumLaunchOptions.args ?? []), '--js-flags=--expose-gc'] })
+try {
+  const started = performance.now()
+  const steady = await steadyState(browser)
+  const cold = await coldStart(steady.tabs)
+  const streams = await streaming(steady.tabs)
+  const heap = await memory(browser, steady.tabs.proxy)
+  for (const tab of Object.values(steady.tabs)) await closeTab(tab)
+  const expiry = await expiryBurst(browser)
+  const size = workerSize()
+  const { tabs: _tabs, ...steadyFigures } = steady
+
+  const targets = {
+    'steady sequential: proxy/passthrough ≤ 1.05': steadyFigures.sequential.proxyOverPassthrough <= 1.05,
+    'steady 16-concurrent: proxy/passthrough ≤ 1.05': steadyFigures.concurrent16.proxyOverPassthrough <= 1.05,
+    'cold start: proxy adds ≤ 10 ms': cold.proxyAddedMs <= 10,
+    'expiry burst: exactly 1 refresh, 0 401s': expiry.proxyExpired.refreshCalls === 1 && expiry.proxyExpired.server401s === 0,
+    'expiry burst: done within one refresh round trip of no expiry': expiry.proxyAddedByExpiryMs <= expiry.refreshRoundTripMs,
+    'streaming: throughput ≥ 0.95 of passthrough': streams.proxyOverPassthrough >= 0.95,
+    'streaming: first chunk while the server is still sending': streams.firstChunkWhileSending.proxy,
+    'memory: heap growth over the run < 1 MB': heap.growthKB < 1024,
+    'size: worker ≤ 12 KB gzipped': size.gzipBytes <= 12 * 1024,
+  }
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: round(totalmem() / 1024 ** 3, 0), chromium: browser.version(), node: process.version }
+  const results = { date: new Date().toISOString(), smoke, machine, counts, steady: steadyFigures, coldStart: cold, expiryBurst: expiry, streaming: streams, memory: heap, size, targets, seconds: round((performance.now() - started) / 1000, 1) }
+  mkdirSync(fileURLToPath(new URL('.', `file://${resultsFile}`)), { recursive: true })
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
+
+  const rows: Array<[string, string]> = [
+    ['machine', `${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}`],
+    ['sequential ms/request (none · passthrough · proxy)', `${steadyFigures.sequential.medianMs.none} · ${steadyFigures.sequential.medianMs.passthrough} · ${steadyFigures.sequential.medianMs.proxy}  → proxy/passthrough ${steadyFigures.sequential.proxyOverPassthrough}`],
+    ['16 concurrent ms/batch (none · passthrough · proxy)', `${steadyFigures.concurrent16.medianMs.none} · ${steadyFigures.concurrent16.medianMs.passthrough} · ${steadyFigures.concurrent16.medianMs.proxy}  → proxy/passthrough ${steadyFigures.concurrent16.proxyOverPassthrough}`],
+    ['cold start ms (passthrough · proxy)', `${cold.medianMs.passthrough} · ${cold.medianMs.proxy}  → proxy adds ${cold.proxyAddedMs} ms`],
+    ['expiry burst, proxy', `${expiry.proxyExpired.refreshCalls} refresh, ${expiry.proxyExpired.server401s} 401s, ${expiry.proxyExpired.succeeded}/100 ok, ${expiry.proxyExpired.medianMs} ms (no expiry: ${expiry.proxyValid.medianMs} ms; one refresh round trip: ${expiry.refreshRoundTripMs} ms)`],
+    ['expiry burst, page interceptor', `${expiry.interceptorExpired.refreshCalls} refreshes, ${expiry.interceptorExpired.server401s} 401s, ${expiry.interceptorExpired.succeeded}/100 ok, ${expiry.interceptorExpired.reuseDetections} reuse detections, ${expiry.interceptorExpired.medianMs} ms`],
+    [`download ${streams.downloadMb} MB, MB/s (passthrough · proxy)`, `${streams.medianMBps.passthrough} · ${streams.medianMBps.proxy}  → proxy/passthrough ${streams.proxyOverPassthrough}`],
+    ['slow stream: first chunk while server sends', `passthrough ${streams.firstChunkWhileSending.passthrough}, proxy ${streams.firstChunkWhileSending.proxy}`],
+    [`worker heap, ${heap.requests} requests`, `${heap.heapBeforeKB} KB → ${heap.heapAfterKB} KB (growth ${heap.growthKB} KB)`],
+    ['worker size', `${size.bytes} bytes, ${round(size.gzipBytes / 1024, 1)} KB gzipped`],
+  ]
+  const width = Math.max(...rows.map(([label]) => label.length))
+  console.log(`\nsw-token-proxy benchmark${smoke ? ' (smoke run: tiny counts, figures not meaningful)' : ''}, ${results.seconds} s\n`)
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`)
+  console.log('\ntargets:')
+  for (const [target, met] of Object.entries(targets)) console.log(`  ${met ? 'met    ' : 'NOT MET'}  ${target}`)
+  console.log(`\nresults: ${resultsFile}`)
+  console.log(`proxy/passthrough median ratio: ${steadyFigures.sequential.proxyOverPassthrough}`)
+} finally {
+  await browser.close()
+}
