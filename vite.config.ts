@@ -4,8 +4,8 @@ import { createDemoHandler } from './demo/server/createDemoServer.ts'
 
 const root = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-/** The worker is one classic script at the site root: every browser with service workers runs it. */
-const workerBuild: InlineConfig = {
+/** Each worker is one classic script at the site root: every browser with service workers runs it. */
+const workerBuild = (entry: string, fileName: string): InlineConfig => ({
   configFile: false,
   logLevel: 'warn',
   // Strips workbox's development-only logging and assertions.
@@ -15,20 +15,26 @@ const workerBuild: InlineConfig = {
     emptyOutDir: false,
     copyPublicDir: false,
     minify: true,
-    lib: { entry: root('demo/worker/sw.ts'), formats: ['iife'], name: 'swTokenProxy', fileName: () => 'sw.js' },
+    lib: { entry: root(entry), formats: ['iife'], name: 'swTokenProxy', fileName: () => fileName },
   },
-}
+})
+
+const workers = { '/sw.js': 'demo/worker/sw.ts', '/sw-oidc.js': 'demo/worker/sw-oidc.ts' }
 
 /** `vite build` also builds `/sw.js`; `vite` (dev) builds it on request. */
 function serviceWorker(): Plugin {
   return {
     name: 'sw-token-proxy:worker',
     async closeBundle() {
-      if (this.environment.config.command === 'build') await build(workerBuild)
+      if (this.environment.config.command !== 'build') return
+      for (const [path, entry] of Object.entries(workers)) await build(workerBuild(entry, path.slice(1)))
     },
     configureServer(server) {
-      server.middlewares.use('/sw.js', (_request, response, next) => {
-        build({ ...workerBuild, build: { ...workerBuild.build, write: false, minify: false } })
+      server.middlewares.use((request, response, next) => {
+        const entry = workers[new URL(request.url ?? '/', 'http://dev.invalid').pathname as keyof typeof workers]
+        if (!entry) return next()
+        const config = workerBuild(entry, 'worker.js')
+        build({ ...config, build: { ...config.build, write: false, minify: false } })
           .then((output) => {
             const chunk = (Array.isArray(output) ? output[0] : output) as { output: Array<{ code?: string }> }
             response.setHeader('Content-Type', 'text/javascript')
@@ -65,6 +71,6 @@ export default defineConfig({
     outDir: root('dist'),
     emptyOutDir: true,
     target: 'es2022',
-    rollupOptions: { input: { main: root('demo/app/index.html'), minimal: root('demo/app/minimal.html') } },
+    rollupOptions: { input: { main: root('demo/app/index.html'), minimal: root('demo/app/minimal.html'), oidc: root('demo/app/oidc.html') } },
   },
 })

@@ -44,6 +44,18 @@ export interface TokenProxyClient {
   status(): Promise<SessionStatus>
   /** Logs out everywhere: the worker calls the logout endpoint, clears the tokens, tells every tab. */
   logout(): Promise<void>
+  /**
+   * OpenID Connect: sends the user to the provider to sign in (authorization code + PKCE). The
+   * worker makes and keeps the PKCE verifier, state and nonce; this page only navigates.
+   * `returnTo` is where `completeSignIn()` says to go afterwards.
+   */
+  signIn(options?: { returnTo?: string }): Promise<void>
+  /**
+   * OpenID Connect: on the redirect page, hands the callback to the worker, which checks it and
+   * redeems the code; the tokens stay in the worker. Removes `code` and `state` from the address
+   * bar and answers the `returnTo` given to `signIn()`.
+   */
+  completeSignIn(): Promise<{ returnTo: string | null }>
   readonly registration: ServiceWorkerRegistration
 }
 
@@ -110,6 +122,17 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
     status: () => ask('STATUS', {}, timeoutMs),
     logout: async () => {
       await ask('LOGOUT', {}, timeoutMs)
+    },
+    signIn: async ({ returnTo } = {}) => {
+      const { url } = await ask('SIGN_IN', returnTo === undefined ? {} : { returnTo }, timeoutMs)
+      location.assign(url)
+    },
+    completeSignIn: async () => {
+      const callbackUrl = location.href
+      // The code is single-use and useless without the worker's verifier, but it has no business
+      // staying in the address bar or the history.
+      history.replaceState(history.state, '', location.pathname)
+      return ask('COMPLETE_SIGN_IN', { callbackUrl }, timeoutMs)
     },
   }
 }

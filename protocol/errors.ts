@@ -17,6 +17,8 @@ export const ErrorCode = {
   INVALID_OPTIONS: 'ERR_INVALID_OPTIONS',
   /** The token store (IndexedDB) failed to read or write. */
   STORAGE_FAILED: 'ERR_STORAGE_FAILED',
+  /** An OpenID Connect sign-in could not be started or completed. */
+  SIGN_IN_FAILED: 'ERR_SIGN_IN_FAILED',
   /** Service workers are not available on this page (insecure context, or a browser without them). */
   UNSUPPORTED: 'ERR_UNSUPPORTED',
 } as const

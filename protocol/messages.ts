@@ -41,6 +41,10 @@ export interface RequestPayloads {
   CLAIM: Record<string, never>
   STATUS: Record<string, never>
   LOGOUT: Record<string, never>
+  /** OpenID Connect: start an authorization code + PKCE sign-in; `returnTo` is where to land after. */
+  SIGN_IN: { returnTo?: string }
+  /** OpenID Connect: the callback page's URL (with `code` and `state`), for the worker to redeem. */
+  COMPLETE_SIGN_IN: { callbackUrl: string }
 }
 
 export interface ReplyPayloads {
@@ -48,6 +52,9 @@ export interface ReplyPayloads {
   CLAIM: { claimed: true }
   STATUS: SessionStatus
   LOGOUT: { loggedOut: true }
+  /** The provider's authorization URL: the page navigates there. It holds no secret. */
+  SIGN_IN: { url: string }
+  COMPLETE_SIGN_IN: { returnTo: string | null }
 }
 
 export type RequestType = keyof RequestPayloads
@@ -68,7 +75,7 @@ const BROADCAST_TYPES: ReadonlySet<string> = new Set<BroadcastType>([
   'REFRESH_FAILED',
 ])
 
-const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>(['HANDSHAKE', 'CLAIM', 'STATUS', 'LOGOUT'])
+const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>(['HANDSHAKE', 'CLAIM', 'STATUS', 'LOGOUT', 'SIGN_IN', 'COMPLETE_SIGN_IN'])
 
 function isTaggedObject(value: unknown): value is { source: unknown; type: unknown; payload: unknown } {
   return typeof value === 'object' && value !== null && (value as { source?: unknown }).source === MESSAGE_SOURCE

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, it, expect, vi } from 'vitest'
 import type { BroadcastPayloads, BroadcastType } from '../protocol/messages'
 import type { Broadcast } from './broadcast'
-import type { RefreshEndpoint } from './requestRefresh'
+import { requestRefresh, type RefreshEndpoint } from './requestRefresh'
 import { SessionRefresher, noLocks, type Locks, type RefreshOutcome } from './SessionRefresher'
 import { TokenStore, type SessionRecord, type SessionTokens } from './tokenStore'
 
@@ -139,11 +139,10 @@ function createWorker(options: {
   const warn = vi.fn<(message: string) => void>()
   const refresher = new SessionRefresher({
     store: options.store,
-    fetch: options.endpoint.fetch,
     locks: options.locks,
     broadcast,
     now: () => options.clock.now,
-    endpoint: ENDPOINT,
+    renew: (refreshToken) => requestRefresh(options.endpoint.fetch, ENDPOINT, refreshToken),
     warn,
   })
   return { refresher, broadcasts: sent, warn }

@@ -1,6 +1,6 @@
 import type { Broadcast } from './broadcast'
 import { computeExpiresAt } from './expiry'
-import { requestRefresh, type RefreshEndpoint } from './requestRefresh'
+import type { RefreshResult } from './requestRefresh'
 import type { SessionRecord, SessionTokens, TokenStore } from './tokenStore'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
@@ -15,11 +15,11 @@ export type RefreshOutcome =
 
 export interface SessionRefresherOptions {
   store: TokenStore
-  fetch: typeof fetch
   locks: Locks
   broadcast: Broadcast
   now: () => number
-  endpoint: RefreshEndpoint
+  /** Asks the server for new tokens: the plain refresh endpoint, or the OpenID provider. */
+  renew: (refreshToken: string) => Promise<RefreshResult>
   /** Warns about a rejected refresh response; never given a token. */
   warn: (message: string) => void
 }
@@ -69,7 +69,7 @@ export class SessionRefresher {
     if (stored.tokens.refreshToken === undefined) return this.#end(stored.generation, 'no_refresh_token')
     if (now() < this.#retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: this.#retryAt }
 
-    const result = await requestRefresh(this.#options.fetch, this.#options.endpoint, stored.tokens.refreshToken)
+    const result = await this.#options.renew(stored.tokens.refreshToken)
     if (result.kind === 'terminal') return this.#end(stored.generation, result.reason)
     if (result.kind === 'transient') {
       this.#failures += 1

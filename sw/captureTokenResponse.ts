@@ -1,17 +1,10 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
-import type { Broadcast } from './broadcast'
-import { computeExpiresAt } from './expiry'
 import { parseTokenResponse, withoutTokenFields } from './parseTokenResponse'
 import { readJsonWithin } from './readJsonWithin'
-import type { SessionRefresher } from './SessionRefresher'
-import type { TokenStore } from './tokenStore'
+import { startSession, type StartSessionContext } from './startSession'
 
-export interface CaptureContext {
-  store: TokenStore
-  refresher: SessionRefresher
-  broadcast: Broadcast
+export interface CaptureContext extends StartSessionContext {
   fetch: typeof fetch
-  now: () => number
   responseLimitBytes: number
   warn: (message: string) => void
 }
@@ -48,19 +41,7 @@ export async function captureTokenResponse(request: Request, context: CaptureCon
     return Response.json({ error: 'invalid_token_response', error_description: error.message, code: error.code }, { status: 502 })
   }
 
-  const receivedAt = context.now()
-  const expiresAt = computeExpiresAt(tokens.accessToken, tokens.expiresIn, receivedAt)
-  const previous = await context.store.current()
-  await context.store.start({
-    accessToken: tokens.accessToken,
-    // A token endpoint that renews an existing session without a new refresh token keeps the old one.
-    refreshToken: tokens.refreshToken ?? previous.tokens?.refreshToken,
-    idToken: tokens.idToken,
-    expiresAt,
-    receivedAt,
-  })
-  context.refresher.reset()
-  await context.broadcast('SESSION_STARTED', { expiresAt })
+  await startSession(tokens, context)
 
   const headers = new Headers(response.headers)
   headers.delete('Content-Length')

@@ -1,4 +1,4 @@
-import { TokenProxyError } from '../protocol/errors'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
 import type { SessionStatus } from '../protocol/messages'
 import type { Broadcast } from './broadcast'
 import { captureTokenResponse } from './captureTokenResponse'
@@ -6,8 +6,10 @@ import { endSession } from './endSession'
 import { decodeClaims } from './expiry'
 import { hasOwnAuthorization, isTokenEligibleMode, urlIsEndpoint, urlMatchesAny } from './matchApiRequest'
 import { proxyApiRequest } from './proxyApiRequest'
+import { requestRefresh } from './requestRefresh'
 import { resolveOptions, type TokenProxyOptions } from './resolveOptions'
 import { SessionRefresher, type Locks } from './SessionRefresher'
+import { startSession } from './startSession'
 import type { TokenStore } from './tokenStore'
 
 /** What the proxy needs from its environment; the worker entry passes the real ones. */
@@ -30,8 +32,13 @@ export type RequestRole = 'logout' | 'token-endpoint' | 'api' | undefined
  */
 export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment) {
   const resolved = resolveOptions(options, env.origin)
-  const refresher = new SessionRefresher({ ...env, endpoint: resolved.refresh })
-  const context = { ...env, refresher, responseLimitBytes: resolved.refresh.responseLimitBytes }
+  const oidc = resolved.oidc?.create({ ...env, timeoutMs: resolved.timeoutMs })
+  const plainRefresh = resolved.refresh
+  const renew = oidc
+    ? (refreshToken: string) => oidc.refresh(refreshToken)
+    : (refreshToken: string) => requestRefresh(env.fetch, plainRefresh!, refreshToken)
+  const refresher = new SessionRefresher({ ...env, renew })
+  const context = { ...env, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes }
 
   function roleOf(request: Request, url: URL): RequestRole {
     if (!isTokenEligibleMode(request.mode)) return undefined
@@ -80,8 +87,31 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }) }
     },
 
-    /** `proxy.logout()` from a page: the same as the page calling the logout endpoint itself. */
+    /** OpenID Connect: the provider's authorization URL for a new sign-in. */
+    async signIn(returnTo: string | null): Promise<string> {
+      if (!oidc) throw notConfigured('start a sign-in')
+      return oidc.beginSignIn(returnTo)
+    },
+
+    /** OpenID Connect: redeems the callback's code; the tokens stay here, the page learns `returnTo`. */
+    async completeSignIn(callbackUrl: string): Promise<{ returnTo: string | null }> {
+      if (!oidc) throw notConfigured('complete a sign-in')
+      const { tokens, returnTo } = await oidc.completeSignIn(callbackUrl)
+      await startSession(tokens, context)
+      return { returnTo }
+    },
+
+    /**
+     * `proxy.logout()` from a page: revokes the refresh token at the OpenID provider when there is
+     * one (RFC 7009), calls the logout endpoint when there is one, and always ends the session here.
+     */
     async logout(): Promise<void> {
+      const { tokens } = await env.store.current()
+      if (oidc && tokens) {
+        await oidc.revoke(tokens.refreshToken ?? tokens.accessToken).catch((error: unknown) => {
+          env.warn(formatMessage('revoke the refresh token at the provider', error instanceof Error ? error.message : 'the request failed', 'The session was still ended in this browser'))
+        })
+      }
       if (resolved.logout) {
         const response = await endSession(new Request(resolved.logout, { method: 'POST', credentials: 'same-origin' }), context).catch(
           () => undefined,
@@ -95,3 +125,7 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
 }
 
 export type TokenProxy = ReturnType<typeof createTokenProxy>
+
+function notConfigured(action: string): TokenProxyError {
+  return new TokenProxyError(ErrorCode.INVALID_OPTIONS, formatMessage(action, 'the worker has no "oidc" options', 'Pass oidc: { issuer, clientId, redirectUri } to installTokenProxy()'))
+}

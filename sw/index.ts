@@ -4,6 +4,7 @@
  */
 export { installTokenProxy } from './installTokenProxy'
 export type { TokenProxyOptions } from './resolveOptions'
+export type { OidcPlugin } from './OidcSignIn'
 export type { TokenProxy } from './createTokenProxy'
 export { ErrorCode, TokenProxyError } from '../protocol/errors'
 export type { BroadcastMessage, BroadcastType, BroadcastPayloads, SessionStatus } from '../protocol/messages'

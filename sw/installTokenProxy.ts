@@ -93,12 +93,19 @@ async function answer(proxy: TokenProxy, message: RequestMessage): Promise<Reply
       case 'LOGOUT':
         await proxy.logout()
         return { ok: true, payload: { loggedOut: true } }
+      case 'SIGN_IN': {
+        const returnTo = typeof message.payload.returnTo === 'string' ? message.payload.returnTo : null
+        return { ok: true, payload: { url: await proxy.signIn(returnTo) } }
+      }
+      case 'COMPLETE_SIGN_IN':
+        if (typeof message.payload.callbackUrl !== 'string') throw new TokenProxyError(ErrorCode.SIGN_IN_FAILED, formatMessage('complete the sign-in', 'no callback URL was given', 'Call completeSignIn() on the redirect page'))
+        return { ok: true, payload: await proxy.completeSignIn(message.payload.callbackUrl) }
     }
   } catch (error) {
     const proxyError =
       error instanceof TokenProxyError
         ? error
-        : new TokenProxyError(ErrorCode.STORAGE_FAILED, formatMessage(`answer ${message.type}`, 'the worker failed', 'Try again'))
+        : new TokenProxyError(ErrorCode.STORAGE_FAILED, formatMessage(`answer ${message.type}`, 'the worker failed unexpectedly', 'Try again, and check the worker console'))
     return { ok: false, error: proxyError.toJSON() }
   }
 }

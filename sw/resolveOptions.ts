@@ -1,5 +1,6 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
 import { parseUrlPrefix, type UrlPrefix } from './matchApiRequest'
+import type { OidcPlugin } from './OidcSignIn'
 import type { RefreshEndpoint } from './requestRefresh'
 
 /** What `installTokenProxy` accepts. Paths are resolved against the worker's origin. */
@@ -9,9 +10,16 @@ export interface TokenProxyOptions {
    * origins (`'https://api.example.com/v1/'`). Matched on the parsed URL, on segment boundaries.
    */
   api: string[]
-  /** Endpoints whose 2xx JSON responses carry tokens to keep (login, OAuth `/token`). */
-  tokenEndpoints: string[]
-  refresh: {
+  /** Endpoints whose 2xx JSON responses carry tokens to keep (login, OAuth `/token`). Default none. */
+  tokenEndpoints?: string[]
+  /**
+   * Sign in with an OpenID Connect provider (authorization code + PKCE), configured from its
+   * discovery document: `oidc: openIdConnect({ issuer, clientId, redirectUri })` from
+   * `sw-token-proxy/sw/oidc`. Replaces `refresh`: the worker renews with the provider's grant.
+   */
+  oidc?: OidcPlugin
+  /** The refresh endpoint; required unless `oidc` is given. */
+  refresh?: {
     url: string
     /** `'oauth2'` (default): RFC 6749 refresh grant, form-encoded. `'json'`: `{ "refresh_token": … }`. */
     format?: 'oauth2' | 'json'
@@ -33,20 +41,23 @@ export interface TokenProxyOptions {
 export interface ResolvedOptions {
   api: UrlPrefix[]
   tokenEndpoints: URL[]
-  refresh: RefreshEndpoint
+  refresh: RefreshEndpoint | undefined
+  oidc: OidcPlugin | undefined
+  timeoutMs: number
+  tokenResponseLimitBytes: number
   logout: URL | undefined
   refreshAheadSeconds: number
   replayBodyLimitBytes: number
 }
 
-function invalid(why: string): never {
+export function invalid(why: string): never {
   throw new TokenProxyError(
     ErrorCode.INVALID_OPTIONS,
     formatMessage('install the token proxy', why, 'Fix the options passed to installTokenProxy()'),
   )
 }
 
-function endpoint(value: unknown, name: string, origin: string): URL {
+export function endpoint(value: unknown, name: string, origin: string): URL {
   if (typeof value !== 'string' || value === '') invalid(`"${name}" must be a URL or a path, got ${typeof value}`)
   const url = new URL(value, origin)
   if (url.protocol !== 'https:' && url.protocol !== 'http:') invalid(`"${name}" must be an http(s) URL`)
@@ -62,10 +73,15 @@ function nonNegative(value: number | undefined, name: string, fallback: number):
 export function resolveOptions(options: TokenProxyOptions, origin: string): ResolvedOptions {
   if (typeof options !== 'object' || options === null) invalid('no options were given')
   if (!Array.isArray(options.api) || options.api.length === 0) invalid('"api" must list at least one URL prefix')
-  if (!Array.isArray(options.tokenEndpoints)) invalid('"tokenEndpoints" must be an array')
-  if (typeof options.refresh !== 'object' || options.refresh === null) invalid('"refresh" must be an object with a "url"')
-  const format = options.refresh.format ?? 'oauth2'
+  const tokenEndpoints = options.tokenEndpoints ?? []
+  if (!Array.isArray(tokenEndpoints)) invalid('"tokenEndpoints" must be an array')
+  if (options.oidc !== undefined && typeof options.oidc?.create !== 'function') invalid('"oidc" must be made with openIdConnect() from sw-token-proxy/sw/oidc')
+  if (options.refresh === undefined && options.oidc === undefined) invalid('give "refresh" (a refresh endpoint) or "oidc" (an OpenID Connect provider)')
+  if (options.refresh !== undefined && (typeof options.refresh !== 'object' || options.refresh === null)) invalid('"refresh" must be an object with a "url"')
+  const format = options.refresh?.format ?? 'oauth2'
   if (format !== 'oauth2' && format !== 'json') invalid('"refresh.format" must be "oauth2" or "json"')
+  const timeoutMs = nonNegative(options.refresh?.timeoutMs, 'refresh.timeoutMs', 10_000) || 10_000
+  const responseLimitBytes = nonNegative(options.tokenResponseLimitBytes, 'tokenResponseLimitBytes', 256 * 1024)
 
   const api = options.api.map((prefix, index) => {
     if (typeof prefix !== 'string') invalid(`"api[${index}]" must be a string`)
@@ -78,16 +94,20 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
 
   return {
     api,
-    tokenEndpoints: options.tokenEndpoints.map((url, index) => endpoint(url, `tokenEndpoints[${index}]`, origin)),
-    refresh: {
+    tokenEndpoints: tokenEndpoints.map((url, index) => endpoint(url, `tokenEndpoints[${index}]`, origin)),
+    refresh: options.refresh && {
       url: endpoint(options.refresh.url, 'refresh.url', origin),
       format,
       clientId: options.refresh.clientId,
-      timeoutMs: nonNegative(options.refresh.timeoutMs, 'refresh.timeoutMs', 10_000) || 10_000,
-      responseLimitBytes: nonNegative(options.tokenResponseLimitBytes, 'tokenResponseLimitBytes', 256 * 1024),
+      timeoutMs,
+      responseLimitBytes,
     },
+    oidc: options.oidc,
+    timeoutMs,
+    tokenResponseLimitBytes: responseLimitBytes,
     logout: options.logout === undefined ? undefined : endpoint(options.logout, 'logout', origin),
     refreshAheadSeconds: nonNegative(options.refreshAheadSeconds, 'refreshAheadSeconds', 30),
     replayBodyLimitBytes: nonNegative(options.replayBodyLimitBytes, 'replayBodyLimitBytes', 10 * 1024 * 1024),
   }
 }
+

@@ -23,13 +23,28 @@ export interface SessionRecord {
 
 export const NO_SESSION: SessionRecord = Object.freeze({ generation: 0, tokens: null })
 
+/**
+ * An OpenID Connect sign-in between the redirect to the provider and the callback. Kept in
+ * IndexedDB, not memory, because the worker may be stopped while the user is at the provider.
+ */
+export interface PendingSignIn {
+  codeVerifier: string
+  nonce: string
+  returnTo: string | null
+  createdAt: number
+}
+
 export const DATABASE_NAME = 'sw-token-proxy'
 /** Bumped with every schema change; `upgrade` below handles each step, and never blocks. */
-const DATABASE_VERSION = 1
+const DATABASE_VERSION = 2
 const SESSION_KEY = 'current'
+/** A sign-in not completed within this time is forgotten. */
+const PENDING_SIGN_IN_TTL_MS = 15 * 60_000
 
 interface TokenProxySchema extends DBSchema {
   session: { key: string; value: SessionRecord }
+  /** Version 2: pending OpenID Connect sign-ins, keyed by their `state`. */
+  pendingSignIn: { key: string; value: PendingSignIn }
 }
 
 /**
@@ -88,6 +103,33 @@ export class TokenStore {
     return hadSession
   }
 
+  /** Remembers a sign-in until its callback, and forgets the ones that were never completed. */
+  async savePendingSignIn(state: string, pending: PendingSignIn): Promise<void> {
+    const db = await this.#open()
+    await this.#attempt('save the sign-in', async () => {
+      const tx = db.transaction('pendingSignIn', 'readwrite')
+      let cursor = await tx.store.openCursor()
+      while (cursor) {
+        if (pending.createdAt - cursor.value.createdAt > PENDING_SIGN_IN_TTL_MS) await cursor.delete()
+        cursor = await cursor.continue()
+      }
+      await tx.store.put(pending, state)
+      await tx.done
+    })
+  }
+
+  /** Answers the sign-in started with `state` and forgets it: a callback is redeemed only once. */
+  async takePendingSignIn(state: string, now: number): Promise<PendingSignIn | undefined> {
+    const db = await this.#open()
+    return this.#attempt('read the sign-in', async () => {
+      const tx = db.transaction('pendingSignIn', 'readwrite')
+      const pending = await tx.store.get(state)
+      if (pending) await tx.store.delete(state)
+      await tx.done
+      return pending && now - pending.createdAt <= PENDING_SIGN_IN_TTL_MS ? pending : undefined
+    })
+  }
+
   async close(): Promise<void> {
     const db = await this.#db
     db?.close()
@@ -120,6 +162,7 @@ export class TokenStore {
       openDB<TokenProxySchema>(this.#databaseName, DATABASE_VERSION, {
         upgrade(db, oldVersion) {
           if (oldVersion < 1) db.createObjectStore('session')
+          if (oldVersion < 2) db.createObjectStore('pendingSignIn')
         },
         // A newer worker (or any same-origin script) upgrading the database must not be blocked
         // by this connection: close it and reopen on the next operation.

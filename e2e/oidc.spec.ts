@@ -1,0 +1,117 @@
+import { fileURLToPath } from 'node:url'
+import type { Page } from '@playwright/test'
+import { expect, sessionEventTypes, sessionStatus, test as base, waitForTokenProxy } from '../playwright/index.ts'
+import { OidcApp } from './support/OidcApp.ts'
+import { DEV_INTERACTIONS, startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
+import { pageFetch, sleep } from './support/tabs.ts'
+
+// Issue 4: a real, certified OpenID Provider (oidc-provider) on another site (127.0.0.1), a real
+// redirect flow in Chromium, and an API that validates tokens by introspection at the provider.
+const dist = fileURLToPath(new URL('../dist', import.meta.url))
+
+const test = base.extend<{ accessTokenTtlSeconds: number; app: OidcApp; provider: RunningOidcProvider }>({
+  accessTokenTtlSeconds: [60, { option: true }],
+  app: async ({}, use) => {
+    const app = await new OidcApp().start(dist)
+    await use(app)
+    await app.close()
+  },
+  provider: async ({ app, accessTokenTtlSeconds }, use) => {
+    const provider = await startOidcProvider({ clientOrigin: app.origin, clientRedirectUris: [`${app.origin}/oidc.html`], accessTokenTtlSeconds })
+    app.issuer = provider.issuer
+    await use(provider)
+    await provider.close()
+  },
+})
+
+async function openApp(page: Page, app: OidcApp, provider: RunningOidcProvider): Promise<void> {
+  await page.goto(`${app.origin}/oidc.html?issuer=${encodeURIComponent(provider.issuer)}`)
+  await waitForTokenProxy(page)
+}
+
+/** Signs in as `login` through the provider's own login and consent screens. */
+async function signIn(page: Page, app: OidcApp, provider: RunningOidcProvider, login = 'alice'): Promise<void> {
+  await openApp(page, app, provider)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${provider.issuer}/**`)
+  await page.locator(DEV_INTERACTIONS.loginInput).fill(login)
+  await page.locator(DEV_INTERACTIONS.passwordInput).fill('any password')
+  await page.getByRole('button', { name: DEV_INTERACTIONS.loginButton }).click()
+  await page.getByRole('button', { name: DEV_INTERACTIONS.consentButton }).click()
+  await page.waitForURL(`${app.origin}/oidc.html**`)
+  await expect(page.locator('#session-state')).toHaveText('signed in')
+}
+
+test.describe('OpenID Connect with oidc-provider', () => {
+  test('signs in through the real redirect flow; the tokens stay in the worker and the API accepts them', async ({ page, app, provider }) => {
+    await signIn(page, app, provider)
+
+    await expect(page.locator('#session-user')).toHaveText('as alice')
+    expect(page.url()).toBe(`${app.origin}/oidc.html`)
+    expect(provider.counters.tokenRequests).toBe(1)
+    expect(await sessionStatus(page)).toMatchObject({ authenticated: true, claims: expect.objectContaining({ sub: 'alice', iss: provider.issuer }) })
+    expect((await pageFetch(page, '/api/me')).status).toBe(200)
+    expect(app.records).toEqual([{ path: '/api/me', authorized: true, status: 200 }])
+    // The page holds nothing of the flow: no verifier, no state, no token.
+    expect(await page.evaluate(() => ({ local: Object.keys(localStorage), session: Object.keys(sessionStorage) }))).toEqual({ local: [], session: ['oidc-issuer'] })
+    expect(await sessionEventTypes(page)).toEqual(['SESSION_STARTED'])
+  })
+
+  test.describe('with 2-second access tokens', () => {
+    test.use({ accessTokenTtlSeconds: 2 })
+
+    test('three tabs across three expiries: one refresh per expiry with rotation, and the grant is never revoked', async ({ page, context, app, provider }) => {
+      await signIn(page, app, provider)
+      const tabs = [page, await context.newPage(), await context.newPage()]
+      for (const tab of tabs.slice(1)) await openApp(tab, app, provider)
+
+      for (let expiry = 1; expiry <= 3; expiry++) {
+        await sleep(2_100)
+        const statuses = await Promise.all(tabs.map((tab) => tab.evaluate(async () => Promise.all(Array.from({ length: 5 }, async () => (await fetch('/api/data')).status)))))
+        expect(statuses.flat()).toEqual(Array(15).fill(200))
+      }
+
+      expect(provider.counters.refreshGrants).toBe(3)
+      expect(app.records.every((record) => record.authorized)).toBe(true)
+      for (const tab of tabs) expect(await sessionEventTypes(tab)).not.toContain('SESSION_EXPIRED')
+    })
+  })
+
+  test('revoking the grant at the provider: every tab receives SESSION_EXPIRED once', async ({ page, context, app, provider }) => {
+    await signIn(page, app, provider)
+    const tabs = [page, await context.newPage(), await context.newPage()]
+    for (const tab of tabs.slice(1)) await openApp(tab, app, provider)
+
+    await provider.revokeAllGrants()
+    const statuses = await Promise.all(tabs.map((tab) => pageFetch(tab, '/api/after-revocation')))
+
+    expect(statuses.map((response) => response.status)).toEqual([401, 401, 401])
+    expect(provider.counters.refreshGrants).toBe(1)
+    for (const tab of tabs) {
+      await expect.poll(async () => (await sessionEventTypes(tab)).filter((type) => type === 'SESSION_EXPIRED')).toEqual(['SESSION_EXPIRED'])
+    }
+    await expect(page.locator('#message')).toContainText('Your session expired (invalid_grant)')
+  })
+
+  test('logout revokes the refresh token at the provider (RFC 7009) and ends the session in every tab', async ({ page, context, app, provider }) => {
+    await signIn(page, app, provider)
+    const other = await context.newPage()
+    await openApp(other, app, provider)
+
+    await page.getByRole('button', { name: 'Log out' }).click()
+
+    for (const tab of [page, other]) await expect.poll(() => sessionEventTypes(tab)).toContain('SESSION_ENDED')
+    expect(provider.counters.revocations).toBe(1)
+    expect((await pageFetch(other, '/api/after-logout')).status).toBe(401)
+    expect(app.records.at(-1)).toEqual({ path: '/api/after-logout', authorized: false, status: 401 })
+  })
+
+  test('a forged callback (unknown state) is refused with a clear error and redeems nothing', async ({ page, app, provider }) => {
+    await openApp(page, app, provider)
+    await page.goto(`${app.origin}/oidc.html?code=stolen-code&state=forged-state`)
+
+    await expect(page.locator('#message')).toHaveText(/^\[sw-token-proxy\] Failed to complete the sign-in: this callback does not answer a sign-in in progress/)
+    expect(provider.counters.tokenRequests).toBe(0)
+    expect(await sessionStatus(page)).toMatchObject({ authenticated: false })
+  })
+})

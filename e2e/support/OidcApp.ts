@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import sirv from 'sirv'
+import { API_CLIENT_ID, API_CLIENT_SECRET } from './OidcProvider.ts'
+
+export interface OidcApiRecord {
+  path: string
+  authorized: boolean
+  status: number
+}
+
+/**
+ * The app origin for the OpenID Connect tests (`http://localhost:PORT`): the built pages and
+ * workers, and an API that accepts a bearer token only if the provider's introspection endpoint
+ * (RFC 7662) says it is active: the resource server trusts the provider, not the page.
+ */
+export class OidcApp {
+  readonly records: OidcApiRecord[] = []
+  origin = ''
+  issuer = ''
+  #server: Server | undefined
+
+  async start(staticDir: string): Promise<this> {
+    const serveStatic = sirv(staticDir, { dev: true })
+    this.#server = createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://app.invalid').pathname
+      if (!path.startsWith('/api/')) return serveStatic(request, response, () => void response.writeHead(404).end())
+      void this.#api(path, request.headers.authorization).then(({ status, body }) => {
+        response.writeHead(status, { 'Content-Type': 'application/json', ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }) }).end(JSON.stringify(body))
+      })
+    })
+    this.#server.keepAliveTimeout = 500
+    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
+    this.origin = `http://localhost:${(this.#server.address() as AddressInfo).port}`
+    return this
+  }
+
+  async #api(path: string, authorization: string | undefined): Promise<{ status: number; body: unknown }> {
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined
+    const introspection = token ? await this.#introspect(token) : undefined
+    const authorized = introspection?.['active'] === true
+    const status = authorized ? 200 : 401
+    this.records.push({ path, authorized, status })
+    return { status, body: authorized ? { sub: introspection?.['sub'], path } : { error: 'invalid_token' } }
+  }
+
+  async #introspect(token: string): Promise<Record<string, unknown>> {
+    const response = await fetch(`${this.issuer}/token/introspection`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${API_CLIENT_ID}:${API_CLIENT_SECRET}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token }),
+    })
+    return (await response.json()) as Record<string, unknown>
+  }
+
+  async close(): Promise<void> {
+    const server = this.#server
+    if (!server) return
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+}

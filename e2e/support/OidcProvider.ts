@@ -1,0 +1,255 @@
+import { generateKeyPair, randomBytes, type JsonWebKey } from 'node:crypto'
+import { createServer, type RequestListener } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A real OpenID Provider (`oidc-provider` v9, the certified implementation) on
+ * `http://127.0.0.1:PORT`: a different site from the app on `http://localhost:PORT`.
+ *
+ * - Client `spa`: public (`token_endpoint_auth_method: 'none'`), authorization code + refresh token,
+ *   PKCE S256 required (oidc-provider's default for public clients; S256 is the only method v9 knows),
+ *   refresh tokens rotated on every use (the default for public clients), and reuse of a rotated
+ *   refresh token revokes the whole grant (`400 invalid_grant`).
+ * - Refresh tokens are issued with oidc-provider's default policy: only when `offline_access` is
+ *   granted, which the provider only keeps in the request with `prompt=consent`. So authorize with
+ *   `scope=openid offline_access&prompt=consent`.
+ * - Client `api` (secret {@link API_CLIENT_SECRET}): confidential, no grants; only for introspection.
+ * - Login and consent are oidc-provider's development screens: see {@link DEV_INTERACTIONS}.
+ */
+export interface OidcProviderOptions {
+  /** Redirect URIs registered for the `spa` client. */
+  clientRedirectUris: string[]
+  /** The app origin (`http://localhost:PORT`) allowed to call the token and revocation endpoints. */
+  clientOrigin: string
+  /** Access token lifetime, `expires_in`. Default 60. */
+  accessTokenTtlSeconds?: number
+  /**
+   * Lifetime of the first refresh token of a grant. Default 3600. Rotated refresh tokens of the
+   * public client keep the remaining lifetime of the one they replace (oidc-provider's default
+   * policy: rotation does not extend the session).
+   */
+  refreshTokenTtlSeconds?: number
+}
+
+export interface RunningOidcProvider {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  issuer: string
+  provider: Provider
+  close(): Promise<void>
+  /** Live counts: every POST to the token endpoint, and those with `grant_type=refresh_token`. */
+  counters: { tokenRequests: number; refreshGrants: number; revocations: number }
+  /** Revokes every grant issued so far, with its tokens: the next refresh answers `invalid_grant`. */
+  revokeAllGrants(): Promise<void>
+}
+
+export const SPA_CLIENT_ID = 'spa'
+export const API_CLIENT_ID = 'api'
+export const API_CLIENT_SECRET = 'api-secret-for-introspection'
+
+/** The development login and consent screens (`features.devInteractions`). */
+export const DEV_INTERACTIONS = {
+  /** Login page: any login name and any non-empty password are accepted; the login becomes `sub`. */
+  loginInput: 'input[name="login"]',
+  passwordInput: 'input[name="password"]',
+  loginButton: 'Sign-in',
+  /** Consent page: one button. */
+  consentButton: 'Continue',
+} as const
+
+// oidc-provider ships no type declarations. These describe the parts of it used here and in tests.
+
+/** The Koa context, as far as these tests look at it. */
+export interface ProviderContext {
+  method: string
+  path: string
+  oidc?: { route?: string; params?: Record<string, unknown> }
+}
+
+export type ProviderMiddleware = (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>
+
+export interface ProviderClient {
+  clientId: string
+  clientAuthMethod: string
+  applicationType: string
+}
+
+interface GrantIdRevocable {
+  revokeByGrantId(grantId: string): Promise<void>
+}
+
+/** An instance of oidc-provider's `Provider` (which is itself the Koa application in v9). */
+export interface Provider {
+  readonly issuer: string
+  callback(): RequestListener
+  use(middleware: ProviderMiddleware): Provider
+  on(event: string, listener: (...args: never[]) => void): Provider
+  readonly AccessToken: GrantIdRevocable
+  readonly RefreshToken: GrantIdRevocable
+  readonly AuthorizationCode: GrantIdRevocable
+  readonly Grant: { adapter: { destroy(id: string): Promise<void> } }
+}
+
+type ProviderConstructor = new (issuer: string, configuration: Record<string, unknown>) => Provider
+
+/** Imported through a variable so that `tsc` does not ask for the declarations the package lacks. */
+const OIDC_PROVIDER_MODULE: string = 'oidc-provider'
+
+async function loadProvider(): Promise<ProviderConstructor> {
+  const module = (await import(OIDC_PROVIDER_MODULE)) as { default: ProviderConstructor }
+  return module.default
+}
+
+let signingKeys: Promise<JsonWebKey[]> | undefined
+
+/** One RS256 signing key per test process (avoids oidc-provider's shared development keys). */
+function getSigningKeys(): Promise<JsonWebKey[]> {
+  signingKeys ??= new Promise((resolve, reject) => {
+    generateKeyPair('rsa', { modulusLength: 2048 }, (error, _publicKey, privateKey) => {
+      if (error) reject(error)
+      else resolve([{ ...privateKey.export({ format: 'jwk' }), use: 'sig', alg: 'RS256' }])
+    })
+  })
+  return signingKeys
+}
+
+const TOKEN_PATH = '/token'
+
+interface RefreshTokenLike {
+  remainingTTL: number
+  isSenderConstrained(): boolean
+}
+
+export async function startOidcProvider(options: OidcProviderOptions): Promise<RunningOidcProvider> {
+  const clientOrigin = new URL(options.clientOrigin).origin
+
+  const [ProviderClass, jwks] = await Promise.all([loadProvider(), getSigningKeys()])
+
+  // The issuer needs the port, so the provider handles requests only once it exists; nobody can
+  // reach the server before then anyway.
+  const server = createServer()
+  server.keepAliveTimeout = 500
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  const close = async (): Promise<void> => {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  let provider: Provider
+  try {
+    provider = createProvider(ProviderClass, issuer, options, clientOrigin, jwks)
+  } catch (error) {
+    await close()
+    throw error
+  }
+
+  const counters = { tokenRequests: 0, refreshGrants: 0, revocations: 0 }
+  provider.use(async (ctx, next) => {
+    const isTokenRequest = ctx.method === 'POST' && ctx.path === TOKEN_PATH
+    if (isTokenRequest) counters.tokenRequests += 1
+    if (ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`) counters.revocations += 1
+    await next()
+    // oidc-provider parses the body inside `next`; count refresh attempts whether or not they succeed.
+    if (isTokenRequest && ctx.oidc?.params?.['grant_type'] === 'refresh_token') counters.refreshGrants += 1
+  })
+
+  const grantIds = new Set<string>()
+  provider.on('grant.saved', (grant: { jti: string }) => grantIds.add(grant.jti))
+  provider.on('grant.destroyed', (grant: { jti: string }) => grantIds.delete(grant.jti))
+
+  server.on('request', provider.callback())
+
+  return {
+    issuer,
+    provider,
+    counters,
+    async revokeAllGrants() {
+      const ids = [...grantIds]
+      grantIds.clear()
+      await Promise.all(
+        ids.map((id) =>
+          Promise.all([
+            provider.AccessToken.revokeByGrantId(id),
+            provider.RefreshToken.revokeByGrantId(id),
+            provider.AuthorizationCode.revokeByGrantId(id),
+            provider.Grant.adapter.destroy(id),
+          ]),
+        ),
+      )
+    },
+    close,
+  }
+}
+
+function createProvider(
+  ProviderClass: ProviderConstructor,
+  issuer: string,
+  options: OidcProviderOptions,
+  clientOrigin: string,
+  jwks: JsonWebKey[],
+): Provider {
+  const accessTokenTtl = options.accessTokenTtlSeconds ?? 60
+  const refreshTokenTtl = options.refreshTokenTtlSeconds ?? 3600
+  const sessionTtl = Math.max(refreshTokenTtl, 24 * 60 * 60)
+  return new ProviderClass(issuer, {
+    clients: [
+      {
+        client_id: SPA_CLIENT_ID,
+        token_endpoint_auth_method: 'none',
+        application_type: 'web',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: options.clientRedirectUris,
+      },
+      {
+        client_id: API_CLIENT_ID,
+        client_secret: API_CLIENT_SECRET,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+      },
+    ],
+    jwks: { keys: jwks },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    // Any login is an account whose only claim is `sub`.
+    findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
+    // The default allows a public client's redirect URI origins; this says the same, explicitly.
+    clientBasedCORS: (_ctx: unknown, origin: string, client: ProviderClient) =>
+      client.clientId === SPA_CLIENT_ID && origin === clientOrigin,
+    features: {
+      devInteractions: { enabled: true },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, client: ProviderClient, token: { clientId?: string }) =>
+          token.clientId === client.clientId,
+      },
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, client: ProviderClient) => client.clientId === API_CLIENT_ID,
+      },
+    },
+    ttl: {
+      AccessToken: accessTokenTtl,
+      AuthorizationCode: 60,
+      IdToken: 60 * 60,
+      Interaction: 10 * 60,
+      Session: sessionTtl,
+      Grant: sessionTtl,
+      // oidc-provider's default policy with our lifetime: a rotated refresh token of a public web
+      // client keeps the remaining lifetime of the one it replaces.
+      RefreshToken: (
+        ctx: { oidc?: { entities?: { RotatedRefreshToken?: RefreshTokenLike } } } | undefined,
+        token: RefreshTokenLike,
+        client: ProviderClient,
+      ) => {
+        const rotated = ctx?.oidc?.entities?.RotatedRefreshToken
+        if (rotated && client.applicationType === 'web' && client.clientAuthMethod === 'none' && !token.isSenderConstrained()) {
+          return rotated.remainingTTL
+        }
+        return refreshTokenTtl
+      },
+    },
+  })
+}
