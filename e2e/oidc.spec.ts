@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
-import { expect, sessionEventTypes, sessionStatus, test as base, waitForTokenProxy } from '../playwright/index.ts'
+import { expect, sessionEventTypes, sessionStatus, stopServiceWorker, test as base, waitForTokenProxy } from '../playwright/index.ts'
 import { OidcApp } from './support/OidcApp.ts'
 import { DEV_INTERACTIONS, startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
 import { pageFetch, sleep } from './support/tabs.ts'
@@ -104,6 +104,21 @@ test.describe('OpenID Connect with oidc-provider', () => {
     expect(provider.counters.revocations).toBe(1)
     expect((await pageFetch(other, '/api/after-logout')).status).toBe(401)
     expect(app.records.at(-1)).toEqual({ path: '/api/after-logout', authorized: false, status: 401 })
+  })
+
+  test('a worker stopped while the user is at the provider still completes the sign-in', async ({ page, app, provider }) => {
+    await openApp(page, app, provider)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.waitForURL(`${provider.issuer}/**`)
+    await stopServiceWorker(page)
+    await page.locator(DEV_INTERACTIONS.loginInput).fill('bob')
+    await page.locator(DEV_INTERACTIONS.passwordInput).fill('any password')
+    await page.getByRole('button', { name: DEV_INTERACTIONS.loginButton }).click()
+    await page.getByRole('button', { name: DEV_INTERACTIONS.consentButton }).click()
+    await page.waitForURL(`${app.origin}/oidc.html**`)
+
+    await expect(page.locator('#session-user')).toHaveText('as bob')
+    expect((await pageFetch(page, '/api/me')).status).toBe(200)
   })
 
   test('a forged callback (unknown state) is refused with a clear error and redeems nothing', async ({ page, app, provider }) => {
