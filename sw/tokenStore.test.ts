@@ -237,3 +237,39 @@ describe('TokenStore when another connection upgrades the database', () => {
     expect((await new TokenStore(name).reload()).tokens?.accessToken).toBe('at-2')
   })
 })
+
+describe('TokenStore pending sign-ins', () => {
+  const pending = (createdAt: number) => ({ codeVerifier: 'verifier', nonce: 'nonce', returnTo: '/inbox', createdAt })
+
+  it('answers a pending sign-in once: a callback cannot be redeemed twice', async () => {
+    const store = new TokenStore(uniqueName())
+    await store.savePendingSignIn('state-1', pending(1_000))
+
+    expect(await store.takePendingSignIn('state-1', 2_000)).toEqual(pending(1_000))
+    expect(await store.takePendingSignIn('state-1', 2_000)).toBeUndefined()
+    expect(await store.takePendingSignIn('unknown', 2_000)).toBeUndefined()
+  })
+
+  it('survives a new worker: another instance on the same database finds it', async () => {
+    const name = uniqueName()
+    await new TokenStore(name).savePendingSignIn('state-2', pending(1_000))
+
+    expect(await new TokenStore(name).takePendingSignIn('state-2', 2_000)).toEqual(pending(1_000))
+  })
+
+  it('forgets a sign-in older than 15 minutes', async () => {
+    const store = new TokenStore(uniqueName())
+    await store.savePendingSignIn('old', pending(0))
+
+    expect(await store.takePendingSignIn('old', 15 * 60_000 + 1)).toBeUndefined()
+  })
+
+  it('prunes abandoned sign-ins when a new one starts', async () => {
+    const store = new TokenStore(uniqueName())
+    await store.savePendingSignIn('abandoned', pending(0))
+    await store.savePendingSignIn('fresh', pending(16 * 60_000))
+
+    expect(await store.takePendingSignIn('abandoned', 0)).toBeUndefined()
+    expect(await store.takePendingSignIn('fresh', 16 * 60_000)).toBeDefined()
+  })
+})
