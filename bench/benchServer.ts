@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { AuthServerOptions } from '../demo/server/AuthServer.ts'
 import { createDemoHandler } from '../demo/server/createDemoServer.ts'
+import { closeServer, listen } from '../demo/server/listen.ts'
 
 /**
  * The worker variants the benchmark compares: no worker at all, the floor (a worker that only
@@ -45,15 +45,8 @@ export async function startBenchServer(variant: Variant, staticDir: string, auth
       if (!response.headersSent) response.writeHead(500).end()
     })
   })
+  const port = await listen(server)
+  // Unlike a test, the benchmark wants the browser's connections kept alive between requests.
   server.keepAliveTimeout = 5_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    ...rest,
-    origin: `http://localhost:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { ...rest, origin: `http://localhost:${port}`, close: () => closeServer(server) }
 }

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto'
+import { digest } from '../demo/server/hash.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
-
-const digest = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex').slice(0, 16)
 
 // TESTS.md cases 19, 20 and 21: bodies are replayed byte for byte; big and streamed ones are not held.
 test.describe('request bodies', () => {

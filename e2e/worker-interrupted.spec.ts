@@ -1,6 +1,23 @@
-import { expect, test } from './support/fixtures.ts'
+import type { Page } from '@playwright/test'
+import type { RunningDemoServer } from '../demo/server/createDemoServer.ts'
 import { sessionEventTypes, stopServiceWorker } from '../playwright/index.ts'
+import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
+
+/**
+ * Logs in, starts a refresh (an API 401) and stops the worker once the server has rotated the
+ * refresh token but before its answer arrives: the answer dies with the worker.
+ */
+async function stopWorkerMidRefresh(page: Page, app: RunningDemoServer): Promise<void> {
+  await logIn(page)
+  app.refreshControl.hold()
+  app.api.failNext({ status: 401 })
+  const trigger = pageFetch(page, '/api/trigger').catch(() => ({ status: 0, body: '' }))
+  await app.refreshControl.waitForHeld()
+  await stopServiceWorker(page)
+  app.refreshControl.release()
+  await trigger
+}
 
 // TESTS.md cases 15 and 16: a refresh interrupted by the worker stopping or being replaced.
 test.describe('a refresh in flight when the worker goes away', () => {
@@ -9,16 +26,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
 
     test('no stuck lock, no refresh loop, at most one SESSION_EXPIRED per tab', async ({ page, app, openTab }) => {
       const other = await openTab()
-      await logIn(page)
-      app.refreshControl.hold()
-      app.api.failNext({ status: 401 })
-      const trigger = pageFetch(page, '/api/trigger').catch(() => ({ status: 0, body: '' }))
-      await app.refreshControl.waitForHeld()
-
-      // The server has rotated the refresh token; its answer dies with the worker.
-      await stopServiceWorker(page)
-      app.refreshControl.release()
-      await trigger
+      await stopWorkerMidRefresh(page, app)
 
       // The restarted worker must refresh with the only token it has: the server calls it reuse.
       app.api.failNext({ status: 401 }, 2)
@@ -38,14 +46,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
 
     test('the session continues after the restart', async ({ page, app, openTab }) => {
       const other = await openTab()
-      await logIn(page)
-      app.refreshControl.hold()
-      app.api.failNext({ status: 401 })
-      const trigger = pageFetch(page, '/api/trigger').catch(() => ({ status: 0, body: '' }))
-      await app.refreshControl.waitForHeld()
-      await stopServiceWorker(page)
-      app.refreshControl.release()
-      await trigger
+      await stopWorkerMidRefresh(page, app)
 
       app.api.failNext({ status: 401 })
       expect((await pageFetch(other, '/api/after-stop')).status).toBe(200)

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import sirv from 'sirv'
 import { AuthServer, type AuthResult, type AuthServerOptions } from './AuthServer.ts'
 import { DemoApi } from './DemoApi.ts'
 import { summarizeBody } from './hash.ts'
 import { EndpointControl } from './EndpointControl.ts'
+import { closeServer, listen } from './listen.ts'
 
 export interface DemoServerOptions {
   auth?: Partial<AuthServerOptions>
@@ -121,20 +121,8 @@ export async function startDemoServer(options: DemoServerOptions & { port?: numb
       if (!response.headersSent) response.writeHead(500).end()
     })
   })
-  // Keep-alive sockets would hold close() open for seconds after each test.
-  server.keepAliveTimeout = 500
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    ...rest,
-    origin: `http://localhost:${port}`,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  const port = await listen(server, options.port, options.host)
+  return { ...rest, origin: `http://localhost:${port}`, server, close: () => closeServer(server) }
 }
 
 async function readSmallBody(request: IncomingMessage): Promise<Record<string, unknown>> {

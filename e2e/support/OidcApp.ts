@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { closeServer, listen } from '../../demo/server/listen.ts'
 import sirv from 'sirv'
 import { API_CLIENT_ID, API_CLIENT_SECRET } from './OidcProvider.ts'
 
@@ -29,9 +29,7 @@ export class OidcApp {
         response.writeHead(status, { 'Content-Type': 'application/json', ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }) }).end(JSON.stringify(body))
       })
     })
-    this.#server.keepAliveTimeout = 500
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    this.origin = `http://localhost:${(this.#server.address() as AddressInfo).port}`
+    this.origin = `http://localhost:${await listen(this.#server)}`
     return this
   }
 
@@ -57,9 +55,6 @@ export class OidcApp {
   }
 
   async close(): Promise<void> {
-    const server = this.#server
-    if (!server) return
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    if (this.#server) await closeServer(this.#server)
   }
 }

@@ -1,6 +1,6 @@
 import { generateKeyPair, randomBytes, type JsonWebKey } from 'node:crypto'
 import { createServer, type RequestListener } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { closeServer, listen } from '../../demo/server/listen.ts'
 
 /**
  * A real OpenID Provider (`oidc-provider` v9, the certified implementation) on
@@ -127,14 +127,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
   // The issuer needs the port, so the provider handles requests only once it exists; nobody can
   // reach the server before then anyway.
   const server = createServer()
-  server.keepAliveTimeout = 500
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-
-  const close = async (): Promise<void> => {
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
+  const issuer = `http://127.0.0.1:${await listen(server)}`
+  const close = () => closeServer(server)
 
   let provider: Provider
   try {

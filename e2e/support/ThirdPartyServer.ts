@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { closeServer, listen } from '../../demo/server/listen.ts'
 
 export interface ThirdPartyRecord {
   method: string
@@ -43,16 +43,11 @@ export class ThirdPartyServer {
         .writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' })
         .end('{"ok":true}')
     })
-    this.#server.keepAliveTimeout = 500
-    await new Promise<void>((resolve) => this.#server!.listen(0, host, resolve))
-    this.origin = `http://${hostname}:${(this.#server.address() as AddressInfo).port}`
+    this.origin = `http://${hostname}:${await listen(this.#server, 0, host)}`
     return this
   }
 
   async close(): Promise<void> {
-    const server = this.#server
-    if (!server) return
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    if (this.#server) await closeServer(this.#server)
   }
 }
