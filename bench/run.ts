@@ -16,9 +16,11 @@ import { startBenchServer, type BenchServer, type Variant } from './benchServer.
 import { measureWorkerHeap } from './workerHeap.ts'
 
 const smoke = process.argv.includes('--smoke')
+/** `--only=burst` (or steady, cold, streaming, memory) runs one part, to iterate on it quickly. */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
 const counts = smoke
   ? { rounds: 2, sequential: 20, batches: 4, coldStarts: 2, bursts: 1, downloadMb: 8, downloadRounds: 1, memoryRequests: 400, refreshSamples: 3 }
-  : { rounds: 9, sequential: 200, batches: 40, coldStarts: 15, bursts: 3, downloadMb: 100, downloadRounds: 5, memoryRequests: 10_000, refreshSamples: 9 }
+  : { rounds: 9, sequential: 200, batches: 40, coldStarts: 15, bursts: 9, downloadMb: 100, downloadRounds: 5, memoryRequests: 10_000, refreshSamples: 9 }
 const dist = fileURLToPath(new URL('../dist', import.meta.url))
 const resultsFile = fileURLToPath(new URL(smoke ? '../test-results/bench-smoke.json' : './results.json', import.meta.url))
 
@@ -192,42 +194,62 @@ async function openTabs(browser: Browser, variant: Variant, accessTtlSeconds: nu
   return { server, context, pages }
 }
 
+type BurstKind = 'proxyValid' | 'proxyExpired' | 'interceptorExpired'
+
+/** Logs in the way each kind of app does: through the worker, or keeping the tokens in the page. */
+async function logInFor(kind: BurstKind, page: Page): Promise<void> {
+  if (kind !== 'interceptorExpired') return logInThroughWorker(page)
+  await page.evaluate(async () => {
+    const tokens = (await (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).json()) as { access_token: string; refresh_token: string }
+    localStorage.setItem('access', tokens.access_token)
+    localStorage.setItem('refresh', tokens.refresh_token)
+  })
+}
+
+/** One refresh round trip on this machine, measured from a page: the yardstick for the target. */
+function refreshRoundTrips(page: Page, samples: number): Promise<number[]> {
+  return page.evaluate(async (samples) => {
+    const times: number[] = []
+    const login = (await (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).json()) as { refresh_token: string }
+    let refreshToken = login.refresh_token
+    for (let i = 0; i < samples; i++) {
+      const start = performance.now()
+      const response = await fetch('/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'spa' }) })
+      refreshToken = ((await response.json()) as { refresh_token: string }).refresh_token
+      times.push(performance.now() - start)
+    }
+    return times
+  }, samples)
+}
+
+/**
+ * Each round sets up the three kinds side by side (fresh servers and tabs), logs them in, waits
+ * once for the short-lived tokens to die, then runs the three bursts one after another, in an
+ * order rotated every round.
+ */
 async function expiryBurst(browser: Browser) {
-  const runs: Record<'proxyValid' | 'proxyExpired' | 'interceptorExpired', Array<Awaited<ReturnType<typeof burst>>>> = { proxyValid: [], proxyExpired: [], interceptorExpired: [] }
-  const refreshRoundTrips: number[] = []
+  const kinds: BurstKind[] = ['proxyValid', 'proxyExpired', 'interceptorExpired']
+  const runs: Record<BurstKind, Array<Awaited<ReturnType<typeof burst>>>> = { proxyValid: [], proxyExpired: [], interceptorExpired: [] }
+  const roundTrips: number[] = []
   for (let b = 0; b < counts.bursts; b++) {
-    for (const kind of rotate(['proxyValid', 'proxyExpired', 'interceptorExpired'] as const, b)) {
-      const expire = kind !== 'proxyValid'
-      const { server, context, pages } = await openTabs(browser, kind === 'interceptorExpired' ? 'none' : 'proxy', expire ? 2 : 300)
-      if (kind === 'interceptorExpired') {
-        await pages[0]!.evaluate(async () => {
-          const tokens = (await (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).json()) as { access_token: string; refresh_token: string }
-          localStorage.setItem('access', tokens.access_token)
-          localStorage.setItem('refresh', tokens.refresh_token)
-        })
-      } else {
-        await logInThroughWorker(pages[0]!)
-      }
-      // Warm every tab's path first, so the measured burst compares warm workers with warm workers.
-      await Promise.all(pages.map((page) => page.evaluate(async () => Promise.all(Array.from({ length: 5 }, async () => (await fetch('/api/bench/ping')).arrayBuffer())))))
-      // The server rounds a JWT's `exp` up to the next second: wait until the token is dead there too.
-      if (expire) await sleep(3_200)
+    const setups = await Promise.all(
+      kinds.map(async (kind) => {
+        const setup = await openTabs(browser, kind === 'interceptorExpired' ? 'none' : 'proxy', kind === 'proxyValid' ? 300 : 2)
+        await logInFor(kind, setup.pages[0]!)
+        // Warm every tab's path first, so warm workers are compared with warm workers.
+        await Promise.all(setup.pages.map((page) => page.evaluate(async () => Promise.all(Array.from({ length: 5 }, async () => (await fetch('/api/bench/ping')).arrayBuffer())))))
+        return [kind, setup] as const
+      }),
+    )
+    // The server rounds a JWT's `exp` up to the next second: wait until the tokens are dead there.
+    await sleep(3_200)
+    for (const kind of rotate(kinds, b)) {
+      const { server, pages } = setups.find(([candidate]) => candidate === kind)![1]
       runs[kind].push(await burst(pages, kind === 'interceptorExpired' ? viaInterceptor : viaWorker, server))
-      if (kind === 'interceptorExpired') {
-        // One refresh round trip on this machine, measured from a page, for the target below.
-        refreshRoundTrips.push(...(await pages[0]!.evaluate(async (samples) => {
-          const times: number[] = []
-          const login = (await (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).json()) as { refresh_token: string }
-          let refreshToken = login.refresh_token
-          for (let i = 0; i < samples; i++) {
-            const start = performance.now()
-            const response = await fetch('/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'spa' }) })
-            refreshToken = ((await response.json()) as { refresh_token: string }).refresh_token
-            times.push(performance.now() - start)
-          }
-          return times
-        }, counts.refreshSamples)))
-      }
+    }
+    const [, interceptor] = setups.find(([kind]) => kind === 'interceptorExpired')!
+    roundTrips.push(...(await refreshRoundTrips(interceptor.pages[0]!, counts.refreshSamples)))
+    for (const [, { context, server }] of setups) {
       await context.close()
       await server.close()
     }
@@ -239,14 +261,16 @@ async function expiryBurst(browser: Browser) {
     succeeded: median(list.map((run) => run.ok)),
     reuseDetections: median(list.map((run) => run.reuseDetections)),
   })
-  const proxyExpired = summarize(runs.proxyExpired)
-  const proxyValid = summarize(runs.proxyValid)
+  const added = runs.proxyExpired.map((run, i) => run.ms - runs.proxyValid[i]!.ms)
   return {
-    proxyExpired,
-    proxyValid,
+    rounds: counts.bursts,
+    proxyExpired: summarize(runs.proxyExpired),
+    proxyValid: summarize(runs.proxyValid),
     interceptorExpired: summarize(runs.interceptorExpired),
-    refreshRoundTripMs: round(median(refreshRoundTrips), 1),
-    proxyAddedByExpiryMs: round(proxyExpired.medianMs - proxyValid.medianMs, 1),
+    refreshRoundTripMs: round(median(roundTrips), 1),
+    /** Median over rounds of (expired − valid) for the proxy: what one expiry costs the burst. */
+    proxyAddedByExpiryMs: round(median(added), 1),
+    proxyAddedSpreadMs: [round(Math.min(...added), 1), round(Math.max(...added), 1)],
   }
 }
 
@@ -310,6 +334,10 @@ function workerSize() {
 const browser = await chromium.launch({ ...chromiumLaunchOptions, args: [...(chromiumLaunchOptions.args ?? []), '--js-flags=--expose-gc'] })
 try {
   const started = performance.now()
+  if (only === 'burst') {
+    console.log(JSON.stringify(await expiryBurst(browser), null, 2))
+    process.exit(0)
+  }
   const steady = await steadyState(browser)
   const cold = await coldStart(steady.tabs)
   const streams = await streaming(steady.tabs)
@@ -340,7 +368,8 @@ try {
     ['sequential ms/request (none · passthrough · proxy)', `${steadyFigures.sequential.medianMs.none} · ${steadyFigures.sequential.medianMs.passthrough} · ${steadyFigures.sequential.medianMs.proxy}  → proxy/passthrough ${steadyFigures.sequential.proxyOverPassthrough}`],
     ['16 concurrent ms/batch (none · passthrough · proxy)', `${steadyFigures.concurrent16.medianMs.none} · ${steadyFigures.concurrent16.medianMs.passthrough} · ${steadyFigures.concurrent16.medianMs.proxy}  → proxy/passthrough ${steadyFigures.concurrent16.proxyOverPassthrough}`],
     ['cold start ms (passthrough · proxy)', `${cold.medianMs.passthrough} · ${cold.medianMs.proxy}  → proxy adds ${cold.proxyAddedMs} ms`],
-    ['expiry burst, proxy', `${expiry.proxyExpired.refreshCalls} refresh, ${expiry.proxyExpired.server401s} 401s, ${expiry.proxyExpired.succeeded}/100 ok, ${expiry.proxyExpired.medianMs} ms (no expiry: ${expiry.proxyValid.medianMs} ms; one refresh round trip: ${expiry.refreshRoundTripMs} ms)`],
+    ['expiry burst, proxy', `${expiry.proxyExpired.refreshCalls} refresh, ${expiry.proxyExpired.server401s} 401s, ${expiry.proxyExpired.succeeded}/100 ok, ${expiry.proxyExpired.medianMs} ms (no expiry: ${expiry.proxyValid.medianMs} ms)`],
+    ['expiry burst, cost of the expiry', `${expiry.proxyAddedByExpiryMs} ms median over ${expiry.rounds} rounds (spread ${expiry.proxyAddedSpreadMs.join(' to ')} ms); one refresh round trip: ${expiry.refreshRoundTripMs} ms`],
     ['expiry burst, page interceptor', `${expiry.interceptorExpired.refreshCalls} refreshes, ${expiry.interceptorExpired.server401s} 401s, ${expiry.interceptorExpired.succeeded}/100 ok, ${expiry.interceptorExpired.reuseDetections} reuse detections, ${expiry.interceptorExpired.medianMs} ms`],
     [`download ${streams.downloadMb} MB, MB/s (passthrough · proxy)`, `${streams.medianMBps.passthrough} · ${streams.medianMBps.proxy}  → proxy/passthrough ${streams.proxyOverPassthrough}`],
     ['slow stream: first chunk while server sends', `passthrough ${streams.firstChunkWhileSending.passthrough}, proxy ${streams.firstChunkWhileSending.proxy}`],

@@ -95,7 +95,8 @@ export class SessionRefresher {
       // Only possible without working locks, or when a logout landed meanwhile: the store wins.
       return record.tokens ? { kind: 'renewed', record: { ...record, tokens: record.tokens } } : { kind: 'ended', reason: 'logged_out' }
     }
-    await broadcast('SESSION_REFRESHED', { expiresAt: tokens.expiresAt })
+    // Not awaited: the waiting requests need the new token, not the tabs' notification.
+    broadcast('SESSION_REFRESHED', { expiresAt: tokens.expiresAt }).catch(() => undefined)
     return { kind: 'renewed', record: { ...record, tokens } }
   }
 
