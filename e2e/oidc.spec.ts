@@ -24,14 +24,14 @@ const test = base.extend<{ accessTokenTtlSeconds: number; app: OidcApp; provider
   },
 })
 
-async function openApp(page: Page, app: OidcApp, provider: RunningOidcProvider): Promise<void> {
-  await page.goto(`${app.origin}/oidc.html?issuer=${encodeURIComponent(provider.issuer)}`)
+async function openApp(page: Page, app: OidcApp, provider: RunningOidcProvider, api = '/api/'): Promise<void> {
+  await page.goto(`${app.origin}/oidc.html?${new URLSearchParams({ issuer: provider.issuer, api }).toString()}`)
   await waitForTokenProxy(page)
 }
 
 /** Signs in as `login` through the provider's own login and consent screens. */
-async function signIn(page: Page, app: OidcApp, provider: RunningOidcProvider, login = 'alice'): Promise<void> {
-  await openApp(page, app, provider)
+async function signIn(page: Page, app: OidcApp, provider: RunningOidcProvider, login = 'alice', api = '/api/'): Promise<void> {
+  await openApp(page, app, provider, api)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.waitForURL(`${provider.issuer}/**`)
   await page.locator(DEV_INTERACTIONS.loginInput).fill(login)
@@ -53,7 +53,7 @@ test.describe('OpenID Connect with oidc-provider', () => {
     expect((await pageFetch(page, '/api/me')).status).toBe(200)
     expect(app.records).toEqual([{ path: '/api/me', authorized: true, status: 200 }])
     // The page holds nothing of the flow: no verifier, no state, no token.
-    expect(await page.evaluate(() => ({ local: Object.keys(localStorage), session: Object.keys(sessionStorage) }))).toEqual({ local: [], session: ['oidc-issuer'] })
+    expect(await page.evaluate(() => ({ local: Object.keys(localStorage), session: Object.keys(sessionStorage).sort() }))).toEqual({ local: [], session: ['oidc-api', 'oidc-issuer'] })
     expect(await sessionEventTypes(page)).toEqual(['SESSION_STARTED'])
   })
 
@@ -104,6 +104,26 @@ test.describe('OpenID Connect with oidc-provider', () => {
     expect(provider.counters.revocations).toBe(1)
     expect((await pageFetch(other, '/api/after-logout')).status).toBe(401)
     expect(app.records.at(-1)).toEqual({ path: '/api/after-logout', authorized: false, status: 401 })
+  })
+
+  test('an API on another site, listed as an absolute prefix, gets the token; the same site off the prefix does not', async ({ page, app, provider }) => {
+    const remoteApi = await new OidcApp().start(dist, { corsOrigin: app.origin })
+    remoteApi.issuer = provider.issuer
+    try {
+      await signIn(page, app, provider, 'carol', `${remoteApi.origin}/v1/`)
+      const onPrefix = await pageFetch(page, `${remoteApi.origin}/v1/me`)
+      const offPrefix = await pageFetch(page, `${remoteApi.origin}/v2/me`)
+
+      expect(onPrefix.status).toBe(200)
+      expect(JSON.parse(onPrefix.body)).toMatchObject({ sub: 'carol' })
+      expect(offPrefix.status).toBe(401)
+      expect(remoteApi.records).toEqual([
+        { path: '/v1/me', authorized: true, status: 200 },
+        { path: '/v2/me', authorized: false, status: 401 },
+      ])
+    } finally {
+      await remoteApi.close()
+    }
   })
 
   test('a worker stopped while the user is at the provider still completes the sign-in', async ({ page, app, provider }) => {

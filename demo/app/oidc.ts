@@ -2,11 +2,16 @@
 import { registerTokenProxy } from '../../client'
 
 const $ = (selector: string) => document.querySelector<HTMLElement>(selector)!
-const issuer = new URLSearchParams(location.search).get('issuer') ?? sessionStorage.getItem('oidc-issuer')
-if (!issuer) throw new Error('Open this page as /oidc.html?issuer=<your provider>')
+// The provider (and, optionally, API prefixes on other origins) come from the first visit's query
+// and are kept for the callback, which the provider opens without them.
+const query = new URLSearchParams(location.search)
+const issuer = query.get('issuer') ?? sessionStorage.getItem('oidc-issuer')
+if (!issuer) throw new Error('Open this page as /oidc.html?issuer=<your provider>[&api=<API prefixes>]')
+const api = query.get('api') ?? sessionStorage.getItem('oidc-api') ?? '/api/'
 sessionStorage.setItem('oidc-issuer', issuer)
+sessionStorage.setItem('oidc-api', api)
 
-const proxy = await registerTokenProxy({ url: `/sw-oidc.js?issuer=${encodeURIComponent(issuer)}` })
+const proxy = await registerTokenProxy({ url: `/sw-oidc.js?${new URLSearchParams({ issuer, api }).toString()}` })
 
 async function showStatus(): Promise<void> {
   const status = await proxy.status()

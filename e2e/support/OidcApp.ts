@@ -20,16 +20,23 @@ export class OidcApp {
   issuer = ''
   #server: Server | undefined
 
-  async start(staticDir: string): Promise<this> {
+  /**
+   * Serves the app (pages and workers from `staticDir`) with its API under `/api/`; or, with
+   * `corsOrigin`, only an API, on another site (`http://127.0.0.1:PORT`), for that app origin.
+   */
+  async start(staticDir: string, { corsOrigin }: { corsOrigin?: string } = {}): Promise<this> {
     const serveStatic = sirv(staticDir, { dev: true })
+    const cors: Record<string, string> = corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, 'Access-Control-Allow-Headers': 'Authorization', Vary: 'Origin' } : {}
     this.#server = createServer((request, response) => {
       const path = new URL(request.url ?? '/', 'http://app.invalid').pathname
-      if (!path.startsWith('/api/')) return serveStatic(request, response, () => void response.writeHead(404).end())
+      if (corsOrigin && request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
+      if (!corsOrigin && !path.startsWith('/api/')) return serveStatic(request, response, () => void response.writeHead(404).end())
       void this.#api(path, request.headers.authorization).then(({ status, body }) => {
-        response.writeHead(status, { 'Content-Type': 'application/json', ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }) }).end(JSON.stringify(body))
+        response.writeHead(status, { 'Content-Type': 'application/json', ...cors, ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }) }).end(JSON.stringify(body))
       })
     })
-    this.origin = `http://localhost:${await listen(this.#server)}`
+    const port = await listen(this.#server)
+    this.origin = corsOrigin ? `http://127.0.0.1:${port}` : `http://localhost:${port}`
     return this
   }
 
