@@ -6,7 +6,7 @@ import { logIn, sleep } from './support/tabs.ts'
 // stopped at random moments. A stop that lands mid-refresh loses that refresh's answer, which a
 // strict-rotation server would then call reuse (see the strict case in worker-interrupted.spec),
 // so the soak runs against a server with a grace window, as most providers offer.
-const soakSeconds = Number(process.env['SOAK_SECONDS'] ?? 90)
+const soakSeconds = Number(process.env['SOAK_SECONDS'] ?? 150)
 
 test.describe('soak', () => {
   test.use({ authOptions: { accessTtlSeconds: 3, rotation: 'grace', graceSeconds: 30, refreshTtlSeconds: 3600 } })
