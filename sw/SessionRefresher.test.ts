@@ -184,6 +184,22 @@ function times<T>(count: number, make: () => T): T[] {
 // Policy 4: one refresh, everywhere
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Two workers without Web Locks (two stores on one database) refreshing the same generation at
+ * once, with both requests held at the endpoint until both have arrived.
+ */
+async function raceWithoutLocks(options: { databaseName: string; store: TokenStore; generation: number; clock: { now: number }; endpoint: ReturnType<typeof createEndpoint> }) {
+  const { databaseName, store, generation, clock, endpoint } = options
+  const a = createWorker({ store, locks: noLocks, endpoint, clock })
+  const otherStore = new TokenStore(databaseName)
+  const b = createWorker({ store: otherStore, locks: noLocks, endpoint, clock })
+  const release = endpoint.hold()
+  const pending = Promise.all([a.refresher.refresh(generation), b.refresher.refresh(generation)])
+  await endpoint.called(2)
+  release()
+  return { a, b, otherStore, pending }
+}
+
 describe('SessionRefresher: one refresh for every caller', () => {
   it('answers 50 concurrent callers with one request to the endpoint and one broadcast', async () => {
     const { refresher, endpoint, broadcasts, generation, clock, databaseName } = await setup(
@@ -289,14 +305,7 @@ describe('SessionRefresher: one refresh for every caller', () => {
   it('without Web Locks still keeps one winner: the store compare-and-swap decides', async () => {
     const { databaseName, generation, clock, endpoint, store } = await setup()
     endpoint.replyNext(tokenResponse({ access_token: 'at-a', refresh_token: 'rt-a' }), tokenResponse({ access_token: 'at-b', refresh_token: 'rt-b' }))
-    const a = createWorker({ store, locks: noLocks, endpoint, clock })
-    const otherStore = new TokenStore(databaseName)
-    const b = createWorker({ store: otherStore, locks: noLocks, endpoint, clock })
-
-    const release = endpoint.hold()
-    const pending = Promise.all([a.refresher.refresh(generation), b.refresher.refresh(generation)])
-    await endpoint.called(2)
-    release()
+    const { a, b, otherStore, pending } = await raceWithoutLocks({ databaseName, store, generation, clock, endpoint })
     const [fromA, fromB] = await pending
 
     const stored = await storedRecord(databaseName)
@@ -361,14 +370,7 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
 
   it('broadcasts SESSION_EXPIRED once even when two workers without Web Locks both hear the rejection', async () => {
     const { databaseName, store, generation, clock, endpoint } = await setup(tokenResponse({ error: 'invalid_grant' }, 400))
-    const a = createWorker({ store, locks: noLocks, endpoint, clock })
-    const otherStore = new TokenStore(databaseName)
-    const b = createWorker({ store: otherStore, locks: noLocks, endpoint, clock })
-
-    const release = endpoint.hold()
-    const pending = Promise.all([a.refresher.refresh(generation), b.refresher.refresh(generation)])
-    await endpoint.called(2)
-    release()
+    const { a, b, otherStore, pending } = await raceWithoutLocks({ databaseName, store, generation, clock, endpoint })
 
     expect(await pending).toEqual([
       { kind: 'ended', reason: 'invalid_grant' },

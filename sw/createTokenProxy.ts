@@ -39,6 +39,8 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     : (refreshToken: string) => requestRefresh(env.fetch, plainRefresh!, refreshToken)
   const refresher = new SessionRefresher({ ...env, renew })
   const context = { ...env, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes }
+  // Built once: the API path is the worker's per-request hot path.
+  const apiContext = { ...context, refreshAheadSeconds: resolved.refreshAheadSeconds, replayBodyLimitBytes: resolved.replayBodyLimitBytes }
 
   function roleOf(request: Request, url: URL): RequestRole {
     if (!isTokenEligibleMode(request.mode)) return undefined
@@ -55,12 +57,7 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       case 'token-endpoint':
         return captureTokenResponse(request, context)
       case 'api':
-        return proxyApiRequest(request, {
-          ...context,
-          refreshAheadSeconds: resolved.refreshAheadSeconds,
-          replayBodyLimitBytes: resolved.replayBodyLimitBytes,
-          waitUntil,
-        })
+        return proxyApiRequest(request, apiContext, waitUntil)
     }
   }
 

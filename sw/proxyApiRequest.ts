@@ -10,9 +10,10 @@ export interface ProxyApiRequestContext {
   now: () => number
   refreshAheadSeconds: number
   replayBodyLimitBytes: number
-  /** Keeps the worker alive for a refresh that other tabs may be waiting on. */
-  waitUntil: (promise: Promise<unknown>) => void
 }
+
+/** Keeps the worker alive for a refresh that other tabs may be waiting on (`event.waitUntil`). */
+type WaitUntil = (promise: Promise<unknown>) => void
 
 /** A request body copied before the first send so that a 401 can be replayed byte for byte. */
 type ReplayableBody =
@@ -30,7 +31,7 @@ const isLive = (record: SessionRecord): record is LiveSession => record.tokens !
  * token is about to expire, and on a 401 either replays with a token another request already
  * renewed, or renews once (shared with every other waiting request) and replays once.
  */
-export async function proxyApiRequest(request: Request, context: ProxyApiRequestContext): Promise<Response> {
+export async function proxyApiRequest(request: Request, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<Response> {
   const { store, refresher } = context
   const stored = await store.current()
   if (!isLive(stored)) return context.fetch(request)
@@ -39,7 +40,7 @@ export async function proxyApiRequest(request: Request, context: ProxyApiRequest
   const body = await copyBody(request, context.replayBodyLimitBytes)
 
   if (session.tokens.refreshToken !== undefined && isDueForRefresh(session.tokens, context.now(), context.refreshAheadSeconds)) {
-    const outcome = await shared(context, refresher.refresh(session.generation))
+    const outcome = await shared(waitUntil, refresher.refresh(session.generation))
     // A failed renewal (offline, 5xx) sends the request with the token it has: the server decides.
     if (outcome.kind === 'renewed') session = outcome.record
     else if (outcome.kind === 'ended') return context.fetch(withBody(request, body, undefined))
@@ -48,23 +49,23 @@ export async function proxyApiRequest(request: Request, context: ProxyApiRequest
   const response = await context.fetch(withBody(request, body, session.tokens.accessToken))
   if (!asksForNewToken(response) || body.kind === 'not-replayable') return response
 
-  const replayWith = await tokenForReplay(session, context)
+  const replayWith = await tokenForReplay(session, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
   return context.fetch(withBody(request, body, replayWith))
 }
 
 /** The token to replay a 401'd request with, or `undefined` when the 401 must reach the page. */
-async function tokenForReplay(sent: LiveSession, context: ProxyApiRequestContext): Promise<string | undefined> {
+async function tokenForReplay(sent: LiveSession, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<string | undefined> {
   const current = await context.store.current()
   // Another request renewed the token while this one was out: replay with it, no new refresh.
   if (current.generation > sent.generation) return current.tokens?.accessToken
-  const outcome = await shared(context, context.refresher.refresh(sent.generation))
+  const outcome = await shared(waitUntil, context.refresher.refresh(sent.generation))
   return outcome.kind === 'renewed' ? outcome.record.tokens.accessToken : undefined
 }
 
-function shared<T>(context: ProxyApiRequestContext, promise: Promise<T>): Promise<T> {
-  context.waitUntil(promise)
+function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {
+  waitUntil(promise)
   return promise
 }
 
