@@ -62,6 +62,17 @@ test.describe('requests the page did not make with fetch', () => {
     ])
   })
 
+  test('every method gets the token, OPTIONS and extension methods included', async ({ page, app }) => {
+    await logIn(page)
+    for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND']) {
+      await pageFetch(page, '/api/any-method', { method, ...(method === 'PROPFIND' && { body: '<propfind/>' }) })
+    }
+
+    expect(app.api.records.map(({ method, authorized }) => `${method} ${authorized}`)).toEqual(
+      ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND'].map((method) => `${method} true`),
+    )
+  })
+
   test("a request with the page's own Authorization passes through untouched, with one header value", async ({ page, app }) => {
     await logIn(page)
     await pageFetch(page, '/api/own-credentials', { headers: { Authorization: 'Basic ZGVtbzpkZW1v' } })

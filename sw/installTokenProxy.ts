@@ -15,6 +15,7 @@ declare let self: ServiceWorkerGlobalScope
 
 /** Workbox routes by method and defaults to GET; the token goes with every method (Policy 1). */
 const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+const ROUTED_METHODS: ReadonlySet<string> = new Set(METHODS)
 
 /**
  * Turns this service worker into the token proxy. Call it once, at the top level of the worker
@@ -60,7 +61,7 @@ export function installTokenProxy(options: TokenProxyOptions): TokenProxy {
     )
   }
   self.addEventListener('fetch', (event) => {
-    const response = router.handleRequest({ request: event.request, event })
+    const response = ROUTED_METHODS.has(event.request.method) ? router.handleRequest({ request: event.request, event }) : handleOtherMethod(proxy, event)
     if (response) event.respondWith(response)
   })
 
@@ -77,6 +78,15 @@ export function installTokenProxy(options: TokenProxyOptions): TokenProxy {
   })
 
   return proxy
+}
+
+/**
+ * Workbox only knows its six methods; `OPTIONS` and extension methods (WebDAV's `PROPFIND`…) get
+ * the same decision and handling here, so every method is treated alike.
+ */
+function handleOtherMethod(proxy: TokenProxy, event: FetchEvent): Promise<Response> | undefined {
+  const role = proxy.roleOf(event.request, new URL(event.request.url))
+  return role && proxy.handle(event.request, role, (promise) => event.waitUntil(promise))
 }
 
 async function answer(proxy: TokenProxy, message: RequestMessage): Promise<Reply<RequestType>> {
