@@ -22,8 +22,11 @@ type Next = () => void
  * when `staticDir` is given, the built page and `/sw.js`.
  */
 export function createDemoHandler(options: DemoServerOptions = {}) {
-  /** Test control: appended to `/sw.js`, so a test can publish a new worker version. */
-  const worker = { variant: '' }
+  /**
+   * Test controls for `/sw.js`: `variant` is appended (a new worker version), `transform` rewrites
+   * the script (say, another library version). Reachable from the test process only.
+   */
+  const worker: { variant: string; transform: ((script: string) => string) | undefined } = { variant: '', transform: undefined }
   const auth = new AuthServer(options.auth)
   const api = new DemoApi(auth)
   const refreshControl = new EndpointControl()
@@ -65,9 +68,10 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(stats))
       return
     }
-    if (path === '/sw.js' && worker.variant && options.staticDir) {
+    if (path === '/sw.js' && (worker.variant || worker.transform) && options.staticDir) {
       const script = await readFile(join(options.staticDir, 'sw.js'), 'utf8')
-      response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(`${script}\n// ${worker.variant}\n`)
+      const served = `${worker.transform ? worker.transform(script) : script}\n// ${worker.variant}\n`
+      response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(served)
       return
     }
     if (serveStatic) return serveStatic(request, response, next ?? (() => notFound(response)))
