@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './support/fixtures.ts'
-import { sessionEventTypes } from '../playwright/index.ts'
+import { hardReload, sessionEventTypes } from '../playwright/index.ts'
 import { logIn, pageFetch, readStoredSession } from './support/tabs.ts'
 
 function burst(tab: Page, count: number, label: string): Promise<number[]> {
@@ -51,6 +51,20 @@ test.describe('end of session', () => {
         await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
       }
     })
+  })
+
+  test('session messages reach a tab the worker does not control (Policy 8)', async ({ page, app, context }) => {
+    // A page that never registers the worker, shift-reloaded: nothing will ever claim it.
+    app.pages.set('/plain.html', '<!doctype html><title>plain</title><p>No worker registration here.</p>')
+    const uncontrolled = await context.newPage()
+    await uncontrolled.goto(`${app.origin}/plain.html`)
+    await hardReload(uncontrolled)
+    expect(await uncontrolled.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
+
+    await logIn(page)
+    await pageFetch(page, '/auth/logout', { method: 'POST' })
+
+    await expect.poll(() => sessionEventTypes(uncontrolled)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
   })
 
   test('logout in one tab: every tab gets SESSION_ENDED, the store is cleared, next requests carry no token', async ({ page, app, openTab }) => {

@@ -27,6 +27,8 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
    * the script (say, another library version). Reachable from the test process only.
    */
   const worker: { variant: string; transform: ((script: string) => string) | undefined } = { variant: '', transform: undefined }
+  /** Test control: extra HTML pages by path, for pages the demo does not have. */
+  const pages = new Map<string, string>()
   const auth = new AuthServer(options.auth)
   const api = new DemoApi(auth)
   const refreshControl = new EndpointControl()
@@ -68,6 +70,8 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(stats))
       return
     }
+    const page = pages.get(path)
+    if (page !== undefined) return void response.writeHead(200, { 'Content-Type': 'text/html' }).end(page)
     if (path === '/sw.js' && (worker.variant || worker.transform) && options.staticDir) {
       const script = await readFile(join(options.staticDir, 'sw.js'), 'utf8')
       const served = `${worker.transform ? worker.transform(script) : script}\n// ${worker.variant}\n`
@@ -104,7 +108,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     })
   }
 
-  return { handle, auth, api, refreshControl, loginControl, worker }
+  return { handle, auth, api, refreshControl, loginControl, worker, pages }
 }
 
 export type DemoHandler = ReturnType<typeof createDemoHandler>
