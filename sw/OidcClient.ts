@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi'
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
 import { parseTokenResponse, type TokenSet } from './parseTokenResponse'
-import { parseRetryAfter, type RefreshResult } from './requestRefresh'
+import { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from './requestRefresh'
 import type { OidcEnvironment, OidcPlugin, OidcSignIn } from './OidcSignIn'
 import { endpoint, invalid } from './resolveOptions'
 import type { TokenStore } from './tokenStore'
@@ -62,8 +62,6 @@ interface ResolvedOidc {
   authorizationParams: Record<string, string>
   timeoutMs: number
 }
-
-const SAFE_ERROR_CODE = /^[A-Za-z0-9_.-]{1,64}$/
 
 function signInError(action: string, why: string, remedy: string, cause?: unknown): TokenProxyError {
   return new TokenProxyError(ErrorCode.SIGN_IN_FAILED, formatMessage(action, why, remedy), { cause })
@@ -133,8 +131,8 @@ class OidcClient implements OidcSignIn {
       return { tokens: parseTokenResponse(result), returnTo: pending.returnTo }
     } catch (error) {
       if (error instanceof TokenProxyError) throw error
-      const code = error instanceof oauth.AuthorizationResponseError || error instanceof oauth.ResponseBodyError ? error.error : undefined
-      const why = code && SAFE_ERROR_CODE.test(code) ? `the provider answered "${code}"` : 'the provider’s answer did not validate'
+      const code = error instanceof oauth.AuthorizationResponseError || error instanceof oauth.ResponseBodyError ? safeErrorCode(error.error) : undefined
+      const why = code ? `the provider answered "${code}"` : 'the provider’s answer did not validate'
       throw signInError('complete the sign-in', why, 'Start again with signIn(); if it keeps failing, check the client registration at the provider', error)
     }
   }
@@ -147,20 +145,17 @@ class OidcClient implements OidcSignIn {
       server = await this.#authorizationServer()
       response = await oauth.refreshTokenGrantRequest(server, this.#client, oauth.None(), refreshToken, this.#requestOptions())
     } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-      return { kind: 'transient', reason: timedOut ? 'timeout' : 'network_error', retryAfterMs: undefined }
+      return unanswered(error)
     }
-    if (response.status === 429 || response.status >= 500) {
-      await response.body?.cancel()
-      return { kind: 'transient', reason: response.status === 429 ? 'rate_limited' : `http_${response.status}`, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), Date.now()) }
-    }
+    const failure = await failureByStatus(response)
+    if (failure) return failure
     try {
       return { kind: 'renewed', tokens: parseTokenResponse(await oauth.processRefreshTokenResponse(server, this.#client, response)) }
     } catch (error) {
       if (error instanceof oauth.ResponseBodyError && (error.status === 400 || error.status === 401)) {
-        return { kind: 'terminal', reason: SAFE_ERROR_CODE.test(error.error) ? error.error : 'refresh_rejected' }
+        return { kind: 'terminal', reason: safeErrorCode(error.error) ?? 'refresh_rejected' }
       }
-      return { kind: 'transient', reason: 'malformed_response', retryAfterMs: undefined, ...(error instanceof TokenProxyError && { error }) }
+      return malformed(error)
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Broadcast } from './broadcast'
 import { computeExpiresAt } from './expiry'
 import type { RefreshResult } from './requestRefresh'
-import type { SessionRecord, SessionTokens, TokenStore } from './tokenStore'
+import { isLive, type LiveSession, type SessionTokens, type TokenStore } from './tokenStore'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
 export interface Locks {
@@ -9,7 +9,7 @@ export interface Locks {
 }
 
 export type RefreshOutcome =
-  | { kind: 'renewed'; record: SessionRecord & { tokens: SessionTokens } }
+  | { kind: 'renewed'; record: LiveSession }
   | { kind: 'ended'; reason: string }
   | { kind: 'failed'; reason: string; retryAt: number }
 
@@ -64,8 +64,8 @@ export class SessionRefresher {
   async #refreshUnderLock(seenGeneration: number): Promise<RefreshOutcome> {
     const { store, broadcast, now } = this.#options
     const stored = await store.reload()
-    if (stored.tokens === null) return { kind: 'ended', reason: 'no_session' }
-    if (stored.generation !== seenGeneration) return { kind: 'renewed', record: { ...stored, tokens: stored.tokens } }
+    if (!isLive(stored)) return { kind: 'ended', reason: 'no_session' }
+    if (stored.generation !== seenGeneration) return { kind: 'renewed', record: stored }
     if (stored.tokens.refreshToken === undefined) return this.#end(stored.generation, 'no_refresh_token')
     if (now() < this.#retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: this.#retryAt }
 
@@ -93,11 +93,11 @@ export class SessionRefresher {
     const { written, record } = await store.compareAndSwap(stored.generation, tokens)
     if (!written) {
       // Only possible without working locks, or when a logout landed meanwhile: the store wins.
-      return record.tokens ? { kind: 'renewed', record: { ...record, tokens: record.tokens } } : { kind: 'ended', reason: 'logged_out' }
+      return isLive(record) ? { kind: 'renewed', record } : { kind: 'ended', reason: 'logged_out' }
     }
     // Not awaited: the waiting requests need the new token, not the tabs' notification.
     broadcast('SESSION_REFRESHED', { expiresAt: tokens.expiresAt }).catch(() => undefined)
-    return { kind: 'renewed', record: { ...record, tokens } }
+    return { kind: 'renewed', record: { generation: record.generation, tokens } }
   }
 
   async #end(generation: number, reason: string): Promise<RefreshOutcome> {

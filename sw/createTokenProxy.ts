@@ -2,7 +2,7 @@ import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
 import type { SessionStatus } from '../protocol/messages'
 import type { Broadcast } from './broadcast'
 import { captureTokenResponse } from './captureTokenResponse'
-import { endSession } from './endSession'
+import { endSession, forgetSession } from './endSession'
 import { decodeClaims } from './expiry'
 import { hasOwnAuthorization, isTokenEligibleMode, urlIsEndpoint, urlMatchesAny } from './matchApiRequest'
 import { proxyApiRequest } from './proxyApiRequest'
@@ -114,8 +114,8 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
           () => undefined,
         )
         await response?.body?.cancel()
-      } else if (await env.store.end()) {
-        await env.broadcast('SESSION_ENDED', {})
+      } else {
+        await forgetSession(env)
       }
     },
   }

@@ -19,6 +19,11 @@ export async function endSession(request: Request, context: EndSessionContext): 
   try {
     return await context.fetch(new Request(request, { headers, referrer: request.referrer, referrerPolicy: request.referrerPolicy }))
   } finally {
-    if (await context.store.end()) await context.broadcast('SESSION_ENDED', {})
+    await forgetSession(context)
   }
+}
+
+/** Clears the session here and tells every tab, if there was one to clear. */
+export async function forgetSession(context: Pick<EndSessionContext, 'store' | 'broadcast'>): Promise<void> {
+  if (await context.store.end()) await context.broadcast('SESSION_ENDED', {})
 }

@@ -1,7 +1,7 @@
 import { isDueForRefresh } from './expiry'
 import { readBytesWithin } from './readJsonWithin'
 import type { SessionRefresher } from './SessionRefresher'
-import type { SessionRecord, SessionTokens, TokenStore } from './tokenStore'
+import { isLive, type LiveSession, type TokenStore } from './tokenStore'
 
 export interface ProxyApiRequestContext {
   store: TokenStore
@@ -21,10 +21,6 @@ type ReplayableBody =
   | { kind: 'copied'; bytes: Uint8Array<ArrayBuffer> }
   /** Larger than the cap (or unreadable): sent once as it came, never replayed. */
   | { kind: 'not-replayable' }
-
-type LiveSession = SessionRecord & { tokens: SessionTokens }
-
-const isLive = (record: SessionRecord): record is LiveSession => record.tokens !== null
 
 /**
  * Sends an API request with the current access token (Policies 3 and 5): renews first when the

@@ -24,6 +24,36 @@ export type RefreshResult =
 /** OAuth error codes are short ASCII words; anything else from the server is not repeated. */
 const SAFE_ERROR_CODE = /^[A-Za-z0-9_.-]{1,64}$/
 
+/** The server's OAuth error code if it is safe to repeat in a message or a broadcast. */
+export function safeErrorCode(code: unknown): string | undefined {
+  return typeof code === 'string' && SAFE_ERROR_CODE.test(code) ? code : undefined
+}
+
+/** A refresh request that never got an answer: offline, refused, or past its timeout. */
+export function unanswered(error: unknown): RefreshResult {
+  const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
+  return { kind: 'transient', reason: timedOut ? 'timeout' : 'network_error', retryAfterMs: undefined }
+}
+
+/**
+ * Policy 6 by status alone: 2xx (read the tokens) and 400/401 (read the refusal) answer
+ * `undefined`; any other status is a passing failure, retried after `Retry-After` if given.
+ */
+export async function failureByStatus(response: Response): Promise<RefreshResult | undefined> {
+  if (response.ok || response.status === 400 || response.status === 401) return undefined
+  await response.body?.cancel()
+  return {
+    kind: 'transient',
+    reason: response.status === 429 ? 'rate_limited' : `http_${response.status}`,
+    retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), Date.now()),
+  }
+}
+
+/** A 2xx that is not a valid token response: kept tokens, retried later. */
+export function malformed(error: unknown): RefreshResult {
+  return { kind: 'transient', reason: 'malformed_response', retryAfterMs: undefined, ...(error instanceof TokenProxyError && { error }) }
+}
+
 export async function requestRefresh(
   fetchFn: typeof fetch,
   endpoint: RefreshEndpoint,
@@ -45,29 +75,16 @@ export async function requestRefresh(
       signal: AbortSignal.timeout(endpoint.timeoutMs),
     })
   } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-    return { kind: 'transient', reason: timedOut ? 'timeout' : 'network_error', retryAfterMs: undefined }
+    return unanswered(error)
   }
 
-  if (response.ok) {
-    try {
-      const tokens = parseTokenResponse(await readJsonWithin(response, endpoint.responseLimitBytes))
-      return { kind: 'renewed', tokens }
-    } catch (error) {
-      const proxyError = error instanceof TokenProxyError ? error : undefined
-      return { kind: 'transient', reason: 'malformed_response', retryAfterMs: undefined, ...(proxyError && { error: proxyError }) }
-    }
-  }
-
-  if (response.status === 400 || response.status === 401) {
-    return { kind: 'terminal', reason: await readOAuthError(response, endpoint.responseLimitBytes) }
-  }
-
-  await response.body?.cancel()
-  return {
-    kind: 'transient',
-    reason: response.status === 429 ? 'rate_limited' : `http_${response.status}`,
-    retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), Date.now()),
+  const failure = await failureByStatus(response)
+  if (failure) return failure
+  if (!response.ok) return { kind: 'terminal', reason: await readOAuthError(response, endpoint.responseLimitBytes) }
+  try {
+    return { kind: 'renewed', tokens: parseTokenResponse(await readJsonWithin(response, endpoint.responseLimitBytes)) }
+  } catch (error) {
+    return malformed(error)
   }
 }
 
@@ -81,8 +98,8 @@ function refreshRequestBody(endpoint: RefreshEndpoint, refreshToken: string): st
 async function readOAuthError(response: Response, limitBytes: number): Promise<string> {
   try {
     const body = await readJsonWithin(response, limitBytes)
-    const code = (body as { error?: unknown } | null)?.error
-    if (typeof code === 'string' && SAFE_ERROR_CODE.test(code)) return code
+    const code = safeErrorCode((body as { error?: unknown } | null)?.error)
+    if (code) return code
   } catch {
     // Not JSON: the status alone says the token was refused.
   }

@@ -20,6 +20,15 @@ function tokens(accessToken: string, overrides: Partial<SessionTokens> = {}): Se
   }
 }
 
+/** Two stores on one database, as two worker instances would be, after a login through the first. */
+async function twoWorkersWithASession(): Promise<{ a: TokenStore; b: TokenStore }> {
+  const name = uniqueName()
+  const a = new TokenStore(name)
+  const b = new TokenStore(name)
+  await a.start(tokens('at-1'))
+  return { a, b }
+}
+
 describe('TokenStore', () => {
   it('answers NO_SESSION for an empty database', async () => {
     const store = new TokenStore(uniqueName())
@@ -86,10 +95,7 @@ describe('TokenStore', () => {
     })
 
     it('lets exactly one of two concurrent writers at the same generation win', async () => {
-      const name = uniqueName()
-      const a = new TokenStore(name)
-      const b = new TokenStore(name)
-      await a.start(tokens('at-1'))
+      const { a, b } = await twoWorkersWithASession()
 
       const [fromA, fromB] = await Promise.all([a.compareAndSwap(1, tokens('at-a')), b.compareAndSwap(1, tokens('at-b'))])
       expect([fromA.written, fromB.written].filter(Boolean)).toHaveLength(1)
@@ -176,10 +182,7 @@ describe('TokenStore', () => {
   })
 
   it('bases its own writes on the stored record, not on its stale in-memory copy', async () => {
-    const name = uniqueName()
-    const a = new TokenStore(name)
-    const b = new TokenStore(name)
-    await a.start(tokens('at-1'))
+    const { a, b } = await twoWorkersWithASession()
     await b.current()
     await a.compareAndSwap(1, tokens('at-2'))
 

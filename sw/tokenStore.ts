@@ -21,6 +21,11 @@ export interface SessionRecord {
   tokens: SessionTokens | null
 }
 
+/** A record with a session in it. */
+export type LiveSession = SessionRecord & { tokens: SessionTokens }
+
+export const isLive = (record: SessionRecord): record is LiveSession => record.tokens !== null
+
 export const NO_SESSION: SessionRecord = Object.freeze({ generation: 0, tokens: null })
 
 /**

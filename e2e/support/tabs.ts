@@ -23,51 +23,44 @@ export async function logIn(page: Page, username = 'demo', password = 'demo'): P
   return { status: response.status, body: JSON.parse(response.body) as Record<string, unknown> }
 }
 
-/** The session record in IndexedDB as a page script could read it (Policy 2: it can). */
-export function readStoredSession(page: Page): Promise<{ generation: number; hasTokens: boolean } | null> {
+interface StoredSessionView {
+  generation: number
+  hasTokens: boolean
+  /** A digest of the stored tokens, computed in the page: the test never holds a token. */
+  tokensDigest: string | null
+}
+
+/** The session record in IndexedDB as a page script can read it (Policy 2: it can). */
+function viewStoredSession(page: Page): Promise<StoredSessionView | null> {
   return page.evaluate(async () => {
     // Opening a database that does not exist would create it empty; only open one the worker made.
     if (!(await indexedDB.databases()).some((database) => database.name === 'sw-token-proxy')) return null
-    return new Promise((resolve, reject) => {
-        const open = indexedDB.open('sw-token-proxy')
-        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
-        open.onsuccess = () => {
-          const db = open.result
-          if (!db.objectStoreNames.contains('session')) return resolve(null)
-          const get = db.transaction('session').objectStore('session').get('current')
-          get.onsuccess = () => {
-            const record = get.result as { generation: number; tokens: unknown } | undefined
-            db.close()
-            resolve(record ? { generation: record.generation, hasTokens: record.tokens !== null } : null)
-          }
-        }
-      })
-  })
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/**
- * A digest of the stored tokens, computed in the page: proves "byte-identical" without the test
- * ever holding a token. `null` when there is no session.
- */
-export function storedTokensDigest(page: Page): Promise<string | null> {
-  return page.evaluate(async () => {
-    if (!(await indexedDB.databases()).some((database) => database.name === 'sw-token-proxy')) return null
-    const tokens = await new Promise<unknown>((resolve, reject) => {
+    const record = await new Promise<{ generation: number; tokens: unknown } | undefined>((resolve, reject) => {
       const open = indexedDB.open('sw-token-proxy')
       open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
       open.onsuccess = () => {
-        const get = open.result.transaction('session').objectStore('session').get('current')
-        get.onsuccess = () => {
-          open.result.close()
-          resolve((get.result as { tokens: unknown } | undefined)?.tokens ?? null)
-        }
+        const db = open.result
+        if (!db.objectStoreNames.contains('session')) return (db.close(), resolve(undefined))
+        const get = db.transaction('session').objectStore('session').get('current')
+        get.onsuccess = () => (db.close(), resolve(get.result as { generation: number; tokens: unknown } | undefined))
       }
     })
-    if (tokens === null) return null
-    const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(tokens)))
-    return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+    if (!record) return null
+    const digest = async (value: unknown) =>
+      [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+    return { generation: record.generation, hasTokens: record.tokens !== null, tokensDigest: record.tokens === null ? null : await digest(record.tokens) }
   })
 }
 
+/** The stored session's generation and whether it holds tokens; `null` before the worker stored one. */
+export async function readStoredSession(page: Page): Promise<{ generation: number; hasTokens: boolean } | null> {
+  const view = await viewStoredSession(page)
+  return view && { generation: view.generation, hasTokens: view.hasTokens }
+}
+
+/** A digest of the stored tokens, to prove "byte-identical" without holding a token; `null` without a session. */
+export async function storedTokensDigest(page: Page): Promise<string | null> {
+  return (await viewStoredSession(page))?.tokensDigest ?? null
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
