@@ -1,7 +1,7 @@
 import type { Broadcast } from './broadcast'
-import { computeExpiresAt } from './expiry'
 import type { RefreshResult } from './requestRefresh'
-import { isLive, type LiveSession, type SessionTokens, type TokenStore } from './tokenStore'
+import { sessionTokensFrom } from './sessionTokensFrom'
+import { isLive, type LiveSession, type TokenStore } from './tokenStore'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
 export interface Locks {
@@ -81,15 +81,8 @@ export class SessionRefresher {
     }
 
     this.reset()
-    const receivedAt = now()
-    const tokens: SessionTokens = {
-      accessToken: result.tokens.accessToken,
-      // Policy 7: a response without a refresh token keeps the one we had.
-      refreshToken: result.tokens.refreshToken ?? stored.tokens.refreshToken,
-      idToken: result.tokens.idToken ?? stored.tokens.idToken,
-      expiresAt: computeExpiresAt(result.tokens.accessToken, result.tokens.expiresIn, receivedAt),
-      receivedAt,
-    }
+    // Policy 7: a response without a refresh token (or ID token) keeps the one we had.
+    const tokens = sessionTokensFrom(result.tokens, now(), stored.tokens)
     const { written, record } = await store.compareAndSwap(stored.generation, tokens)
     if (!written) {
       // Only possible without working locks, or when a logout landed meanwhile: the store wins.

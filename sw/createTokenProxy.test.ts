@@ -78,4 +78,24 @@ describe('createTokenProxy', () => {
       'PUT /api/orders Bearer at-2 order 42',
     ])
   })
+
+  it("never lets a new login inherit the previous session's refresh token", async () => {
+    let logins = 0
+    const { handle, sent, broadcasts } = setUp((request) => {
+      if (request.url.endsWith('/auth/login')) {
+        // The first user's login comes with a refresh token; the second user's without one.
+        return ++logins === 1 ? tokens('at-alice', 'rt-alice') : Response.json({ access_token: 'at-bob', token_type: 'Bearer', expires_in: 3600 })
+      }
+      if (request.url.endsWith('/auth/refresh')) return tokens('at-alice-2', 'rt-alice-2')
+      return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
+    })
+    await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: 'alice' }))
+    await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: 'bob' }))
+
+    const response = await handle(new Request(`${ORIGIN}/api/me`))
+
+    expect(response.status).toBe(401)
+    expect(sent.filter((request) => request.url.endsWith('/auth/refresh'))).toEqual([])
+    expect(broadcasts).toEqual(['SESSION_STARTED', 'SESSION_STARTED', 'SESSION_EXPIRED'])
+  })
 })

@@ -1,7 +1,7 @@
 import type { Broadcast } from './broadcast'
-import { computeExpiresAt } from './expiry'
 import type { TokenSet } from './parseTokenResponse'
 import type { SessionRefresher } from './SessionRefresher'
+import { sessionTokensFrom } from './sessionTokensFrom'
 import type { TokenStore } from './tokenStore'
 
 export interface StartSessionContext {
@@ -13,17 +13,8 @@ export interface StartSessionContext {
 
 /** Keeps the tokens of a login (or an OpenID sign-in) as the new session, and tells every tab. */
 export async function startSession(tokens: TokenSet, context: StartSessionContext): Promise<void> {
-  const receivedAt = context.now()
-  const expiresAt = computeExpiresAt(tokens.accessToken, tokens.expiresIn, receivedAt)
-  const previous = await context.store.current()
-  await context.store.start({
-    accessToken: tokens.accessToken,
-    // A token endpoint that renews an existing session without a new refresh token keeps the old one.
-    refreshToken: tokens.refreshToken ?? previous.tokens?.refreshToken,
-    idToken: tokens.idToken,
-    expiresAt,
-    receivedAt,
-  })
+  const session = sessionTokensFrom(tokens, context.now())
+  await context.store.start(session)
   context.refresher.reset()
-  await context.broadcast('SESSION_STARTED', { expiresAt })
+  await context.broadcast('SESSION_STARTED', { expiresAt: session.expiresAt })
 }
