@@ -2,7 +2,7 @@
  * `sw-token-proxy/client`: the page side. Register the worker, listen for session events, ask for
  * the session's status, log out. Nothing here ever sees a token.
  */
-export { registerTokenProxy } from './registerTokenProxy'
-export type { RegisterTokenProxyOptions, SessionEventName, SessionEvents, TokenProxyClient } from './registerTokenProxy'
-export { ErrorCode, TokenProxyError } from '../protocol/errors'
-export type { SessionStatus } from '../protocol/messages'
+export { registerTokenProxy } from './registerTokenProxy.js'
+export type { RegisterTokenProxyOptions, SessionEventName, SessionEvents, TokenProxyClient } from './registerTokenProxy.js'
+export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
+export type { SessionStatus } from '../protocol/messages.js'

@@ -1,5 +1,5 @@
 import { Workbox, messageSW } from 'workbox-window'
-import { ErrorCode, TokenProxyError, formatMessage, isSerializedError } from '../protocol/errors'
+import { ErrorCode, TokenProxyError, formatMessage, isSerializedError } from '../protocol/errors.js'
 import {
   MESSAGE_SOURCE,
   PROTOCOL_VERSION,
@@ -11,8 +11,8 @@ import {
   type RequestPayloads,
   type RequestType,
   type SessionStatus,
-} from '../protocol/messages'
-import { LIBRARY_VERSION } from '../protocol/version'
+} from '../protocol/messages.js'
+import { LIBRARY_VERSION } from '../protocol/version.js'
 
 export interface RegisterTokenProxyOptions {
   /** The worker script. Default `'/sw.js'`. */

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { stopServiceWorker } from './browserControls.ts'
+import { stopServiceWorker } from './browserControls.js'
 
 /**
  * Makes the worker treat the access token as expired now, so the next API request renews it

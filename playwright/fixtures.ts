@@ -1,6 +1,6 @@
 import { test as base } from '@playwright/test'
-import { recordSessionEvents } from './sessionEvents.ts'
-import { recordWorkerRequests, type WorkerRequest } from './workerRequests.ts'
+import { recordSessionEvents } from './sessionEvents.js'
+import { recordWorkerRequests, type WorkerRequest } from './workerRequests.js'
 
 export interface TokenProxyFixtures {
   /** The requests the worker sent to the network in this test, and whether each was authorised. */

@@ -4,9 +4,9 @@
  * the DevTools protocol, Playwright's own view of the worker's network traffic, and the IndexedDB
  * record that any same-origin script can already reach (see SECURITY.md).
  */
-export { test, expect, type TokenProxyFixtures } from './fixtures.ts'
-export { hardReload, stopServiceWorker } from './browserControls.ts'
-export { expireAccessToken } from './expireAccessToken.ts'
-export { recordSessionEvents, sessionEvents, sessionEventTypes, type RecordedSessionEvent } from './sessionEvents.ts'
-export { recordWorkerRequests, type WorkerRequest } from './workerRequests.ts'
-export { sessionStatus, waitForTokenProxy, type SessionStatus } from './tokenProxyState.ts'
+export { test, expect, type TokenProxyFixtures } from './fixtures.js'
+export { hardReload, stopServiceWorker } from './browserControls.js'
+export { expireAccessToken } from './expireAccessToken.js'
+export { recordSessionEvents, sessionEvents, sessionEventTypes, type RecordedSessionEvent } from './sessionEvents.js'
+export { recordWorkerRequests, type WorkerRequest } from './workerRequests.js'
+export { sessionStatus, waitForTokenProxy, type SessionStatus } from './tokenProxyState.js'

@@ -1,3 +1,3 @@
-export * from './errors'
-export * from './messages'
-export * from './version'
+export * from './errors.js'
+export * from './messages.js'
+export * from './version.js'

@@ -1,4 +1,4 @@
-import type { SerializedError } from './errors'
+import type { SerializedError } from './errors.js'
 
 /**
  * The protocol between the page and the worker. Both sides import these types and both validate

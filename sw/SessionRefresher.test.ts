@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto'
 import { describe, it, expect, vi } from 'vitest'
-import type { BroadcastPayloads, BroadcastType } from '../protocol/messages'
-import type { Broadcast } from './broadcast'
-import { requestRefresh, type RefreshEndpoint } from './requestRefresh'
-import { SessionRefresher, noLocks, type Locks, type RefreshOutcome } from './SessionRefresher'
-import { TokenStore, type SessionRecord, type SessionTokens } from './tokenStore'
+import type { BroadcastPayloads, BroadcastType } from '../protocol/messages.js'
+import type { Broadcast } from './broadcast.js'
+import { requestRefresh, type RefreshEndpoint } from './requestRefresh.js'
+import { SessionRefresher, noLocks, type Locks, type RefreshOutcome } from './SessionRefresher.js'
+import { TokenStore, type SessionRecord, type SessionTokens } from './tokenStore.js'
 
 // ---------------------------------------------------------------------------------------------
 // Test doubles

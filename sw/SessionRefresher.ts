@@ -1,7 +1,7 @@
-import type { Broadcast } from './broadcast'
-import type { RefreshResult } from './requestRefresh'
-import { sessionTokensFrom } from './sessionTokensFrom'
-import { isLive, type LiveSession, type TokenStore } from './tokenStore'
+import type { Broadcast } from './broadcast.js'
+import type { RefreshResult } from './requestRefresh.js'
+import { sessionTokensFrom } from './sessionTokensFrom.js'
+import { isLive, type LiveSession, type TokenStore } from './tokenStore.js'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
 export interface Locks {

@@ -1,7 +1,7 @@
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
-import { parseTokenResponse, withoutTokenFields } from './parseTokenResponse'
-import { readJsonWithin } from './readJsonWithin'
-import { startSession, type StartSessionContext } from './startSession'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import { parseTokenResponse, withoutTokenFields } from './parseTokenResponse.js'
+import { readJsonWithin } from './readJsonWithin.js'
+import { startSession, type StartSessionContext } from './startSession.js'
 
 export interface CaptureContext extends StartSessionContext {
   fetch: typeof fetch

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import type { BroadcastType } from '../protocol/messages'
-import { createTokenProxy } from './createTokenProxy'
-import { noLocks } from './SessionRefresher'
-import { TokenStore } from './tokenStore'
+import type { BroadcastType } from '../protocol/messages.js'
+import { createTokenProxy } from './createTokenProxy.js'
+import { noLocks } from './SessionRefresher.js'
+import { TokenStore } from './tokenStore.js'
 
 const ORIGIN = 'https://app.example'
 

@@ -1,5 +1,5 @@
-import type { Broadcast } from './broadcast'
-import type { TokenStore } from './tokenStore'
+import type { Broadcast } from './broadcast.js'
+import type { TokenStore } from './tokenStore.js'
 
 export interface EndSessionContext {
   store: TokenStore

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { SignJWT } from 'jose'
-import { computeExpiresAt, decodeClaims, isDueForRefresh } from './expiry'
+import { computeExpiresAt, decodeClaims, isDueForRefresh } from './expiry.js'
 
 /** A real HS256 JWT signed with a random secret the worker never knows. */
 async function jwt(claims: Record<string, unknown>): Promise<string> {

@@ -2,14 +2,14 @@
 import { clientsClaim } from 'workbox-core'
 import { Route, Router } from 'workbox-routing'
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js'
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
-import { PROTOCOL_VERSION, isRequestMessage, type Reply, type RequestMessage, type RequestType } from '../protocol/messages'
-import { LIBRARY_VERSION } from '../protocol/version'
-import { createBroadcast } from './broadcast'
-import { createTokenProxy, type RequestRole, type TokenProxy } from './createTokenProxy'
-import type { TokenProxyOptions } from './resolveOptions'
-import { noLocks } from './SessionRefresher'
-import { TokenStore } from './tokenStore'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import { PROTOCOL_VERSION, isRequestMessage, type Reply, type RequestMessage, type RequestType } from '../protocol/messages.js'
+import { LIBRARY_VERSION } from '../protocol/version.js'
+import { createBroadcast } from './broadcast.js'
+import { createTokenProxy, type RequestRole, type TokenProxy } from './createTokenProxy.js'
+import type { TokenProxyOptions } from './resolveOptions.js'
+import { noLocks } from './SessionRefresher.js'
+import { TokenStore } from './tokenStore.js'
 
 declare let self: ServiceWorkerGlobalScope
 

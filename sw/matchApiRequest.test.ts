@@ -6,7 +6,7 @@ import {
   urlIsEndpoint,
   urlMatchesAny,
   urlMatchesPrefix,
-} from './matchApiRequest'
+} from './matchApiRequest.js'
 
 const ORIGIN = 'https://app.example.com'
 

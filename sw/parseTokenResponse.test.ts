@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
-import { TokenProxyError } from '../protocol/errors'
-import { MAX_EXPIRES_IN_SECONDS, parseTokenResponse, withoutTokenFields } from './parseTokenResponse'
+import { TokenProxyError } from '../protocol/errors.js'
+import { MAX_EXPIRES_IN_SECONDS, parseTokenResponse, withoutTokenFields } from './parseTokenResponse.js'
 
 const MESSAGE_START = '[sw-token-proxy] Failed to accept the token response:'
 

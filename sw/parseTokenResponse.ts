@@ -1,4 +1,4 @@
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 
 /** The tokens the worker keeps from a token endpoint or refresh response. */
 export interface TokenSet {

@@ -1,7 +1,7 @@
-import { isDueForRefresh } from './expiry'
-import { readBytesWithin } from './readJsonWithin'
-import type { SessionRefresher } from './SessionRefresher'
-import { isLive, type LiveSession, type TokenStore } from './tokenStore'
+import { isDueForRefresh } from './expiry.js'
+import { readBytesWithin } from './readJsonWithin.js'
+import type { SessionRefresher } from './SessionRefresher.js'
+import { isLive, type LiveSession, type TokenStore } from './tokenStore.js'
 
 export interface ProxyApiRequestContext {
   store: TokenStore

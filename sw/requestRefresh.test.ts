@@ -1,6 +1,6 @@
 import { describe, it, expect, vi } from 'vitest'
-import { TokenProxyError } from '../protocol/errors'
-import { parseRetryAfter, requestRefresh, type RefreshEndpoint } from './requestRefresh'
+import { TokenProxyError } from '../protocol/errors.js'
+import { parseRetryAfter, requestRefresh, type RefreshEndpoint } from './requestRefresh.js'
 
 function endpointWith(overrides: Partial<RefreshEndpoint> = {}): RefreshEndpoint {
   return {

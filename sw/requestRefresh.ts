@@ -1,6 +1,6 @@
-import { TokenProxyError } from '../protocol/errors'
-import { parseTokenResponse, type TokenSet } from './parseTokenResponse'
-import { readJsonWithin } from './readJsonWithin'
+import { TokenProxyError } from '../protocol/errors.js'
+import { parseTokenResponse, type TokenSet } from './parseTokenResponse.js'
+import { readJsonWithin } from './readJsonWithin.js'
 
 export interface RefreshEndpoint {
   url: URL

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { openIdConnect } from './OidcClient'
-import { resolveOptions, type TokenProxyOptions } from './resolveOptions'
+import { openIdConnect } from './OidcClient.js'
+import { resolveOptions, type TokenProxyOptions } from './resolveOptions.js'
 
 const ORIGIN = 'https://app.example'
 const base: TokenProxyOptions = { api: ['/api/'], tokenEndpoints: ['/auth/login'], refresh: { url: '/auth/refresh' } }

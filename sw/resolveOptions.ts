@@ -1,7 +1,7 @@
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
-import { parseUrlPrefix, type UrlPrefix } from './matchApiRequest'
-import type { OidcPlugin } from './OidcSignIn'
-import type { RefreshEndpoint } from './requestRefresh'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import { parseUrlPrefix, type UrlPrefix } from './matchApiRequest.js'
+import type { OidcPlugin } from './OidcSignIn.js'
+import type { RefreshEndpoint } from './requestRefresh.js'
 
 /** What `installTokenProxy` accepts. Paths are resolved against the worker's origin. */
 export interface TokenProxyOptions {

@@ -1,6 +1,6 @@
-import { computeExpiresAt } from './expiry'
-import type { TokenSet } from './parseTokenResponse'
-import type { SessionTokens } from './tokenStore'
+import { computeExpiresAt } from './expiry.js'
+import type { TokenSet } from './parseTokenResponse.js'
+import type { SessionTokens } from './tokenStore.js'
 
 /**
  * The tokens to store from a token response received at `receivedAt`. A refresh response may

@@ -1,8 +1,8 @@
-import type { Broadcast } from './broadcast'
-import type { TokenSet } from './parseTokenResponse'
-import type { SessionRefresher } from './SessionRefresher'
-import { sessionTokensFrom } from './sessionTokensFrom'
-import type { TokenStore } from './tokenStore'
+import type { Broadcast } from './broadcast.js'
+import type { TokenSet } from './parseTokenResponse.js'
+import type { SessionRefresher } from './SessionRefresher.js'
+import { sessionTokensFrom } from './sessionTokensFrom.js'
+import type { TokenStore } from './tokenStore.js'
 
 export interface StartSessionContext {
   store: TokenStore

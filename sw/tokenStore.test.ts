@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, it, expect } from 'vitest'
-import { NO_SESSION, TokenStore, type SessionTokens } from './tokenStore'
+import { NO_SESSION, TokenStore, type SessionTokens } from './tokenStore.js'
 
 let databaseCount = 0
 /** Every test gets a database of its own. */

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 
 /** The tokens of a live session. */
 export interface SessionTokens {

@@ -1,6 +1,6 @@
 // The demo app: everything here is what an application writes. Note what is missing: no token
 // handling at all. Login, API calls and logout are plain fetch() calls; the worker does the rest.
-import { registerTokenProxy, type SessionStatus } from '../../client'
+import { registerTokenProxy, type SessionStatus } from '../../client/index.ts'
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!
 

@@ -1,5 +1,5 @@
 // The smallest app that uses the proxy: register once, then plain fetch. The e2e suite drives it.
-import { registerTokenProxy } from '../../client'
+import { registerTokenProxy } from '../../client/index.ts'
 
 const proxy = await registerTokenProxy({ url: '/sw.js' })
 proxy.on('session-expired', ({ reason }) => {

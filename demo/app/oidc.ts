@@ -1,5 +1,5 @@
 // Sign in with an OpenID Connect provider through the worker: `?issuer=…` names the provider.
-import { registerTokenProxy } from '../../client'
+import { registerTokenProxy } from '../../client/index.ts'
 
 const $ = (selector: string) => document.querySelector<HTMLElement>(selector)!
 // The provider (and, optionally, API prefixes on other origins) come from the first visit's query

@@ -2,8 +2,8 @@
 // The demo's OpenID Connect worker, built to `/sw-oidc.js`. The provider comes from the script URL
 // (`/sw-oidc.js?issuer=…`) so that the demo and the tests can point it at any provider; an app
 // writes its own values here instead.
-import { installTokenProxy } from '../../sw'
-import { openIdConnect } from '../../sw/oidc'
+import { installTokenProxy } from '../../sw/index.ts'
+import { openIdConnect } from '../../sw/oidc.ts'
 
 declare let self: ServiceWorkerGlobalScope
 

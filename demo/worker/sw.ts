@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 // The demo's worker script, built to `/sw.js`: this is all an app writes on the worker side.
-import { installTokenProxy } from '../../sw'
+import { installTokenProxy } from '../../sw/index.ts'
 
 installTokenProxy({
   api: ['/api/'],
