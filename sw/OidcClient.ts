@@ -141,11 +141,12 @@ class OidcClient implements OidcSignIn {
   async refresh(refreshToken: string): Promise<RefreshResult> {
     let server: oauth.AuthorizationServer
     let response: Response
+    const options = this.#requestOptions()
     try {
       server = await this.#authorizationServer()
-      response = await oauth.refreshTokenGrantRequest(server, this.#client, oauth.None(), refreshToken, this.#requestOptions())
-    } catch (error) {
-      return unanswered(error)
+      response = await oauth.refreshTokenGrantRequest(server, this.#client, oauth.None(), refreshToken, options)
+    } catch {
+      return unanswered(options.signal)
     }
     const failure = await failureByStatus(response)
     if (failure) return failure

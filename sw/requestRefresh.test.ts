@@ -242,9 +242,20 @@ describe('requestRefresh answers transient', () => {
     expect(result).toEqual({ kind: 'transient', reason: 'network_error', retryAfterMs: undefined })
   })
 
-  it('timeout when fetch rejects with a TimeoutError', async () => {
+  it('network_error when fetch rejects with a TimeoutError its own signal did not raise', async () => {
     const fetchFn = vi.fn<typeof fetch>(() => Promise.reject(new DOMException('The operation timed out.', 'TimeoutError')))
     const result = await requestRefresh(fetchFn, endpointWith(), 'rt')
+    expect(result).toEqual({ kind: 'transient', reason: 'network_error', retryAfterMs: undefined })
+  })
+
+  it('timeout when the timeout surfaces as an AbortError, as in Firefox and WebKit', async () => {
+    const fetchFn = vi.fn<typeof fetch>(
+      (_input, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')))
+        }),
+    )
+    const result = await requestRefresh(fetchFn, endpointWith({ timeoutMs: 5 }), 'rt')
     expect(result).toEqual({ kind: 'transient', reason: 'timeout', retryAfterMs: undefined })
   })
 

@@ -29,9 +29,13 @@ export function safeErrorCode(code: unknown): string | undefined {
   return typeof code === 'string' && SAFE_ERROR_CODE.test(code) ? code : undefined
 }
 
-/** A refresh request that never got an answer: offline, refused, or past its timeout. */
-export function unanswered(error: unknown): RefreshResult {
-  const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
+/**
+ * A refresh request that never got an answer: offline, refused, or past its timeout. The timeout
+ * is read from the request's own signal, not from the error: Chromium rejects with a
+ * `TimeoutError`, but Firefox and WebKit reject with an `AbortError` whatever the signal's reason.
+ */
+export function unanswered(signal: AbortSignal): RefreshResult {
+  const timedOut = signal.aborted && (signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError'
   return { kind: 'transient', reason: timedOut ? 'timeout' : 'network_error', retryAfterMs: undefined }
 }
 
@@ -60,6 +64,7 @@ export async function requestRefresh(
   refreshToken: string,
 ): Promise<RefreshResult> {
   let response: Response
+  const signal = AbortSignal.timeout(endpoint.timeoutMs)
   try {
     response = await fetchFn(endpoint.url, {
       method: 'POST',
@@ -72,10 +77,10 @@ export async function requestRefresh(
       credentials: 'same-origin',
       // Deliberately not the triggering request's signal: a tab that closes must not cancel the
       // refresh every other tab is waiting for.
-      signal: AbortSignal.timeout(endpoint.timeoutMs),
+      signal,
     })
-  } catch (error) {
-    return unanswered(error)
+  } catch {
+    return unanswered(signal)
   }
 
   const failure = await failureByStatus(response)
