@@ -8,7 +8,7 @@ import { TokenStore } from './tokenStore.js'
 const ORIGIN = 'https://app.example'
 
 /** The proxy over fakes: a scripted network that records what it was sent, and a fresh store. */
-function setUp(answer: (request: Request) => Response) {
+function setUp(answer: (request: Request) => Response, databaseName = `proxy-test-${crypto.randomUUID()}`) {
   const sent: Array<{ method: string; url: string; authorization: string | null; body: string }> = []
   const broadcasts: BroadcastType[] = []
   const proxy = createTokenProxy(
@@ -20,7 +20,7 @@ function setUp(answer: (request: Request) => Response) {
         sent.push({ method: request.method, url: request.url, authorization: request.headers.get('Authorization'), body: await request.clone().text() })
         return answer(request)
       },
-      store: new TokenStore(`proxy-test-${crypto.randomUUID()}`),
+      store: new TokenStore(databaseName),
       locks: noLocks,
       broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
       now: () => 1_000_000,
@@ -97,5 +97,16 @@ describe('createTokenProxy', () => {
     expect(response.status).toBe(401)
     expect(sent.filter((request) => request.url.endsWith('/auth/refresh'))).toEqual([])
     expect(broadcasts).toEqual(['SESSION_STARTED', 'SESSION_STARTED', 'SESSION_EXPIRED'])
+  })
+
+  it('status() reads the stored record, so it sees what another worker version wrote', async () => {
+    const databaseName = `proxy-test-${crypto.randomUUID()}`
+    const { proxy, handle } = setUp(() => tokens('at-1', 'rt-1'), databaseName)
+    await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
+    expect(await proxy.status()).toMatchObject({ authenticated: true })
+
+    await new TokenStore(databaseName).end()
+
+    expect(await proxy.status()).toEqual({ authenticated: false, expiresAt: null })
   })
 })

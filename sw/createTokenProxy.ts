@@ -77,8 +77,12 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       })
     },
 
+    /**
+     * Reads the stored record afresh (one IndexedDB read), so the answer also reflects what another
+     * worker version wrote, and so a test helper that edits the record can make this worker see it.
+     */
     async status(): Promise<SessionStatus> {
-      const { tokens } = await env.store.current()
+      const { tokens } = await env.store.reload()
       if (!tokens) return { authenticated: false, expiresAt: null }
       const claims = decodeClaims(tokens.idToken ?? tokens.accessToken)
       return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }) }
