@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { SignJWT } from 'jose'
-import { computeExpiresAt, decodeClaims, isDueForRefresh } from './expiry.js'
+import { computeExpiresAt, decodeClaims, isDueForRefresh, jwtLifetimeSeconds } from './expiry.js'
 
 /** A real HS256 JWT signed with a random secret the worker never knows. */
 async function jwt(claims: Record<string, unknown>): Promise<string> {
@@ -11,34 +11,38 @@ async function jwt(claims: Record<string, unknown>): Promise<string> {
 const RECEIVED_AT = 1_700_000_000_000
 
 describe('computeExpiresAt', () => {
-  it('counts expires_in from the moment of receipt', () => {
-    expect(computeExpiresAt('opaque-token', 3600, RECEIVED_AT)).toBe(RECEIVED_AT + 3_600_000)
+  it('counts the lifetime from the moment of receipt', () => {
+    expect(computeExpiresAt(3600, RECEIVED_AT)).toBe(RECEIVED_AT + 3_600_000)
   })
 
-  it('prefers expires_in over the JWT exp', async () => {
-    const token = await jwt({ exp: RECEIVED_AT / 1000 + 60 })
-    expect(computeExpiresAt(token, 600, RECEIVED_AT)).toBe(RECEIVED_AT + 600_000)
+  it('answers null when the lifetime is unknown', () => {
+    expect(computeExpiresAt(undefined, RECEIVED_AT)).toBeNull()
+  })
+})
+
+describe('jwtLifetimeSeconds', () => {
+  it('is exp − iat, whatever the device clock says', async () => {
+    // An issuer whose clock runs 10 minutes ahead of the device, and one 10 minutes behind.
+    for (const skew of [600, -600]) {
+      const iat = RECEIVED_AT / 1000 + skew
+      expect(jwtLifetimeSeconds(await jwt({ iat, exp: iat + 900 }))).toBe(900)
+    }
   })
 
-  it('falls back to the JWT exp without expires_in', async () => {
-    const exp = RECEIVED_AT / 1000 + 900
-    const token = await jwt({ sub: 'user-1', exp })
-    expect(computeExpiresAt(token, undefined, RECEIVED_AT)).toBe(exp * 1000)
+  it('reads a JWT whose signature it cannot check', async () => {
+    const [header, payload] = (await jwt({ iat: 100, exp: 400 })).split('.')
+    expect(jwtLifetimeSeconds(`${header}.${payload}.forged-signature`)).toBe(300)
   })
 
-  it('uses the exp of a JWT whose signature it cannot check', async () => {
-    const exp = RECEIVED_AT / 1000 + 300
-    const [header, payload] = (await jwt({ exp })).split('.')
-    expect(computeExpiresAt(`${header}.${payload}.forged-signature`, undefined, RECEIVED_AT)).toBe(exp * 1000)
+  it('answers undefined for an opaque token, or a JWT without both exp and iat', async () => {
+    expect(jwtLifetimeSeconds('2YotnFZFEjr1zCsicMWpAA')).toBeUndefined()
+    expect(jwtLifetimeSeconds('not.a.jwt')).toBeUndefined()
+    expect(jwtLifetimeSeconds(await jwt({ sub: 'user-1' }))).toBeUndefined()
+    expect(jwtLifetimeSeconds(await jwt({ exp: RECEIVED_AT / 1000 + 60 }))).toBeUndefined()
   })
 
-  it('answers null for an opaque token without expires_in', () => {
-    expect(computeExpiresAt('2YotnFZFEjr1zCsicMWpAA', undefined, RECEIVED_AT)).toBeNull()
-    expect(computeExpiresAt('not.a.jwt', undefined, RECEIVED_AT)).toBeNull()
-  })
-
-  it('answers null for a JWT without exp', async () => {
-    expect(computeExpiresAt(await jwt({ sub: 'user-1' }), undefined, RECEIVED_AT)).toBeNull()
+  it('answers NaN when a claim is not a number, for the parser to reject', async () => {
+    expect(jwtLifetimeSeconds(await jwt({ iat: 'yesterday', exp: 400 }))).toBeNaN()
   })
 })
 

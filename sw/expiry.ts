@@ -1,14 +1,27 @@
 import { decodeJwt } from 'jose'
 
 /**
- * Policy 3: when an access token expires, on the worker's own clock. `expires_in` counts from
- * receipt; without it the JWT `exp` is used (decoded, never trusted for anything but timing);
- * without either the lifetime is unknown and only an API 401 triggers a refresh.
+ * Policy 3: when an access token expires, on the worker's own clock: its lifetime (whole seconds,
+ * from `expires_in` or a JWT's `exp − iat`) counted from the moment the worker received it.
+ * `null` when the lifetime is unknown: then only an API 401 triggers a refresh.
+ *
+ * Never `exp` read against the device clock: a device minutes behind the issuer would see every
+ * token as expired (a refresh per request), one minutes ahead would keep sending dead tokens.
  */
-export function computeExpiresAt(accessToken: string, expiresIn: number | undefined, receivedAt: number): number | null {
-  if (expiresIn !== undefined) return receivedAt + expiresIn * 1000
-  const exp = decodeClaims(accessToken)?.['exp']
-  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null
+export function computeExpiresAt(lifetimeSeconds: number | undefined, receivedAt: number): number | null {
+  return lifetimeSeconds === undefined ? null : receivedAt + lifetimeSeconds * 1000
+}
+
+/**
+ * A JWT's lifetime as its issuer stated it, `exp − iat`, both read on the issuer's clock, so the
+ * difference is right whatever the device's clock says. `undefined` for an opaque token or a JWT
+ * without both claims; a non-number claim answers `NaN`, for the caller to reject.
+ */
+export function jwtLifetimeSeconds(token: string): number | undefined {
+  const claims = decodeClaims(token)
+  if (claims?.['exp'] === undefined || claims['iat'] === undefined) return undefined
+  const { exp, iat } = claims
+  return typeof exp === 'number' && typeof iat === 'number' ? exp - iat : Number.NaN
 }
 
 /** Decoded JWT claims, or `undefined` for an opaque token. For display and timing only. */

@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose'
 import { describe, it, expect } from 'vitest'
 import { TokenProxyError } from '../protocol/errors.js'
 import { MAX_EXPIRES_IN_SECONDS, parseTokenResponse, withoutTokenFields } from './parseTokenResponse.js'
@@ -19,6 +20,11 @@ function rejectionOf(body: unknown): TokenProxyError {
   return error
 }
 
+/** An HS256 JWT with these claims, signed with a key the worker never knows. */
+function jwtWith(claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(crypto.getRandomValues(new Uint8Array(32)))
+}
+
 describe('parseTokenResponse accepts', () => {
   it('an RFC 6749 section 5.1 response', () => {
     expect(
@@ -30,7 +36,7 @@ describe('parseTokenResponse accepts', () => {
         id_token: 'id.token.jwt',
         scope: 'openid',
       }),
-    ).toEqual({ accessToken: 'at-123', refreshToken: 'rt-456', idToken: 'id.token.jwt', expiresIn: 3600 })
+    ).toEqual({ accessToken: 'at-123', refreshToken: 'rt-456', idToken: 'id.token.jwt', lifetimeSeconds: 3600 })
   })
 
   it.each(['bearer', 'Bearer', 'BEARER', 'bEaReR'])('token_type %s in any case', (tokenType) => {
@@ -42,7 +48,7 @@ describe('parseTokenResponse accepts', () => {
       accessToken: 'at',
       refreshToken: 'rt',
       idToken: undefined,
-      expiresIn: 900,
+      lifetimeSeconds: 900,
     })
   })
 
@@ -50,7 +56,7 @@ describe('parseTokenResponse accepts', () => {
     const tokens = parseTokenResponse({ access_token: 'at', token_type: 'bearer' })
     expect(tokens.refreshToken).toBeUndefined()
     expect(tokens.idToken).toBeUndefined()
-    expect(tokens.expiresIn).toBeUndefined()
+    expect(tokens.lifetimeSeconds).toBeUndefined()
   })
 
   it('null refresh_token, id_token and expires_in as absent', () => {
@@ -58,16 +64,16 @@ describe('parseTokenResponse accepts', () => {
       accessToken: 'at',
       refreshToken: undefined,
       idToken: undefined,
-      expiresIn: undefined,
+      lifetimeSeconds: undefined,
     })
   })
 
   it('expires_in as a digit string', () => {
-    expect(parseTokenResponse({ access_token: 'at', expires_in: '3600' }).expiresIn).toBe(3600)
+    expect(parseTokenResponse({ access_token: 'at', expires_in: '3600' }).lifetimeSeconds).toBe(3600)
   })
 
   it('expires_in at exactly the maximum', () => {
-    expect(parseTokenResponse({ access_token: 'at', expires_in: MAX_EXPIRES_IN_SECONDS }).expiresIn).toBe(MAX_EXPIRES_IN_SECONDS)
+    expect(parseTokenResponse({ access_token: 'at', expires_in: MAX_EXPIRES_IN_SECONDS }).lifetimeSeconds).toBe(MAX_EXPIRES_IN_SECONDS)
   })
 
   it('every visible ASCII character in a token', () => {
@@ -141,8 +147,37 @@ describe('parseTokenResponse rejects', () => {
     ['an empty string', ''],
     ['a boolean', true],
     ['an object', { seconds: 60 }],
+    ['a fraction of a second', 0.5],
+    ['not whole seconds', 1.5],
   ])('expires_in that is %s', (_why, expiresIn) => {
     rejectionOf({ access_token: 'at', expires_in: expiresIn })
+  })
+
+  it.each<[string, Record<string, unknown>]>([
+    ['exp before iat', { iat: 1_000, exp: 900 }],
+    ['exp equal to iat', { iat: 1_000, exp: 1_000 }],
+    ['a fractional lifetime', { iat: 1_000, exp: 1_000.5 }],
+    ['a non-number iat', { iat: 'now', exp: 1_000 }],
+    ['a lifetime over a year and a day', { iat: 0, exp: MAX_EXPIRES_IN_SECONDS + 1 }],
+  ])('a JWT without expires_in whose lifetime is %s', async (_why, claims) => {
+    rejectionOf({ access_token: await jwtWith(claims) })
+  })
+})
+
+describe('parseTokenResponse reads the lifetime', () => {
+  it('from expires_in when there is one, whatever the JWT says', async () => {
+    expect(parseTokenResponse({ access_token: await jwtWith({ iat: 0, exp: 60 }), expires_in: 600 }).lifetimeSeconds).toBe(600)
+  })
+
+  it('from the JWT exp − iat without expires_in, not from exp against the device clock', async () => {
+    const issuerClockAhead = Date.now() / 1000 + 3_600
+    const token = await jwtWith({ iat: Math.floor(issuerClockAhead), exp: Math.floor(issuerClockAhead) + 300 })
+    expect(parseTokenResponse({ access_token: token }).lifetimeSeconds).toBe(300)
+  })
+
+  it('as unknown for an opaque token without expires_in, or a JWT without iat', async () => {
+    expect(parseTokenResponse({ access_token: 'opaque' }).lifetimeSeconds).toBeUndefined()
+    expect(parseTokenResponse({ access_token: await jwtWith({ exp: 2_000_000_000 }) }).lifetimeSeconds).toBeUndefined()
   })
 })
 

@@ -1,4 +1,5 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import { jwtLifetimeSeconds } from './expiry.js'
 
 /** The tokens the worker keeps from a token endpoint or refresh response. */
 export interface TokenSet {
@@ -6,8 +7,11 @@ export interface TokenSet {
   /** `undefined` when the response had none: the caller keeps the refresh token it had. */
   refreshToken: string | undefined
   idToken: string | undefined
-  /** Seconds, exactly as the server said, or `undefined`. */
-  expiresIn: number | undefined
+  /**
+   * Whole seconds the access token lives, counted from receipt: `expires_in`, else the JWT's
+   * `exp − iat`; `undefined` when neither says.
+   */
+  lifetimeSeconds: number | undefined
 }
 
 /** Fields removed from a token response before the page sees it. */
@@ -44,15 +48,25 @@ function readToken(body: Record<string, unknown>, field: string, required: boole
   return value
 }
 
-function readExpiresIn(body: Record<string, unknown>): number | undefined {
+/** A lifetime is whole seconds, at least 1 and at most a year and a day; anything else is a bug. */
+function checkLifetime(value: number, source: string): number {
+  if (!Number.isFinite(value)) reject(`${source} is not a number`)
+  if (value < 1) reject(`${source} is less than 1 second`)
+  if (!Number.isInteger(value)) reject(`${source} is not a whole number of seconds`)
+  if (value > MAX_EXPIRES_IN_SECONDS) reject(`${source} is more than ${MAX_EXPIRES_IN_SECONDS} seconds`)
+  return value
+}
+
+function readLifetime(body: Record<string, unknown>, accessToken: string): number | undefined {
   const raw = body['expires_in']
-  if (raw === undefined || raw === null) return undefined
+  if (raw === undefined || raw === null) {
+    const fromJwt = jwtLifetimeSeconds(accessToken)
+    return fromJwt === undefined ? undefined : checkLifetime(fromJwt, 'the access token\'s "exp" − "iat"')
+  }
   // Some servers send the number as a string; accept digits only.
   const value = typeof raw === 'string' && /^\d{1,10}$/.test(raw) ? Number(raw) : raw
-  if (typeof value !== 'number' || !Number.isFinite(value)) reject('"expires_in" is not a number')
-  if (value <= 0) reject('"expires_in" is not positive')
-  if (value > MAX_EXPIRES_IN_SECONDS) reject(`"expires_in" is more than ${MAX_EXPIRES_IN_SECONDS} seconds`)
-  return value
+  if (typeof value !== 'number') reject('"expires_in" is not a number')
+  return checkLifetime(value, '"expires_in"')
 }
 
 /**
@@ -72,7 +86,7 @@ export function parseTokenResponse(body: unknown): TokenSet {
     accessToken,
     refreshToken: readToken(record, 'refresh_token', false),
     idToken: readToken(record, 'id_token', false),
-    expiresIn: readExpiresIn(record),
+    lifetimeSeconds: readLifetime(record, accessToken),
   }
 }
 

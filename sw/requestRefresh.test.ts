@@ -79,7 +79,7 @@ describe('requestRefresh answers renewed', () => {
     const result = await requestRefresh(fakeFetch(json(VALID)), endpointWith(), 'rt')
     expect(result).toEqual({
       kind: 'renewed',
-      tokens: { accessToken: 'at-new', refreshToken: 'rt-new', idToken: undefined, expiresIn: 3600 },
+      tokens: { accessToken: 'at-new', refreshToken: 'rt-new', idToken: undefined, lifetimeSeconds: 3600 },
     })
   })
 
@@ -87,7 +87,7 @@ describe('requestRefresh answers renewed', () => {
     const result = await requestRefresh(fakeFetch(json({ access_token: 'at-new' })), endpointWith(), 'rt')
     expect(result).toEqual({
       kind: 'renewed',
-      tokens: { accessToken: 'at-new', refreshToken: undefined, idToken: undefined, expiresIn: undefined },
+      tokens: { accessToken: 'at-new', refreshToken: undefined, idToken: undefined, lifetimeSeconds: undefined },
     })
   })
 })

@@ -13,7 +13,7 @@ export function sessionTokensFrom(response: TokenSet, receivedAt: number, kept?:
     accessToken: response.accessToken,
     refreshToken: response.refreshToken ?? kept?.refreshToken,
     idToken: response.idToken ?? kept?.idToken,
-    expiresAt: computeExpiresAt(response.accessToken, response.expiresIn, receivedAt),
+    expiresAt: computeExpiresAt(response.lifetimeSeconds, receivedAt),
     receivedAt,
   }
 }
