@@ -78,6 +78,7 @@ class OidcClient implements OidcSignIn {
   readonly #store: TokenStore
   readonly #now: () => number
   readonly #client: oauth.Client
+  readonly issuedBy: string
   #server: Promise<oauth.AuthorizationServer> | undefined
 
   constructor(options: ResolvedOidc, env: { fetch: typeof fetch; store: TokenStore; now: () => number }) {
@@ -86,6 +87,7 @@ class OidcClient implements OidcSignIn {
     this.#store = env.store
     this.#now = env.now
     this.#client = { client_id: options.clientId }
+    this.issuedBy = `oidc ${options.issuer.href} client_id=${options.clientId}`
   }
 
   /** Builds the authorization URL for a new sign-in, remembering its verifier under its state. */

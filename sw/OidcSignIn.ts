@@ -17,6 +17,8 @@ export interface OidcEnvironment {
  * apps that do not use a provider do not ship an OAuth client in their worker.
  */
 export interface OidcSignIn {
+  /** The issuer and client this provider's sessions belong to; another one never refreshes them. */
+  readonly issuedBy: string
   beginSignIn(returnTo: string | null): Promise<string>
   completeSignIn(callbackUrl: string): Promise<{ tokens: TokenSet; returnTo: string | null }>
   refresh(refreshToken: string): Promise<RefreshResult>

@@ -3,7 +3,7 @@ import { describe, it, expect, vi } from 'vitest'
 import type { BroadcastPayloads, BroadcastType } from '../protocol/messages.js'
 import type { Broadcast } from './broadcast.js'
 import { requestRefresh, type RefreshEndpoint } from './requestRefresh.js'
-import { SessionRefresher, noLocks, type Locks, type RefreshOutcome } from './SessionRefresher.js'
+import { SessionRefresher, noLocks, type Locks, type RefreshOutcome, type SeenSession } from './SessionRefresher.js'
 import { TokenStore, type SessionRecord, type SessionTokens } from './tokenStore.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -142,13 +142,20 @@ function createWorker(options: {
     locks: options.locks,
     broadcast,
     now: () => options.clock.now,
+    issuedBy: ISSUER,
     renew: (refreshToken) => requestRefresh(options.endpoint.fetch, ENDPOINT, refreshToken),
     warn,
   })
   return { refresher, broadcasts: sent, warn }
 }
 
+/** What this test's workers are configured to refresh with. */
+const ISSUER = 'refresh http://localhost/auth/refresh client_id=spa'
+/** The identity every refresh of the first login keeps. */
+const LINEAGE = { loginId: 'login-A', issuedBy: ISSUER }
+
 const LOGIN: SessionTokens = {
+  ...LINEAGE,
   accessToken: 'at-1',
   refreshToken: 'rt-1',
   idToken: 'id-1',
@@ -176,6 +183,11 @@ async function storedRecord(databaseName: string): Promise<SessionRecord> {
   return record
 }
 
+/** What a request made under the first login saw, at `generation`. */
+function seen(generation: number, loginId = LINEAGE.loginId): SeenSession {
+  return { generation, tokens: { loginId } }
+}
+
 function times<T>(count: number, make: () => T): T[] {
   return Array.from({ length: count }, make)
 }
@@ -194,7 +206,7 @@ async function raceWithoutLocks(options: { databaseName: string; store: TokenSto
   const otherStore = new TokenStore(databaseName)
   const b = createWorker({ store: otherStore, locks: noLocks, endpoint, clock })
   const release = endpoint.hold()
-  const pending = Promise.all([a.refresher.refresh(generation), b.refresher.refresh(generation)])
+  const pending = Promise.all([a.refresher.refresh(seen(generation)), b.refresher.refresh(seen(generation))])
   await endpoint.called(2)
   release()
   return { a, b, otherStore, pending }
@@ -207,13 +219,13 @@ describe('SessionRefresher: one refresh for every caller', () => {
     )
     clock.now = T0 + 5_000
 
-    const outcomes = await Promise.all(times(50, () => refresher.refresh(generation)))
+    const outcomes = await Promise.all(times(50, () => refresher.refresh(seen(generation))))
 
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
     expect(endpoint.sentRefreshTokens).toEqual(['rt-1'])
     const renewed: SessionRecord & { tokens: SessionTokens } = {
       generation: generation + 1,
-      tokens: { accessToken: 'at-2', refreshToken: 'rt-2', idToken: 'id-1', expiresAt: T0 + 5_000 + 600_000, receivedAt: T0 + 5_000 },
+      tokens: { ...LINEAGE, accessToken: 'at-2', refreshToken: 'rt-2', idToken: 'id-1', expiresAt: T0 + 5_000 + 600_000, receivedAt: T0 + 5_000 },
     }
     for (const outcome of outcomes) expect(outcome).toEqual({ kind: 'renewed', record: renewed } satisfies RefreshOutcome)
     expect(broadcasts).toEqual([{ type: 'SESSION_REFRESHED', payload: { expiresAt: T0 + 605_000 } }])
@@ -224,7 +236,7 @@ describe('SessionRefresher: one refresh for every caller', () => {
     const { store, endpoint, clock, generation } = await setup()
     const worker = createWorker({ store, locks: noLocks, endpoint, clock })
 
-    const outcomes = await Promise.all(times(50, () => worker.refresher.refresh(generation)))
+    const outcomes = await Promise.all(times(50, () => worker.refresher.refresh(seen(generation))))
 
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
     for (const outcome of outcomes) expect(outcome).toEqual(outcomes[0])
@@ -234,8 +246,8 @@ describe('SessionRefresher: one refresh for every caller', () => {
 
   it('gives a late caller that saw the old generation the new token without refreshing again', async () => {
     const { refresher, endpoint, broadcasts, generation } = await setup()
-    const first = await refresher.refresh(generation)
-    const late = await refresher.refresh(generation)
+    const first = await refresher.refresh(seen(generation))
+    const late = await refresher.refresh(seen(generation))
 
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
     expect(late).toEqual(first)
@@ -249,9 +261,9 @@ describe('SessionRefresher: one refresh for every caller', () => {
       tokenResponse({ access_token: 'at-2', refresh_token: 'rt-2', expires_in: 60 }),
       tokenResponse({ access_token: 'at-3', refresh_token: 'rt-3', expires_in: 60 }),
     )
-    const second = await refresher.refresh(generation)
+    const second = await refresher.refresh(seen(generation))
     expect(second.kind).toBe('renewed')
-    const third = await refresher.refresh(second.kind === 'renewed' ? second.record.generation : -1)
+    const third = await refresher.refresh(seen(second.kind === 'renewed' ? second.record.generation : -1))
 
     expect(endpoint.sentRefreshTokens).toEqual(['rt-1', 'rt-2'])
     expect(third).toMatchObject({ kind: 'renewed', record: { generation: generation + 2, tokens: { accessToken: 'at-3', refreshToken: 'rt-3' } } })
@@ -261,20 +273,20 @@ describe('SessionRefresher: one refresh for every caller', () => {
     const { refresher, generation, databaseName, endpoint } = await setup(
       tokenResponse({ access_token: 'at-2', token_type: 'Bearer', expires_in: 60 }),
     )
-    await refresher.refresh(generation)
+    await refresher.refresh(seen(generation))
     const stored = await storedRecord(databaseName)
     expect(stored.tokens?.accessToken).toBe('at-2')
     expect(stored.tokens?.refreshToken).toBe('rt-1')
     expect(stored.tokens?.idToken).toBe('id-1')
 
     // And that kept token is the one the next refresh sends.
-    await refresher.refresh(stored.generation)
+    await refresher.refresh(seen(stored.generation))
     expect(endpoint.sentRefreshTokens).toEqual(['rt-1', 'rt-1'])
   })
 
   it('stores an unknown expiry when neither expires_in nor a JWT exp is given', async () => {
     const { refresher, generation, databaseName } = await setup(tokenResponse({ access_token: 'opaque-at-2' }))
-    await refresher.refresh(generation)
+    await refresher.refresh(seen(generation))
     expect((await storedRecord(databaseName)).tokens?.expiresAt).toBeNull()
   })
 
@@ -287,8 +299,8 @@ describe('SessionRefresher: one refresh for every caller', () => {
     const other = createWorker({ store: otherStore, locks, endpoint, clock })
 
     const release = endpoint.hold()
-    const fromOld = refresher.refresh(generation)
-    const fromNew = other.refresher.refresh(generation)
+    const fromOld = refresher.refresh(seen(generation))
+    const fromNew = other.refresher.refresh(seen(generation))
     await endpoint.called(1)
     release()
     const [oldOutcome, newOutcome] = await Promise.all([fromOld, fromNew])
@@ -325,7 +337,7 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
   it('clears the tokens and broadcasts SESSION_EXPIRED once for many concurrent callers', async () => {
     const { refresher, endpoint, broadcasts, generation, databaseName } = await setup(tokenResponse({ error: 'invalid_grant' }, 400))
 
-    const outcomes = await Promise.all(times(20, () => refresher.refresh(generation)))
+    const outcomes = await Promise.all(times(20, () => refresher.refresh(seen(generation))))
 
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
     for (const outcome of outcomes) expect(outcome).toEqual({ kind: 'ended', reason: 'invalid_grant' })
@@ -335,9 +347,9 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
 
   it('makes no further request and no further broadcast for later callers', async () => {
     const { refresher, endpoint, broadcasts, generation } = await setup(tokenResponse({ error: 'invalid_grant' }, 400))
-    await refresher.refresh(generation)
+    await refresher.refresh(seen(generation))
 
-    const late = await Promise.all([refresher.refresh(generation), refresher.refresh(generation + 1)])
+    const late = await Promise.all([refresher.refresh(seen(generation)), refresher.refresh(seen(generation + 1))])
     expect(late).toEqual([
       { kind: 'ended', reason: 'no_session' },
       { kind: 'ended', reason: 'no_session' },
@@ -348,7 +360,7 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
 
   it('ends with its own reason for other OAuth 400 errors', async () => {
     const { refresher, broadcasts, generation, databaseName } = await setup(tokenResponse({ error: 'invalid_client' }, 400))
-    expect(await refresher.refresh(generation)).toEqual({ kind: 'ended', reason: 'invalid_client' })
+    expect(await refresher.refresh(seen(generation))).toEqual({ kind: 'ended', reason: 'invalid_client' })
     expect((await storedRecord(databaseName)).tokens).toBeNull()
     expect(broadcasts).toEqual([{ type: 'SESSION_EXPIRED', payload: { reason: 'invalid_client' } }])
   })
@@ -360,7 +372,7 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
     const otherStore = new TokenStore(databaseName)
     const other = createWorker({ store: otherStore, locks, endpoint, clock })
 
-    const outcomes = await Promise.all([refresher.refresh(generation), other.refresher.refresh(generation)])
+    const outcomes = await Promise.all([refresher.refresh(seen(generation)), other.refresher.refresh(seen(generation))])
 
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
     expect(outcomes.map((o) => o.kind)).toEqual(['ended', 'ended'])
@@ -385,7 +397,7 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
     const { refresher, endpoint, broadcasts, store, databaseName } = await setup()
     const { generation } = await store.start({ ...LOGIN, refreshToken: undefined })
 
-    const outcomes = await Promise.all(times(5, () => refresher.refresh(generation)))
+    const outcomes = await Promise.all(times(5, () => refresher.refresh(seen(generation))))
     expect(endpoint.fetch).not.toHaveBeenCalled()
     for (const outcome of outcomes) expect(outcome.kind).toBe('ended')
     expect((await storedRecord(databaseName)).tokens).toBeNull()
@@ -402,7 +414,7 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
     const { refresher, endpoint, broadcasts, generation, databaseName, clock } = await setup(new Response('oops', { status: 500 }))
     const before = structuredClone(await storedRecord(databaseName))
 
-    const outcomes = await Promise.all(times(10, () => refresher.refresh(generation)))
+    const outcomes = await Promise.all(times(10, () => refresher.refresh(seen(generation))))
 
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
     expect(await storedRecord(databaseName)).toStrictEqual(before)
@@ -415,18 +427,18 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
   it('makes no request and no broadcast during the backoff, then retries once it has passed', async () => {
     const { refresher, endpoint, broadcasts, generation, clock, databaseName } = await setup()
     endpoint.replyNext(new Response(null, { status: 503 }))
-    const failed = await refresher.refresh(generation)
+    const failed = await refresher.refresh(seen(generation))
     expect(failed.kind).toBe('failed')
     const retryAt = failed.kind === 'failed' ? failed.retryAt : Number.NaN
 
     clock.now = retryAt - 1
-    const during = await Promise.all(times(5, () => refresher.refresh(generation)))
+    const during = await Promise.all(times(5, () => refresher.refresh(seen(generation))))
     for (const outcome of during) expect(outcome).toEqual({ kind: 'failed', reason: 'backing_off', retryAt })
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
     expect(broadcasts).toHaveLength(1)
 
     clock.now = retryAt
-    const after = await refresher.refresh(generation)
+    const after = await refresher.refresh(seen(generation))
     expect(endpoint.fetch).toHaveBeenCalledTimes(2)
     expect(after).toMatchObject({ kind: 'renewed', record: { generation: generation + 1, tokens: { accessToken: 'at-2', refreshToken: 'rt-1' } } })
     expect((await storedRecord(databaseName)).tokens?.accessToken).toBe('at-2')
@@ -437,7 +449,7 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
     const { refresher, endpoint, generation, clock } = await setup(new Response(null, { status: 502 }))
     const delays: number[] = []
     for (let attempt = 0; attempt < 12; attempt += 1) {
-      const outcome = await refresher.refresh(generation)
+      const outcome = await refresher.refresh(seen(generation))
       if (outcome.kind !== 'failed') throw new Error(`attempt ${attempt} was ${outcome.kind}`)
       delays.push(outcome.retryAt - clock.now)
       clock.now = outcome.retryAt
@@ -454,19 +466,19 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
     const { refresher, endpoint, generation, clock } = await setup()
     endpoint.replyNext(new Response(null, { status: 500 }), new Response(null, { status: 500 }))
 
-    const first = await refresher.refresh(generation)
+    const first = await refresher.refresh(seen(generation))
     if (first.kind !== 'failed') throw new Error(`first refresh was ${first.kind}`)
     const firstDelay = first.retryAt - clock.now
     clock.now = first.retryAt
-    const second = await refresher.refresh(generation)
+    const second = await refresher.refresh(seen(generation))
     if (second.kind !== 'failed') throw new Error(`second refresh was ${second.kind}`)
     expect(second.retryAt - clock.now).toBeGreaterThan(firstDelay)
     clock.now = second.retryAt
-    const renewed = await refresher.refresh(generation)
+    const renewed = await refresher.refresh(seen(generation))
     if (renewed.kind !== 'renewed') throw new Error(`third refresh was ${renewed.kind}`)
 
     endpoint.replyNext(new Response(null, { status: 500 }))
-    const afterSuccess = await refresher.refresh(renewed.record.generation)
+    const afterSuccess = await refresher.refresh(seen(renewed.record.generation))
     if (afterSuccess.kind !== 'failed') throw new Error(`fourth refresh was ${afterSuccess.kind}`)
     expect(afterSuccess.retryAt - clock.now).toBe(firstDelay)
     expect(endpoint.fetch).toHaveBeenCalledTimes(4)
@@ -476,23 +488,23 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
     const { refresher, endpoint, broadcasts, generation, clock } = await setup()
     endpoint.replyNext(tokenResponse({ error: 'slow_down' }, 429, { 'Retry-After': '120' }))
 
-    const failed = await refresher.refresh(generation)
+    const failed = await refresher.refresh(seen(generation))
     expect(failed).toEqual({ kind: 'failed', reason: 'rate_limited', retryAt: T0 + 120_000 })
     expect(broadcasts).toEqual([{ type: 'REFRESH_FAILED', payload: { reason: 'rate_limited', retryAt: T0 + 120_000 } }])
 
     clock.now = T0 + 119_999
-    expect((await refresher.refresh(generation)).kind).toBe('failed')
+    expect((await refresher.refresh(seen(generation))).kind).toBe('failed')
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
 
     clock.now = T0 + 120_000
-    expect((await refresher.refresh(generation)).kind).toBe('renewed')
+    expect((await refresher.refresh(seen(generation))).kind).toBe('renewed')
     expect(endpoint.fetch).toHaveBeenCalledTimes(2)
   })
 
   it('keeps the session when the network is down (logout is never a side effect of being offline)', async () => {
     const { refresher, broadcasts, generation, databaseName } = await setup(new TypeError('Failed to fetch'))
     const before = structuredClone(await storedRecord(databaseName))
-    const outcome = await refresher.refresh(generation)
+    const outcome = await refresher.refresh(seen(generation))
     expect(outcome).toMatchObject({ kind: 'failed', reason: 'network_error' })
     expect(await storedRecord(databaseName)).toStrictEqual(before)
     expect(broadcasts.map((b) => b.type)).toEqual(['REFRESH_FAILED'])
@@ -504,7 +516,7 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
     )
     const before = structuredClone(await storedRecord(databaseName))
 
-    const outcome = await refresher.refresh(generation)
+    const outcome = await refresher.refresh(seen(generation))
     expect(outcome).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
     expect(await storedRecord(databaseName)).toStrictEqual(before)
     expect(broadcasts.map((b) => b.type)).toEqual(['REFRESH_FAILED'])
@@ -515,16 +527,15 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
     expect(JSON.stringify(broadcasts)).not.toContain('LEAKED')
   })
 
-  it('lets a new login (reset) skip the backoff left by the previous session', async () => {
+  it('lets a new login skip the backoff left by the previous login', async () => {
     const { refresher, endpoint, store, clock } = await setup()
     endpoint.replyNext(new Response(null, { status: 500 }))
     const firstLogin = await store.reload()
-    expect((await refresher.refresh(firstLogin.generation)).kind).toBe('failed')
+    expect((await refresher.refresh(seen(firstLogin.generation))).kind).toBe('failed')
 
-    const { generation } = await store.start({ ...LOGIN, accessToken: 'at-login-2', refreshToken: 'rt-login-2' })
-    refresher.reset()
+    const { generation } = await store.start({ ...LOGIN, loginId: 'login-B', accessToken: 'at-login-2', refreshToken: 'rt-login-2' })
     clock.now += 1
-    expect((await refresher.refresh(generation)).kind).toBe('renewed')
+    expect((await refresher.refresh(seen(generation, 'login-B'))).kind).toBe('renewed')
     expect(endpoint.sentRefreshTokens).toEqual(['rt-1', 'rt-login-2'])
   })
 })
@@ -539,9 +550,9 @@ describe('SessionRefresher: the store wins over an in-flight refresh', () => {
       tokenResponse({ access_token: 'at-resurrected', refresh_token: 'rt-resurrected', expires_in: 600 }),
     )
     const release = endpoint.hold()
-    const pending = refresher.refresh(generation)
+    const pending = refresher.refresh(seen(generation))
     await endpoint.called(1)
-    expect(await store.end()).toBe(true)
+    expect(await store.end()).toMatchObject({ loginId: 'login-A' })
     release()
 
     expect(await pending).toEqual({ kind: 'ended', reason: 'logged_out' })
@@ -550,20 +561,20 @@ describe('SessionRefresher: the store wins over an in-flight refresh', () => {
     expect(broadcasts.map((b) => b.type)).not.toContain('SESSION_REFRESHED')
   })
 
-  it('does not overwrite a new login that landed while the refresh was in flight', async () => {
+  it('does not overwrite a new login that landed while the refresh was in flight, nor hand it to the old login', async () => {
     const { refresher, endpoint, broadcasts, store, generation, databaseName } = await setup(
       tokenResponse({ access_token: 'at-old-session-refreshed', expires_in: 600 }),
     )
     const release = endpoint.hold()
-    const pending = refresher.refresh(generation)
+    const pending = refresher.refresh(seen(generation))
     await endpoint.called(1)
     await store.end()
-    const newLogin = { ...LOGIN, accessToken: 'at-new-login', refreshToken: 'rt-new-login' }
+    const newLogin = { ...LOGIN, loginId: 'login-B', accessToken: 'at-new-login', refreshToken: 'rt-new-login' }
     await store.start(newLogin)
     release()
 
-    const outcome = await pending
-    expect(outcome).toEqual({ kind: 'renewed', record: { generation: generation + 2, tokens: newLogin } })
+    // The old login's request gets no token at all, least of all the new user's.
+    expect(await pending).toEqual({ kind: 'ended', reason: 'logged_out' })
     expect(await storedRecord(databaseName)).toEqual({ generation: generation + 2, tokens: newLogin })
     expect(broadcasts).toEqual([])
   })
@@ -571,8 +582,98 @@ describe('SessionRefresher: the store wins over an in-flight refresh', () => {
   it('ends without a request when the session was already logged out', async () => {
     const { refresher, endpoint, broadcasts, store, generation } = await setup()
     await store.end()
-    expect(await refresher.refresh(generation)).toEqual({ kind: 'ended', reason: 'no_session' })
+    expect(await refresher.refresh(seen(generation))).toEqual({ kind: 'ended', reason: 'no_session' })
     expect(endpoint.fetch).not.toHaveBeenCalled()
     expect(broadcasts).toEqual([])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Policy 10: a session belongs to one login, and to what issued it
+// ---------------------------------------------------------------------------------------------
+
+describe('SessionRefresher: a new login never inherits the previous login\'s refresh', () => {
+  it('refreshes the new login at once while the old login\'s refresh is still held at the server', async () => {
+    const { refresher, endpoint, store, generation } = await setup(tokenResponse({ access_token: 'at-next', refresh_token: 'rt-next', expires_in: 600 }))
+    const release = endpoint.hold()
+    const oldRefresh = refresher.refresh(seen(generation))
+    await endpoint.called(1)
+    const { generation: newGeneration } = await store.start({ ...LOGIN, loginId: 'login-B', accessToken: 'at-B', refreshToken: 'rt-B' })
+
+    const newRefresh = refresher.refresh(seen(newGeneration, 'login-B'))
+    // The new login's refresh reaches the server without waiting for the old one's answer.
+    await endpoint.called(2)
+    expect(endpoint.sentRefreshTokens).toEqual(['rt-1', 'rt-B'])
+    release()
+
+    expect(await oldRefresh).toEqual({ kind: 'ended', reason: 'logged_out' })
+    expect(await newRefresh).toMatchObject({ kind: 'renewed', record: { tokens: { loginId: 'login-B', accessToken: 'at-next' } } })
+  })
+
+  it('keeps the old login\'s failure to itself: no REFRESH_FAILED for the new login\'s tabs, no backoff for its requests', async () => {
+    const { refresher, endpoint, store, generation, broadcasts } = await setup()
+    endpoint.replyNext(tokenResponse({ error: 'temporarily_unavailable' }, 503, { 'Retry-After': '600' }))
+    const release = endpoint.hold()
+    const oldRefresh = refresher.refresh(seen(generation))
+    await endpoint.called(1)
+    const { generation: newGeneration } = await store.start({ ...LOGIN, loginId: 'login-B', accessToken: 'at-B', refreshToken: 'rt-B' })
+    release()
+
+    expect(await oldRefresh).toMatchObject({ kind: 'failed', reason: 'http_503' })
+    expect(broadcasts).toEqual([])
+    expect(await refresher.refresh(seen(newGeneration, 'login-B'))).toMatchObject({ kind: 'renewed' })
+    expect(endpoint.sentRefreshTokens).toEqual(['rt-1', 'rt-B'])
+  })
+
+  it('never refreshes the new login on behalf of a request made under the old one', async () => {
+    const { refresher, endpoint, store, generation } = await setup()
+    await store.start({ ...LOGIN, loginId: 'login-B', accessToken: 'at-B', refreshToken: 'rt-B' })
+
+    expect(await refresher.refresh(seen(generation))).toEqual({ kind: 'ended', reason: 'logged_out' })
+    expect(endpoint.fetch).not.toHaveBeenCalled()
+  })
+})
+
+describe('SessionRefresher: a session is refreshed only where it was issued', () => {
+  it('ends a session another endpoint issued, once, without sending its refresh token anywhere', async () => {
+    const { refresher, endpoint, store, broadcasts, databaseName } = await setup()
+    const { generation } = await store.start({ ...LOGIN, issuedBy: 'refresh https://old-auth.example/refresh client_id=spa' })
+
+    const outcomes = await Promise.all(times(5, () => refresher.refresh(seen(generation))))
+
+    for (const outcome of outcomes) expect(outcome).toEqual({ kind: 'ended', reason: 'configuration_changed' })
+    expect(endpoint.fetch).not.toHaveBeenCalled()
+    expect((await storedRecord(databaseName)).tokens).toBeNull()
+    expect(broadcasts).toEqual([{ type: 'SESSION_EXPIRED', payload: { reason: 'configuration_changed' } }])
+  })
+
+  it('treats a record from before sessions were bound (no issuedBy) as issued elsewhere', async () => {
+    const { refresher, store, broadcasts } = await setup()
+    const { issuedBy: _dropped, ...unbound } = LOGIN
+    await store.start(unbound as SessionTokens)
+
+    expect(await refresher.usable(await store.reload())).toBeUndefined()
+    expect(await refresher.usable(await store.reload())).toBeUndefined()
+    expect(broadcasts).toEqual([{ type: 'SESSION_EXPIRED', payload: { reason: 'configuration_changed' } }])
+  })
+
+  it('answers its own session as usable and leaves it alone', async () => {
+    const { refresher, store, broadcasts } = await setup()
+    expect(await refresher.usable(await store.reload())).toMatchObject({ tokens: { loginId: 'login-A' } })
+    expect(broadcasts).toEqual([])
+  })
+})
+
+describe('SessionRefresher: a token refused right after its renewal', () => {
+  it('is remembered for its own login and generation only', async () => {
+    const { refresher, store } = await setup()
+    const session = (await store.reload()) as SessionRecord & { tokens: SessionTokens }
+    expect(refresher.wasRefusedAfterRenewal(session)).toBe(false)
+
+    refresher.noteRefusedAfterRenewal(session)
+
+    expect(refresher.wasRefusedAfterRenewal(session)).toBe(true)
+    expect(refresher.wasRefusedAfterRenewal(seen(session.generation + 1))).toBe(false)
+    expect(refresher.wasRefusedAfterRenewal(seen(session.generation, 'login-B'))).toBe(false)
   })
 })

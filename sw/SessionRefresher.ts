@@ -1,7 +1,7 @@
 import type { Broadcast } from './broadcast.js'
 import type { RefreshResult } from './requestRefresh.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
-import { isLive, type LiveSession, type TokenStore } from './tokenStore.js'
+import { isLive, type LiveSession, type SessionRecord, type TokenStore } from './tokenStore.js'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
 export interface Locks {
@@ -13,84 +13,135 @@ export type RefreshOutcome =
   | { kind: 'ended'; reason: string }
   | { kind: 'failed'; reason: string; retryAt: number }
 
+/** The session a caller's request was made under: its login and the generation it saw. */
+export type SeenSession = Pick<LiveSession, 'generation'> & { tokens: Pick<LiveSession['tokens'], 'loginId'> }
+
 export interface SessionRefresherOptions {
   store: TokenStore
   locks: Locks
   broadcast: Broadcast
   now: () => number
+  /** What this worker is configured to refresh with (`issuerOf`); a session from elsewhere is ended. */
+  issuedBy: string
   /** Asks the server for new tokens: the plain refresh endpoint, or the OpenID provider. */
   renew: (refreshToken: string) => Promise<RefreshResult>
   /** Warns about a rejected refresh response; never given a token. */
   warn: (message: string) => void
 }
 
-const LOCK_NAME = 'sw-token-proxy:refresh'
+const LOCK_PREFIX = 'sw-token-proxy:refresh:'
 const FIRST_BACKOFF_MS = 1_000
 const MAX_BACKOFF_MS = 60_000
 const MAX_RETRY_AFTER_MS = 10 * 60_000
 
+interface Backoff {
+  loginId: string
+  retryAt: number
+  failures: number
+}
+
 /**
- * Policy 4, one refresh everywhere. Inside one worker, concurrent callers share one in-flight
- * promise. Across workers (a restart mid-refresh, two versions alive during an update) a Web Lock
- * serialises read → refresh → compare-and-swap, and the store is re-read after taking the lock:
- * if the generation moved, someone else already refreshed, and their token is used instead.
+ * Policy 4, one refresh everywhere, and Policy 10, a session belongs to one login.
+ *
+ * Inside one worker, concurrent callers of one login share one in-flight promise. Across workers
+ * (a restart mid-refresh, two versions alive during an update) a Web Lock serialises
+ * read → refresh → compare-and-swap, and the store is re-read after taking the lock: if the
+ * generation moved, someone else already refreshed, and their token is used instead.
+ *
+ * Everything is per login: the in-flight promise, the lock, the backoff and the "refused after
+ * renewal" mark. A login that replaced another never waits on, inherits or hears about the old
+ * login's refresh, and a request made under the old login is never handed the new login's token.
  */
 export class SessionRefresher {
   readonly #options: SessionRefresherOptions
-  #inFlight: Promise<RefreshOutcome> | undefined
-  #retryAt = 0
-  #failures = 0
+  readonly #inFlight = new Map<string, Promise<RefreshOutcome>>()
+  #backoff: Backoff | undefined
+  #refusedAfterRenewal: { loginId: string; generation: number } | undefined
 
   constructor(options: SessionRefresherOptions) {
     this.#options = options
   }
 
-  /** Renews the session that the caller saw at `seenGeneration`, once for all concurrent callers. */
-  refresh(seenGeneration: number): Promise<RefreshOutcome> {
-    this.#inFlight ??= this.#options.locks
-      .request(LOCK_NAME, () => this.#refreshUnderLock(seenGeneration))
-      .finally(() => {
-        this.#inFlight = undefined
-      })
-    return this.#inFlight
+  /** Renews the session the caller saw, once for all concurrent callers of that login. */
+  refresh(seen: SeenSession): Promise<RefreshOutcome> {
+    const { loginId } = seen.tokens
+    let flight = this.#inFlight.get(loginId)
+    if (!flight) {
+      flight = this.#options.locks
+        .request(`${LOCK_PREFIX}${loginId}`, () => this.#refreshUnderLock(seen))
+        .finally(() => this.#inFlight.delete(loginId))
+      this.#inFlight.set(loginId, flight)
+    }
+    return flight
   }
 
-  /** A new login clears the backoff left by an earlier session's failures. */
-  reset(): void {
-    this.#retryAt = 0
-    this.#failures = 0
+  /**
+   * The stored session if this worker may use it. A session issued by another refresh endpoint or
+   * OpenID issuer (the app changed provider, or another worker script shares this origin's
+   * database) is ended here, so its refresh token never goes anywhere else (Policy 10).
+   */
+  async usable(record: SessionRecord): Promise<LiveSession | undefined> {
+    if (!isLive(record)) return undefined
+    if (record.tokens.issuedBy === this.#options.issuedBy) return record
+    await this.#end(record.generation, 'configuration_changed')
+    return undefined
   }
 
-  async #refreshUnderLock(seenGeneration: number): Promise<RefreshOutcome> {
-    const { store, broadcast, now } = this.#options
-    const stored = await store.reload()
-    if (!isLive(stored)) return { kind: 'ended', reason: 'no_session' }
-    if (stored.generation !== seenGeneration) return { kind: 'renewed', record: stored }
+  /**
+   * Marks a generation whose freshly renewed token the API refused too: later 401s for it pass
+   * through, so an endpoint that always answers 401 costs one refresh, not one per call.
+   */
+  noteRefusedAfterRenewal(session: LiveSession): void {
+    this.#refusedAfterRenewal = { loginId: session.tokens.loginId, generation: session.generation }
+  }
+
+  wasRefusedAfterRenewal(session: SeenSession): boolean {
+    const refused = this.#refusedAfterRenewal
+    return refused !== undefined && refused.loginId === session.tokens.loginId && refused.generation === session.generation
+  }
+
+  async #refreshUnderLock(seen: SeenSession): Promise<RefreshOutcome> {
+    const { store, now } = this.#options
+    const record = await store.reload()
+    if (!isLive(record)) return { kind: 'ended', reason: 'no_session' }
+    // The caller's login is gone (a logout, another user's login): its request gets no token of
+    // the new login, and the new login is not refreshed on its behalf.
+    if (record.tokens.loginId !== seen.tokens.loginId) return { kind: 'ended', reason: 'logged_out' }
+    const stored = await this.usable(record)
+    if (!stored) return { kind: 'ended', reason: 'configuration_changed' }
+    if (stored.generation !== seen.generation) return { kind: 'renewed', record: stored }
     if (stored.tokens.refreshToken === undefined) return this.#end(stored.generation, 'no_refresh_token')
-    if (now() < this.#retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: this.#retryAt }
+    const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
+    if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
 
     const result = await this.#options.renew(stored.tokens.refreshToken)
     if (result.kind === 'terminal') return this.#end(stored.generation, result.reason)
-    if (result.kind === 'transient') {
-      this.#failures += 1
-      const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (this.#failures - 1), MAX_BACKOFF_MS)
-      this.#retryAt = now() + Math.max(backoff, Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS))
-      if (result.error) this.#options.warn(result.error.message)
-      await broadcast('REFRESH_FAILED', { reason: result.reason, retryAt: this.#retryAt })
-      return { kind: 'failed', reason: result.reason, retryAt: this.#retryAt }
-    }
+    if (result.kind === 'transient') return this.#failed(stored, result, backoff)
 
-    this.reset()
+    if (backoff) this.#backoff = undefined
     // Policy 7: a response without a refresh token (or ID token) keeps the one we had.
     const tokens = sessionTokensFrom(result.tokens, now(), stored.tokens)
-    const { written, record } = await store.compareAndSwap(stored.generation, tokens)
+    const { written, record: after } = await store.compareAndSwap(stored.generation, tokens)
     if (!written) {
-      // Only possible without working locks, or when a logout landed meanwhile: the store wins.
-      return isLive(record) ? { kind: 'renewed', record } : { kind: 'ended', reason: 'logged_out' }
+      // Only possible without working locks, or when a logout or a new login landed meanwhile.
+      return isLive(after) && after.tokens.loginId === stored.tokens.loginId ? { kind: 'renewed', record: after } : { kind: 'ended', reason: 'logged_out' }
     }
     // Not awaited: the waiting requests need the new token, not the tabs' notification.
-    broadcast('SESSION_REFRESHED', { expiresAt: tokens.expiresAt }).catch(() => undefined)
-    return { kind: 'renewed', record: { generation: record.generation, tokens } }
+    this.#options.broadcast('SESSION_REFRESHED', { expiresAt: tokens.expiresAt }).catch(() => undefined)
+    return { kind: 'renewed', record: { generation: after.generation, tokens } }
+  }
+
+  async #failed(stored: LiveSession, result: Extract<RefreshResult, { kind: 'transient' }>, previous: Backoff | undefined): Promise<RefreshOutcome> {
+    const { now, store, broadcast, warn } = this.#options
+    const failures = (previous?.failures ?? 0) + 1
+    const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), MAX_BACKOFF_MS)
+    const retryAt = now() + Math.max(backoff, Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS))
+    this.#backoff = { loginId: stored.tokens.loginId, retryAt, failures }
+    if (result.error) warn(result.error.message)
+    // A login that ended while its refresh was out does not tell the next login's tabs it failed.
+    const current = await store.reload()
+    if (isLive(current) && current.tokens.loginId === stored.tokens.loginId) await broadcast('REFRESH_FAILED', { reason: result.reason, retryAt })
+    return { kind: 'failed', reason: result.reason, retryAt }
   }
 
   async #end(generation: number, reason: string): Promise<RefreshOutcome> {

@@ -2,7 +2,7 @@ import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js
 import type { SessionStatus } from '../protocol/messages.js'
 import type { Broadcast } from './broadcast.js'
 import { captureTokenResponse } from './captureTokenResponse.js'
-import { endSession, forgetSession } from './endSession.js'
+import { logOut } from './logOut.js'
 import { decodeClaims } from './expiry.js'
 import { hasOwnAuthorization, isTokenEligibleMode, urlIsEndpoint, urlMatchesAny } from './matchApiRequest.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
@@ -10,7 +10,7 @@ import { requestRefresh } from './requestRefresh.js'
 import { resolveOptions, type TokenProxyOptions } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
-import type { TokenStore } from './tokenStore.js'
+import type { SessionTokens, TokenStore } from './tokenStore.js'
 
 /** What the proxy needs from its environment; the worker entry passes the real ones. */
 export interface TokenProxyEnvironment {
@@ -37,10 +37,13 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
   const renew = oidc
     ? (refreshToken: string) => oidc.refresh(refreshToken)
     : (refreshToken: string) => requestRefresh(env.fetch, plainRefresh!, refreshToken)
-  const refresher = new SessionRefresher({ ...env, renew })
-  const context = { ...env, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes }
+  // Policy 10: every session remembers what issued it, and only that may renew it.
+  const issuedBy = oidc ? oidc.issuedBy : `refresh ${plainRefresh!.url.href}${plainRefresh!.clientId === undefined ? '' : ` client_id=${plainRefresh!.clientId}`}`
+  const refresher = new SessionRefresher({ ...env, issuedBy, renew })
+  const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes }
+  const logOutContext = { ...context, revoke: oidc && ((tokens: SessionTokens) => oidc.revoke(tokens.refreshToken ?? tokens.accessToken)) }
   // Built once: the API path is the worker's per-request hot path.
-  const apiContext = { ...context, refreshAheadSeconds: resolved.refreshAheadSeconds, replayBodyLimitBytes: resolved.replayBodyLimitBytes }
+  const apiContext = { ...context, api: resolved.api, refreshAheadSeconds: resolved.refreshAheadSeconds, replayBodyLimitBytes: resolved.replayBodyLimitBytes }
 
   function roleOf(request: Request, url: URL): RequestRole {
     if (!isTokenEligibleMode(request.mode)) return undefined
@@ -53,7 +56,7 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
   function handleRole(request: Request, role: Exclude<RequestRole, undefined>, waitUntil: (promise: Promise<unknown>) => void): Promise<Response> {
     switch (role) {
       case 'logout':
-        return endSession(request, context)
+        return logOut(logOutContext, request)
       case 'token-endpoint':
         return captureTokenResponse(request, context)
       case 'api':
@@ -82,8 +85,9 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
      * worker version wrote, and so a test helper that edits the record can make this worker see it.
      */
     async status(): Promise<SessionStatus> {
-      const { tokens } = await env.store.reload()
-      if (!tokens) return { authenticated: false, expiresAt: null }
+      const session = await refresher.usable(await env.store.reload())
+      if (!session) return { authenticated: false, expiresAt: null }
+      const { tokens } = session
       const claims = decodeClaims(tokens.idToken ?? tokens.accessToken)
       return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }) }
     },
@@ -103,24 +107,14 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     },
 
     /**
-     * `proxy.logout()` from a page: revokes the refresh token at the OpenID provider when there is
-     * one (RFC 7009), calls the logout endpoint when there is one, and always ends the session here.
+     * `proxy.logout()` from a page: ends the session here and tells every tab first, then revokes
+     * the refresh token at the OpenID provider when there is one (RFC 7009) and calls the logout
+     * endpoint when there is one, exactly as a page's own request to that endpoint would.
      */
     async logout(): Promise<void> {
-      const { tokens } = await env.store.current()
-      if (oidc && tokens) {
-        await oidc.revoke(tokens.refreshToken ?? tokens.accessToken).catch((error: unknown) => {
-          env.warn(formatMessage('revoke the refresh token at the provider', error instanceof Error ? error.message : 'the request failed', 'The session was still ended in this browser'))
-        })
-      }
-      if (resolved.logout) {
-        const response = await endSession(new Request(resolved.logout, { method: 'POST', credentials: 'same-origin' }), context).catch(
-          () => undefined,
-        )
-        await response?.body?.cancel()
-      } else {
-        await forgetSession(env)
-      }
+      const request = resolved.logout && new Request(resolved.logout, { method: 'POST', credentials: 'same-origin' })
+      const response = await logOut(logOutContext, request).catch(() => undefined)
+      await response?.body?.cancel()
     },
   }
 }

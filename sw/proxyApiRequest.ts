@@ -1,4 +1,5 @@
 import { isDueForRefresh } from './expiry.js'
+import { urlMatchesAny, type UrlPrefix } from './matchApiRequest.js'
 import { readBytesWithin } from './readJsonWithin.js'
 import type { SessionRefresher } from './SessionRefresher.js'
 import { isLive, type LiveSession, type TokenStore } from './tokenStore.js'
@@ -8,6 +9,8 @@ export interface ProxyApiRequestContext {
   refresher: SessionRefresher
   fetch: typeof fetch
   now: () => number
+  /** The `api` prefixes: a 401 from anywhere else is not the API's verdict on the token. */
+  api: readonly UrlPrefix[]
   refreshAheadSeconds: number
   replayBodyLimitBytes: number
 }
@@ -23,41 +26,49 @@ type ReplayableBody =
   | { kind: 'not-replayable' }
 
 /**
- * Sends an API request with the current access token (Policies 3 and 5): renews first when the
- * token is about to expire, and on a 401 either replays with a token another request already
- * renewed, or renews once (shared with every other waiting request) and replays once.
+ * Sends an API request with the current access token (Policies 3, 5 and 10): renews first when
+ * the token is about to expire, and on a 401 either replays with a token another request already
+ * renewed, or renews once (shared with every other waiting request) and replays once. A request is
+ * only ever sent or replayed with tokens of the login it was made under.
  */
 export async function proxyApiRequest(request: Request, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<Response> {
   const { store, refresher } = context
-  const stored = await store.current()
-  if (!isLive(stored)) return context.fetch(request)
+  const stored = await refresher.usable(await store.current())
+  if (!stored) return context.fetch(request)
   let session: LiveSession = stored
 
   const body = await copyBody(request, context.replayBodyLimitBytes)
 
   if (session.tokens.refreshToken !== undefined && isDueForRefresh(session.tokens, context.now(), context.refreshAheadSeconds)) {
-    const outcome = await shared(waitUntil, refresher.refresh(session.generation))
+    const outcome = await shared(waitUntil, refresher.refresh(session))
     // A failed renewal (offline, 5xx) sends the request with the token it has: the server decides.
     if (outcome.kind === 'renewed') session = outcome.record
     else if (outcome.kind === 'ended') return context.fetch(withBody(request, body, undefined))
   }
 
   const response = await context.fetch(withBody(request, body, session.tokens.accessToken))
-  if (!asksForNewToken(response) || body.kind === 'not-replayable') return response
+  if (!asksForNewToken(response, context.api) || body.kind === 'not-replayable') return response
 
-  const replayWith = await tokenForReplay(session, context, waitUntil)
+  const replayWith = await sessionForReplay(session, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
-  return context.fetch(withBody(request, body, replayWith))
+  const replayed = await context.fetch(withBody(request, body, replayWith.tokens.accessToken))
+  if (asksForNewToken(replayed, context.api)) refresher.noteRefusedAfterRenewal(replayWith)
+  return replayed
 }
 
-/** The token to replay a 401'd request with, or `undefined` when the 401 must reach the page. */
-async function tokenForReplay(sent: LiveSession, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<string | undefined> {
+/**
+ * The session to replay a 401'd request with, or `undefined` when the 401 must reach the page: the
+ * request's login is gone, or this very token was already refused right after its renewal.
+ */
+async function sessionForReplay(sent: LiveSession, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<LiveSession | undefined> {
   const current = await context.store.current()
+  if (!isLive(current) || current.tokens.loginId !== sent.tokens.loginId) return undefined
   // Another request renewed the token while this one was out: replay with it, no new refresh.
-  if (current.generation > sent.generation) return current.tokens?.accessToken
-  const outcome = await shared(waitUntil, context.refresher.refresh(sent.generation))
-  return outcome.kind === 'renewed' ? outcome.record.tokens.accessToken : undefined
+  if (current.generation > sent.generation) return current
+  if (context.refresher.wasRefusedAfterRenewal(sent)) return undefined
+  const outcome = await shared(waitUntil, context.refresher.refresh(sent))
+  return outcome.kind === 'renewed' ? outcome.record : undefined
 }
 
 function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {
@@ -66,11 +77,14 @@ function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {
 }
 
 /**
- * A 401 asks for a new token unless the server named another problem: RFC 6750 lets it say
- * `error="invalid_request"` or `"insufficient_scope"`, which a new token would not fix.
+ * A 401 asks for a new token unless the server named another problem (RFC 6750 lets it say
+ * `error="invalid_request"` or `"insufficient_scope"`, which a new token would not fix), or it
+ * came from somewhere the request was redirected to off the `api` prefixes: that page's 401 is not
+ * the API's verdict on the token.
  */
-function asksForNewToken(response: Response): boolean {
+function asksForNewToken(response: Response, api: readonly UrlPrefix[]): boolean {
   if (response.status !== 401) return false
+  if (response.redirected && !urlMatchesAny(new URL(response.url), api)) return false
   const challenge = response.headers.get('WWW-Authenticate')
   const error = challenge ? /\berror\s*=\s*"?([A-Za-z_]+)"?/i.exec(challenge)?.[1] : undefined
   return error === undefined || error.toLowerCase() === 'invalid_token'

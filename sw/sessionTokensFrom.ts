@@ -2,17 +2,22 @@ import { computeExpiresAt } from './expiry.js'
 import type { TokenSet } from './parseTokenResponse.js'
 import type { SessionTokens } from './tokenStore.js'
 
+/** What a new session's tokens inherit: a login's identity, or a refreshed session's everything. */
+export type SessionLineage = Pick<SessionTokens, 'loginId' | 'issuedBy'> & Partial<Pick<SessionTokens, 'refreshToken' | 'idToken'>>
+
 /**
- * The tokens to store from a token response received at `receivedAt`. A refresh response may
- * leave out the refresh token or ID token, which then stay as they were (Policy 7): pass the
- * session's current ones as `kept`. A login passes nothing: a new session never inherits another
- * session's tokens, which may belong to another user.
+ * The tokens to store from a token response received at `receivedAt`. A refresh passes the
+ * session's current tokens as `lineage`: the login identity and issuer carry over, and a response
+ * that leaves out the refresh token or ID token keeps the old ones (Policy 7). A login passes a new
+ * identity only: a new session never inherits another session's tokens, which may be another user's.
  */
-export function sessionTokensFrom(response: TokenSet, receivedAt: number, kept?: Pick<SessionTokens, 'refreshToken' | 'idToken'>): SessionTokens {
+export function sessionTokensFrom(response: TokenSet, receivedAt: number, lineage: SessionLineage): SessionTokens {
   return {
+    loginId: lineage.loginId,
+    issuedBy: lineage.issuedBy,
     accessToken: response.accessToken,
-    refreshToken: response.refreshToken ?? kept?.refreshToken,
-    idToken: response.idToken ?? kept?.idToken,
+    refreshToken: response.refreshToken ?? lineage.refreshToken,
+    idToken: response.idToken ?? lineage.idToken,
     expiresAt: computeExpiresAt(response.lifetimeSeconds, receivedAt),
     receivedAt,
   }

@@ -1,20 +1,23 @@
 import type { Broadcast } from './broadcast.js'
 import type { TokenSet } from './parseTokenResponse.js'
-import type { SessionRefresher } from './SessionRefresher.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
 import type { TokenStore } from './tokenStore.js'
 
 export interface StartSessionContext {
   store: TokenStore
-  refresher: SessionRefresher
   broadcast: Broadcast
   now: () => number
+  /** What this worker refreshes with; the new session is bound to it (Policy 10). */
+  issuedBy: string
 }
 
-/** Keeps the tokens of a login (or an OpenID sign-in) as the new session, and tells every tab. */
+/**
+ * Keeps the tokens of a login (or an OpenID sign-in) as a new session with an identity of its own,
+ * and tells every tab. Nothing of an earlier login's refresh (in flight, backing off, failing)
+ * carries over: the refresher keys all of that by login.
+ */
 export async function startSession(tokens: TokenSet, context: StartSessionContext): Promise<void> {
-  const session = sessionTokensFrom(tokens, context.now())
+  const session = sessionTokensFrom(tokens, context.now(), { loginId: crypto.randomUUID(), issuedBy: context.issuedBy })
   await context.store.start(session)
-  context.refresher.reset()
   await context.broadcast('SESSION_STARTED', { expiresAt: session.expiresAt })
 }

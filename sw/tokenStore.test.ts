@@ -11,6 +11,8 @@ function uniqueName(): string {
 
 function tokens(accessToken: string, overrides: Partial<SessionTokens> = {}): SessionTokens {
   return {
+    loginId: 'login-1',
+    issuedBy: 'refresh https://app.example/auth/refresh',
     accessToken,
     refreshToken: `rt-for-${accessToken}`,
     idToken: undefined,
@@ -128,23 +130,23 @@ describe('TokenStore', () => {
   })
 
   describe('end', () => {
-    it('tombstones the session, keeping the generation growing', async () => {
+    it('tombstones the session, keeping the generation growing, and answers the tokens it cleared', async () => {
       const store = new TokenStore(uniqueName())
       await store.start(tokens('at-1'))
-      expect(await store.end()).toBe(true)
+      expect(await store.end()).toMatchObject({ accessToken: 'at-1' })
       expect(await store.current()).toEqual({ generation: 2, tokens: null })
       expect(await store.reload()).toEqual({ generation: 2, tokens: null })
       await store.close()
     })
 
-    it('answers false and changes nothing when there is no session', async () => {
+    it('answers null and changes nothing when there is no session', async () => {
       const store = new TokenStore(uniqueName())
-      expect(await store.end()).toBe(false)
+      expect(await store.end()).toBeNull()
       expect(await store.reload()).toEqual(NO_SESSION)
 
       await store.start(tokens('at-1'))
       await store.end()
-      expect(await store.end()).toBe(false)
+      expect(await store.end()).toBeNull()
       expect(await store.reload()).toEqual({ generation: 2, tokens: null })
       await store.close()
     })

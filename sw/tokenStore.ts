@@ -1,8 +1,18 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 
-/** The tokens of a live session. */
+/** The tokens of a live session, with the login they belong to and what issued them. */
 export interface SessionTokens {
+  /**
+   * Which login this session descends from: a random id made at login and kept by every refresh
+   * (Policy 10). The generation alone cannot tell: a new login is also a new generation.
+   */
+  loginId: string
+  /**
+   * What issued the session and is the only place its refresh token may go: the refresh endpoint,
+   * or the OpenID issuer and client (see `issuerOf`). Missing in records written before 0.2.
+   */
+  issuedBy: string
   accessToken: string
   refreshToken: string | undefined
   idToken: string | undefined
@@ -98,14 +108,14 @@ export class TokenStore {
     return { written, record }
   }
 
-  /** Ends the session, whatever its generation (logout). Answers whether there was one. */
-  async end(): Promise<boolean> {
-    let hadSession = false
+  /** Ends the session, whatever its generation (logout). Answers the tokens it cleared, if any. */
+  async end(): Promise<SessionTokens | null> {
+    let ended: SessionTokens | null = null
     await this.#update((current) => {
-      hadSession = current.tokens !== null
-      return hadSession ? { generation: current.generation + 1, tokens: null } : undefined
+      ended = current.tokens
+      return ended ? { generation: current.generation + 1, tokens: null } : undefined
     })
-    return hadSession
+    return ended
   }
 
   /** Remembers a sign-in until its callback, and forgets the ones that were never completed. */
