@@ -5,5 +5,6 @@ const proxy = await registerTokenProxy({ url: '/sw.js' })
 proxy.on('session-expired', ({ reason }) => {
   document.querySelector('#state')!.textContent = `Session expired (${reason}): please log in again.`
 })
+document.querySelector('#logout')!.addEventListener('click', () => void proxy.logout())
 document.querySelector('#state')!.textContent = 'Ready: plain fetch() calls to /api/ carry the token.'
 document.documentElement.dataset['proxy'] = 'ready'

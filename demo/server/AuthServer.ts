@@ -15,6 +15,10 @@ export interface AuthServerOptions {
   rotation: RotationMode
   graceSeconds: number
   users: Record<string, string>
+  /** How far this issuer's clock is ahead of real time (negative: behind), for clock-skew tests. */
+  clockOffsetSeconds: number
+  /** `false` leaves `expires_in` out of token responses: clients must read the JWT instead. */
+  sendExpiresIn: boolean
 }
 
 export interface RefreshRecord {
@@ -42,7 +46,7 @@ interface RefreshTokenState {
 export interface TokenResponseBody {
   access_token: string
   token_type: 'Bearer'
-  expires_in: number
+  expires_in?: number
   refresh_token?: string
   user: { name: string }
 }
@@ -70,6 +74,8 @@ export class AuthServer {
       rotation: 'strict',
       graceSeconds: 10,
       users: { demo: 'demo' },
+      clockOffsetSeconds: 0,
+      sendExpiresIn: true,
       ...options,
     }
   }
@@ -126,7 +132,7 @@ export class AuthServer {
   /** Answers the access token's claims, or `undefined` when it is invalid, expired or revoked. */
   async verify(accessToken: string): Promise<{ sub: string; sid: string; exp: number } | undefined> {
     try {
-      const { payload } = await jwtVerify(accessToken, this.#secret, { algorithms: ['HS256'] })
+      const { payload } = await jwtVerify(accessToken, this.#secret, { algorithms: ['HS256'], currentDate: new Date(this.#clockSeconds() * 1000) })
       const { sub, sid, exp } = payload as { sub?: unknown; sid?: unknown; exp?: unknown }
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') return undefined
       return this.#revokedFamilies.has(sid) ? undefined : { sub, sid, exp }
@@ -164,21 +170,27 @@ export class AuthServer {
     return token
   }
 
+  /** This issuer's clock, in whole seconds: real time plus `clockOffsetSeconds`. */
+  #clockSeconds(): number {
+    return Math.floor(Date.now() / 1000) + this.options.clockOffsetSeconds
+  }
+
   async #issue(user: string, family: string, refreshToken: string | undefined): Promise<TokenResponseBody> {
     const ttl = this.options.accessTtlSeconds
+    const issuedAt = this.#clockSeconds()
     const accessToken = await new SignJWT({ sid: family })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user)
       .setJti(randomBytes(8).toString('hex'))
-      .setIssuedAt()
-      // Rounded up, so the server never rejects a token before the `expires_in` it announced.
-      .setExpirationTime(Math.ceil(Date.now() / 1000 + ttl))
+      .setIssuedAt(issuedAt)
+      // A second more than announced, so the server never rejects a token before its `expires_in`.
+      .setExpirationTime(issuedAt + ttl + 1)
       .sign(this.#secret)
     this.issuedTokens.push(accessToken, ...(refreshToken === undefined ? [] : [refreshToken]))
     return {
       access_token: accessToken,
       token_type: 'Bearer',
-      expires_in: ttl,
+      ...(this.options.sendExpiresIn && { expires_in: ttl }),
       ...(refreshToken !== undefined && { refresh_token: refreshToken }),
       user: { name: user },
     }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { decodeJwt } from 'jose'
 import type { AuthServer } from './AuthServer.ts'
+import { EndpointControl } from './EndpointControl.ts'
 import { digest, type BodySummary } from './hash.ts'
 
 /** What the API saw of one request. Digests only: a recorded request never holds a token. */
@@ -14,6 +16,8 @@ export interface ApiRecord {
   authorizationCount: number
   /** Whether the bearer token was valid when it arrived. */
   authorized: boolean
+  /** The user a bearer token was issued to (its `sub`), valid or not; `null` without one. */
+  tokenUser: string | null
   bodyDigest: string
   bodyBytes: number
   secFetchSite: string | null
@@ -34,6 +38,8 @@ export interface ScriptedFailure {
  */
 export class DemoApi {
   readonly records: ApiRecord[] = []
+  /** Test control: hold API responses (each recorded on arrival) until released. */
+  readonly control = new EndpointControl()
   sideEffects = 0
   /** Streamed responses (`/api/stream`, `/api/events`) that have sent their last byte. */
   streamsFinished = 0
@@ -103,6 +109,7 @@ export class DemoApi {
       authorizationDigest: authorization ? digest(authorization) : null,
       authorizationCount: countHeader(request.rawHeaders, 'authorization'),
       authorized: claims !== undefined,
+      tokenUser: bearer ? subjectOf(bearer) : null,
       bodyDigest: body.digest,
       bodyBytes: body.bytes,
       secFetchSite: headerValue(request, 'sec-fetch-site'),
@@ -110,6 +117,7 @@ export class DemoApi {
       status: 200,
     }
     this.records.push(record)
+    await this.control.passage()
 
     if (scripted) {
       record.status = scripted.status
@@ -163,6 +171,15 @@ function download(bytes: number, response: ServerResponse): Promise<void> {
     response.once('close', resolve)
     pump()
   })
+}
+
+function subjectOf(token: string): string | null {
+  try {
+    const { sub } = decodeJwt(token)
+    return typeof sub === 'string' ? sub : null
+  } catch {
+    return null
+  }
 }
 
 function headerValue(request: IncomingMessage, name: string): string | null {

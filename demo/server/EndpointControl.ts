@@ -64,6 +64,11 @@ export class EndpointControl {
     return this.#faults.shift()
   }
 
+  /** @internal Used by the server: resolves now, or once the test releases held responses. */
+  passage(): Promise<void> {
+    return new Promise((resolve) => this.deliver(resolve))
+  }
+
   /** @internal Used by the server: runs `send` now, or when released. */
   deliver(send: () => void): void {
     if (!this.#holding) return send()

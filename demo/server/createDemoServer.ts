@@ -33,6 +33,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
   const api = new DemoApi(auth)
   const refreshControl = new EndpointControl()
   const loginControl = new EndpointControl()
+  const logoutControl = new EndpointControl()
   const serveStatic = options.staticDir
     ? sirv(options.staticDir, {
         etag: true,
@@ -43,8 +44,12 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       })
     : undefined
 
+  /** Every request that reached this server, as `METHOD /path` (no query, no headers). */
+  const requests: string[] = []
+
   async function handle(request: IncomingMessage, response: ServerResponse, next?: Next): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://demo.invalid').pathname
+    requests.push(`${request.method ?? 'GET'} ${path}`)
     if (path.startsWith('/api/') || path === '/api') return api.handle(request, response, await summarizeBody(request))
     if (request.method === 'POST' && path === '/auth/login') {
       return controlled(loginControl, request, response, (body) => auth.login(body['username'], body['password']))
@@ -53,9 +58,16 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       return controlled(refreshControl, request, response, (body) => auth.refresh(body['refresh_token']))
     }
     if (request.method === 'POST' && path === '/auth/logout') {
+      if (logoutControl.takeFault()?.kind === 'reset') return void request.socket.destroy()
       await auth.logout(request.headers.authorization?.replace(/^Bearer /, ''))
-      response.writeHead(204).end()
+      logoutControl.deliver(() => {
+        if (!response.destroyed) response.writeHead(204).end()
+      })
       return
+    }
+    if (path === '/demo/sign-in-required') {
+      // A login page that answers 401, as some gateways do: where an API redirect may land.
+      return void response.writeHead(401, { 'Content-Type': 'text/html', 'WWW-Authenticate': 'Bearer' }).end('<p>Please sign in.</p>')
     }
     if (path === '/demo/stats') {
       const apiCalls = api.records.filter((record) => record.path !== '/demo/stats')
@@ -108,7 +120,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     })
   }
 
-  return { handle, auth, api, refreshControl, loginControl, worker, pages }
+  return { handle, auth, api, refreshControl, loginControl, logoutControl, worker, pages, requests }
 }
 
 export type DemoHandler = ReturnType<typeof createDemoHandler>
