@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './support/fixtures.ts'
-import { hardReload, sessionEventTypes } from '../playwright/index.ts'
+import { expireAccessToken, hardReload, sessionEventTypes } from '../playwright/index.ts'
 import { logIn, pageFetch, readStoredSession } from './support/tabs.ts'
 
 function burst(tab: Page, count: number, label: string): Promise<number[]> {
@@ -34,14 +34,12 @@ test.describe('end of session', () => {
     expect((await pageFetch(page, '/api/after-login')).status).toBe(200)
   })
 
-  test.describe('with 2-second access tokens', () => {
-    test.use({ authOptions: { accessTtlSeconds: 2 } })
-
+  test.describe('with an expired access token', () => {
     test('5 tabs × 20 requests with a revoked refresh token: one refresh call, one SESSION_EXPIRED per tab, all 401', async ({ page, app, openTab }) => {
       const tabs = [page, ...(await Promise.all([openTab(), openTab(), openTab(), openTab()]))]
       await logIn(page)
       app.auth.revokeAll()
-      await new Promise((resolve) => setTimeout(resolve, 2_100))
+      await expireAccessToken(page)
 
       const statuses = await Promise.all(tabs.map((tab, t) => burst(tab, 20, `expired-${t}`)))
 

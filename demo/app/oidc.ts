@@ -1,17 +1,10 @@
-// Sign in with an OpenID Connect provider through the worker: `?issuer=…` names the provider.
+// Sign in with an OpenID Connect provider through the worker. Which provider, and which APIs get
+// the token, is the worker's configuration (`/sw-oidc.js`), never this page's URL.
 import { registerTokenProxy } from '../../client/index.ts'
 
 const $ = (selector: string) => document.querySelector<HTMLElement>(selector)!
-// The provider (and, optionally, API prefixes on other origins) come from the first visit's query
-// and are kept for the callback, which the provider opens without them.
-const query = new URLSearchParams(location.search)
-const issuer = query.get('issuer') ?? sessionStorage.getItem('oidc-issuer')
-if (!issuer) throw new Error('Open this page as /oidc.html?issuer=<your provider>[&api=<API prefixes>]')
-const api = query.get('api') ?? sessionStorage.getItem('oidc-api') ?? '/api/'
-sessionStorage.setItem('oidc-issuer', issuer)
-sessionStorage.setItem('oidc-api', api)
 
-const proxy = await registerTokenProxy({ url: `/sw-oidc.js?${new URLSearchParams({ issuer, api }).toString()}` })
+const proxy = await registerTokenProxy({ url: '/sw-oidc.js' })
 
 async function showStatus(): Promise<void> {
   const status = await proxy.status()

@@ -1,19 +1,23 @@
 /// <reference lib="webworker" />
-// The demo's OpenID Connect worker, built to `/sw-oidc.js`. The provider comes from the script URL
-// (`/sw-oidc.js?issuer=…`) so that the demo and the tests can point it at any provider; an app
-// writes its own values here instead.
+// The demo's OpenID Connect worker, built to `/sw-oidc.js`. The provider and the API prefixes come
+// from `/oidc-config.js`, which the server that hosts the demo writes from its own settings (the
+// tests point it at a provider on a random port). Never from the page's URL or query string: a
+// link could otherwise send the session's tokens to any "issuer" or "API" it names. An app writes
+// its own values here instead.
 import { installTokenProxy } from '../../sw/index.ts'
 import { openIdConnect } from '../../sw/oidc.ts'
 
-declare let self: ServiceWorkerGlobalScope
+declare let self: ServiceWorkerGlobalScope & { demoOidcConfig?: { issuer: string; api: string[]; clientId?: string } }
 
-const config = new URL(self.location.href).searchParams
+self.importScripts('/oidc-config.js')
+const config = self.demoOidcConfig
+if (!config) throw new Error('[sw-token-proxy demo] Failed to start the OpenID Connect worker: /oidc-config.js set no demoOidcConfig. Serve it from the server that hosts the demo.')
 
 installTokenProxy({
-  api: (config.get('api') ?? '/api/').split(','),
+  api: config.api,
   oidc: openIdConnect({
-    issuer: config.get('issuer') ?? '',
-    clientId: config.get('client_id') ?? 'spa',
+    issuer: config.issuer,
+    clientId: config.clientId ?? 'spa',
     redirectUri: '/oidc.html',
     scope: 'openid offline_access',
     // Providers such as oidc-provider only grant offline_access (a refresh token) with consent.

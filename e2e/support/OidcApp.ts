@@ -18,6 +18,11 @@ export class OidcApp {
   readonly records: OidcApiRecord[] = []
   origin = ''
   issuer = ''
+  /**
+   * The API prefixes the demo's OpenID worker gives the token to, served with `issuer` as
+   * `/oidc-config.js`: the server's own settings, never the page's URL.
+   */
+  api = ['/api/']
   #server: Server | undefined
 
   /**
@@ -30,6 +35,10 @@ export class OidcApp {
     this.#server = createServer((request, response) => {
       const path = new URL(request.url ?? '/', 'http://app.invalid').pathname
       if (corsOrigin && request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
+      if (!corsOrigin && path === '/oidc-config.js') {
+        const config = JSON.stringify({ issuer: this.issuer, api: this.api })
+        return void response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(`self.demoOidcConfig = ${config}\n`)
+      }
       if (!corsOrigin && !path.startsWith('/api/')) return serveStatic(request, response, () => void response.writeHead(404).end())
       void this.#api(path, request.headers.authorization).then(({ status, body }) => {
         response.writeHead(status, { 'Content-Type': 'application/json', ...cors, ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }) }).end(JSON.stringify(body))
