@@ -112,9 +112,11 @@ test.describe('logout is durable', () => {
     await page.getByRole('button', { name: 'Log out' }).click()
     await app.logoutControl.waitForHeld()
 
-    // The logout request is still held at the server, yet every tab already knows.
-    for (const tab of [page, other]) expect(await sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+    // The logout request is still held at the server, yet the session is gone from the store
+    // and every tab hears of it (messages arrive on their own schedule, hence the poll).
     expect(await sessionStatus(other)).toEqual({ authenticated: false, expiresAt: null })
+    for (const tab of [page, other]) await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+    expect(app.logoutControl.heldCount).toBe(1)
     app.logoutControl.release()
     await expect.poll(() => app.auth.counters.logouts).toBe(1)
   })
