@@ -3,7 +3,7 @@
 // (`/sw-oidc.js?issuer=…`) so that the demo and the tests can point it at any provider; an app
 // writes its own values here instead.
 import { installTokenProxy } from '../../sw/index.ts'
-import { openIdConnect } from '../../sw/oidc.ts'
+import { openIdConnect } from '../../sw/oidc/index.ts'
 
 declare let self: ServiceWorkerGlobalScope
 
