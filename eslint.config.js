@@ -3,7 +3,18 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/results/'] },
+  {
+    ignores: [
+      'dist/',
+      'demo/dist/',
+      '**/node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'bench/results/',
+      // Type-checked by the package stage against the installed tarball (npm run test:package).
+      'test-package/fixture-app/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -21,7 +32,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and test reporters print by design.
-    files: ['demo/server/main.ts', 'e2e/support/summaryReporter.ts', 'test-support/**', 'bench/**', 'scripts/**'],
+    files: ['demo/server/main.ts', 'e2e/support/summaryReporter.ts', 'test-support/**', 'test-package/**', 'bench/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
   {

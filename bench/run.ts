@@ -10,6 +10,7 @@ import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { stopServiceWorker } from '../playwright/index.ts'
 import { chromiumLaunchOptions } from '../test-support/chromiumLaunchOptions.ts'
 import { startBenchServer, type BenchServer, type Variant } from './benchServer.ts'
@@ -21,7 +22,7 @@ const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--onl
 const counts = smoke
   ? { rounds: 2, sequential: 20, batches: 4, coldStarts: 2, bursts: 1, downloadMb: 8, downloadRounds: 1, memoryRequests: 400, refreshSamples: 3 }
   : { rounds: 9, sequential: 200, batches: 40, coldStarts: 15, bursts: 9, downloadMb: 100, downloadRounds: 5, memoryRequests: 10_000, refreshSamples: 9 }
-const dist = fileURLToPath(new URL('../dist', import.meta.url))
+const dist = demoBuildDir
 const resultsFile = fileURLToPath(new URL(smoke ? '../test-results/bench-smoke.json' : './results.json', import.meta.url))
 
 const median = (values: number[]) => {

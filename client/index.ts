@@ -4,5 +4,7 @@
  */
 export { registerTokenProxy } from './registerTokenProxy.js'
 export type { RegisterTokenProxyOptions, SessionEventName, SessionEvents, TokenProxyClient } from './registerTokenProxy.js'
+export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
+export type { SerializedError } from '../protocol/errors.js'
 export type { SessionStatus } from '../protocol/messages.js'

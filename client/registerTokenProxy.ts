@@ -1,24 +1,32 @@
-import { Workbox, messageSW } from 'workbox-window'
 import { ErrorCode, TokenProxyError, formatMessage, isSerializedError } from '../protocol/errors.js'
 import {
   MESSAGE_SOURCE,
   PROTOCOL_VERSION,
   isBroadcastMessage,
+  isWorkerErrorMessage,
   type BroadcastPayloads,
   type BroadcastType,
   type Reply,
   type ReplyPayloads,
+  type RequestMessage,
   type RequestPayloads,
   type RequestType,
   type SessionStatus,
 } from '../protocol/messages.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
+import { TokenProxyUnsupportedError } from './TokenProxyUnsupportedError.js'
 
 export interface RegisterTokenProxyOptions {
   /** The worker script. Default `'/sw.js'`. */
   url?: string
   /** The registration scope. Default: the script's directory, as the browser decides. */
   scope?: string
+  /**
+   * How the worker script was built: `'classic'` (default), one script that every browser with
+   * service workers runs, or `'module'`, an ES module worker (browsers without module service
+   * workers, older Firefox among them, refuse to register it).
+   */
+  type?: WorkerType
   /** How long to wait for the worker to take control and to answer a message. Default 10 000 ms. */
   timeoutMs?: number
 }
@@ -72,6 +80,13 @@ const EVENT_NAMES: Record<BroadcastType, SessionEventName> = {
  * `fetch` already goes through it. After a shift-reload (which leaves a page uncontrolled) it asks
  * the active worker to claim the page. Warns, with the fix, when page and worker versions differ.
  *
+ * Rejects, never hangs:
+ * - at once with {@link TokenProxyUnsupportedError} (`ERR_UNSUPPORTED`) where this browser cannot
+ *   keep a session (no service worker, no IndexedDB, an insecure page): render its `userMessage`;
+ * - with `ERR_REGISTRATION_FAILED` when the script cannot be registered or installed (a 404, a
+ *   script that throws, an ES-module build registered as classic), naming the usual causes;
+ * - with `ERR_INVALID_OPTIONS` and the worker's own message when the worker's options are invalid.
+ *
  * @example
  * ```ts
  * import { registerTokenProxy } from 'sw-token-proxy/client'
@@ -82,33 +97,33 @@ const EVENT_NAMES: Record<BroadcastType, SessionEventName> = {
  * ```
  */
 export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}): Promise<TokenProxyClient> {
-  const { url = '/sw.js', scope, timeoutMs = 10_000 } = options
-  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) {
-    throw new TokenProxyError(
-      ErrorCode.UNSUPPORTED,
-      formatMessage('register the token proxy', 'service workers are not available here', 'Serve the page over https or from localhost in a browser that supports service workers'),
-    )
-  }
+  const { url = '/sw.js', scope, type = 'classic', timeoutMs = 10_000 } = options
+  const unsupported = unsupportedHere()
+  if (unsupported) throw unsupported
   const container = navigator.serviceWorker
   const scriptUrl = new URL(url, location.href).href
 
   // Listen before anything can be posted, so no broadcast is missed while registering.
   const listeners = new Map<SessionEventName, Set<(payload: never) => void>>()
+  let reportWorkerError: (error: TokenProxyError) => void = () => {}
+  const workerError = new Promise<TokenProxyError>((resolve) => (reportWorkerError = resolve))
   container.addEventListener('message', (event: MessageEvent) => {
-    if (!isOwnWorker(event.source, scriptUrl) || !isBroadcastMessage(event.data)) return
+    if (!isOwnWorker(event.source, scriptUrl)) return
+    if (isWorkerErrorMessage(event.data)) {
+      // The worker could not start (its options): say why here too, not only in its own console.
+      const error = TokenProxyError.fromJSON(event.data.payload.error)
+      console.error(error.message)
+      return reportWorkerError(error)
+    }
+    if (!isBroadcastMessage(event.data)) return
     for (const listener of listeners.get(EVENT_NAMES[event.data.type]) ?? []) {
       ;(listener as (payload: unknown) => void)(event.data.payload)
     }
   })
   container.startMessages()
 
-  const workbox = new Workbox(url, { ...(scope !== undefined && { scope }), updateViaCache: 'none' })
-  const registration = await workbox.register({ immediate: true })
-  if (!registration) {
-    throw new TokenProxyError(ErrorCode.UNSUPPORTED, formatMessage('register the token proxy', 'the browser refused the registration', 'Check the console for the browser\'s reason'))
-  }
-
-  await withTimeout(waitForControl(container, registration, timeoutMs), timeoutMs, 'take control of the page')
+  const registration = await register(container, url, { ...(scope !== undefined && { scope }), type, updateViaCache: 'none' })
+  await withTimeout(waitForControl(container, registration, url, workerError, timeoutMs), timeoutMs, 'take control of the page')
   await checkVersions(timeoutMs)
 
   return {
@@ -137,19 +152,96 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   }
 }
 
+/** Where the proxy cannot work at all, the reason, found without touching the network. */
+function unsupportedHere(): TokenProxyUnsupportedError | undefined {
+  if (typeof isSecureContext === 'boolean' && !isSecureContext) return new TokenProxyUnsupportedError('insecure-context')
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator) || !navigator.serviceWorker) return new TokenProxyUnsupportedError('no-service-worker')
+  if (!hasIndexedDb()) return new TokenProxyUnsupportedError('no-indexeddb')
+  return undefined
+}
+
+function hasIndexedDb(): boolean {
+  try {
+    // Reading it throws in some sandboxed and storage-blocked documents.
+    return typeof indexedDB === 'object' && indexedDB !== null
+  } catch {
+    return false
+  }
+}
+
+async function register(container: ServiceWorkerContainer, url: string, options: RegistrationOptions): Promise<ServiceWorkerRegistration> {
+  try {
+    return await container.register(url, options)
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error)
+    // With a same-origin script and the default scope, a SecurityError is the browser refusing
+    // service workers to this document (site data blocked, an opaque origin), not a mistake in
+    // the app's registration.
+    const sameOrigin = new URL(url, location.href).origin === location.origin
+    if (error instanceof DOMException && error.name === 'SecurityError' && sameOrigin && options.scope === undefined) {
+      throw new TokenProxyUnsupportedError('blocked', { detail, cause: error })
+    }
+    throw new TokenProxyError(ErrorCode.REGISTRATION_FAILED, registrationFailed(url, `the browser said "${detail}"`), { cause: error })
+  }
+}
+
+/**
+ * The worker console is where a worker that failed to start says why; the page only hears
+ * "script evaluation failed". These are the causes we have seen.
+ */
+function registrationFailed(url: string, why: string): string {
+  return formatMessage(
+    `register the service worker ${url}`,
+    why,
+    "Look at the worker's console for its error (DevTools > Application > Service workers); the usual causes are invalid installTokenProxy() options, " +
+      "a worker built as an ES module but registered as a classic script (build one classic script, or pass registerTokenProxy({ type: 'module' })), " +
+      'process.env.NODE_ENV not defined in the worker bundle (Workbox reads it), and a 404 for the script URL',
+  )
+}
+
 function isOwnWorker(source: MessageEventSource | null, scriptUrl: string): boolean {
   // Compared without the query string, so `/sw.js?v=2` after an update still counts as ours.
   return source instanceof ServiceWorker && source.scriptURL.split('?')[0] === scriptUrl.split('?')[0]
 }
 
-async function waitForControl(container: ServiceWorkerContainer, registration: ServiceWorkerRegistration, timeoutMs: number): Promise<void> {
+async function waitForControl(
+  container: ServiceWorkerContainer,
+  registration: ServiceWorkerRegistration,
+  url: string,
+  workerError: Promise<TokenProxyError>,
+  timeoutMs: number,
+): Promise<void> {
   if (container.controller) return
   const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }))
-  const ready = await container.ready
-  if (container.controller) return
-  const active = ready.active ?? registration.active
-  if (active) await request(active, 'CLAIM', {}, timeoutMs)
-  await controlled
+  const claimed = (async () => {
+    const ready = await container.ready
+    if (container.controller) return
+    const active = ready.active ?? registration.active
+    if (active) await request(active, 'CLAIM', {}, timeoutMs)
+    await controlled
+  })()
+  await Promise.race([claimed, installFailure(registration, url, workerError)])
+}
+
+/**
+ * Rejects when the only worker of a new registration fails to install (its install event threw,
+ * or its options were invalid): nothing will ever control the page. Prefers the worker's own
+ * error, which it posts just before failing; the two arrive by different routes, so it waits a
+ * moment for it. Never settles when an active worker is there: that one keeps serving.
+ */
+function installFailure(registration: ServiceWorkerRegistration, url: string, workerError: Promise<TokenProxyError>): Promise<never> {
+  return new Promise((_, reject) => {
+    const worker = registration.installing ?? registration.waiting
+    if (!worker || registration.active) return
+    const check = () => {
+      if (worker.state !== 'redundant' || registration.active) return
+      worker.removeEventListener('statechange', check)
+      const fallback = new TokenProxyError(ErrorCode.REGISTRATION_FAILED, registrationFailed(url, 'the worker failed to install'))
+      void Promise.race([workerError, new Promise<TokenProxyError>((resolve) => setTimeout(() => resolve(fallback), 1_000))]).then(reject)
+    }
+    worker.addEventListener('statechange', check)
+    check()
+  })
 }
 
 async function checkVersions(timeoutMs: number): Promise<void> {
@@ -175,12 +267,24 @@ function ask<T extends RequestType>(type: T, payload: RequestPayloads[T], timeou
   return request(controller, type, payload, timeoutMs)
 }
 
-/** One MessageChannel per request, one reply per channel (workbox-window's `messageSW`). */
+/** One MessageChannel per request, one reply per channel. */
 async function request<T extends RequestType>(worker: ServiceWorker, type: T, payload: RequestPayloads[T], timeoutMs: number): Promise<ReplyPayloads[T]> {
-  const reply = (await withTimeout(messageSW(worker, { source: MESSAGE_SOURCE, type, payload }), timeoutMs, `get an answer to ${type}`)) as Reply<T> | undefined
+  const message = { source: MESSAGE_SOURCE, type, payload } as RequestMessage
+  const reply = (await withTimeout(post(worker, message), timeoutMs, `get an answer to ${type}`)) as Reply<T> | undefined
   if (reply?.ok === true) return reply.payload
   if (reply?.ok === false && isSerializedError(reply.error)) throw TokenProxyError.fromJSON(reply.error)
   throw new TokenProxyError(ErrorCode.PROTOCOL_MISMATCH, formatMessage(`read the answer to ${type}`, 'the worker answered in an unknown format', 'Deploy the page and the worker from the same sw-token-proxy version'))
+}
+
+function post(worker: ServiceWorker, message: RequestMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel()
+    channel.port1.onmessage = (event) => {
+      channel.port1.close()
+      resolve(event.data)
+    }
+    worker.postMessage(message, [channel.port2])
+  })
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, action: string): Promise<T> {

@@ -1,13 +1,13 @@
-import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import { expect, expireAccessToken, sessionEventTypes, sessionStatus, stopServiceWorker, test as base, waitForTokenProxy } from '../playwright/index.ts'
+import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { OidcApp } from './support/OidcApp.ts'
 import { DEV_INTERACTIONS, startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
 import { pageFetch } from './support/tabs.ts'
 
 // Issue 4: a real, certified OpenID Provider (oidc-provider) on another site (127.0.0.1), a real
 // redirect flow in Chromium, and an API that validates tokens by introspection at the provider.
-const dist = fileURLToPath(new URL('../dist', import.meta.url))
+const dist = demoBuildDir
 
 const test = base.extend<{ accessTokenTtlSeconds: number; app: OidcApp; provider: RunningOidcProvider }>({
   accessTokenTtlSeconds: [60, { option: true }],

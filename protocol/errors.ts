@@ -19,8 +19,13 @@ export const ErrorCode = {
   STORAGE_FAILED: 'ERR_STORAGE_FAILED',
   /** An OpenID Connect sign-in could not be started or completed. */
   SIGN_IN_FAILED: 'ERR_SIGN_IN_FAILED',
-  /** Service workers are not available on this page (insecure context, or a browser without them). */
+  /**
+   * This browser cannot run the proxy here: no service worker or no IndexedDB (an insecure
+   * context, a private window, Lockdown Mode, a policy), or it blocked the registration.
+   */
   UNSUPPORTED: 'ERR_UNSUPPORTED',
+  /** The worker script could not be registered or installed: a 404, a script that throws, bad options. */
+  REGISTRATION_FAILED: 'ERR_REGISTRATION_FAILED',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

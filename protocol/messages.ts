@@ -1,4 +1,4 @@
-import type { SerializedError } from './errors.js'
+import { isSerializedError, type SerializedError } from './errors.js'
 
 /**
  * The protocol between the page and the worker. Both sides import these types and both validate
@@ -34,6 +34,17 @@ export type BroadcastType = keyof BroadcastPayloads
 export type BroadcastMessage = {
   [T in BroadcastType]: { source: typeof MESSAGE_SOURCE; type: T; payload: BroadcastPayloads[T] }
 }[BroadcastType]
+
+/**
+ * Worker → every window client of the scope, when the worker cannot start (its options are
+ * invalid): the page console shows why, and a page waiting in `registerTokenProxy()` rejects with
+ * this error instead of timing out. The worker fails its install right after sending it.
+ */
+export interface WorkerErrorMessage {
+  source: typeof MESSAGE_SOURCE
+  type: 'WORKER_ERROR'
+  payload: { error: SerializedError }
+}
 
 /** Requests: page → worker, each over its own MessageChannel, each answered exactly once. */
 export interface RequestPayloads {
@@ -89,6 +100,11 @@ export function isBroadcastMessage(value: unknown): value is BroadcastMessage {
     typeof value.payload === 'object' &&
     value.payload !== null
   )
+}
+
+export function isWorkerErrorMessage(value: unknown): value is WorkerErrorMessage {
+  if (!isTaggedObject(value) || value.type !== 'WORKER_ERROR' || typeof value.payload !== 'object' || value.payload === null) return false
+  return isSerializedError((value.payload as { error?: unknown }).error)
 }
 
 export function isRequestMessage(value: unknown): value is RequestMessage {

@@ -1,10 +1,11 @@
 /**
- * `sw-token-proxy/sw`: the service-worker side. Import it in your worker script and call
- * `installTokenProxy(options)` once.
+ * `sw-token-proxy/sw`: the service-worker side. In your worker script, call
+ * `installTokenProxy(options)` once; or, in a Workbox worker you already have,
+ * `addTokenProxyRoutes(options)`.
  */
 export { installTokenProxy } from './installTokenProxy.js'
+export { addTokenProxyRoutes, type TokenProxyRoutesOptions } from './addTokenProxyRoutes.js'
 export type { TokenProxyOptions } from './resolveOptions.js'
-export type { OidcPlugin } from './OidcSignIn.js'
-export type { TokenProxy } from './createTokenProxy.js'
+export type { OidcPlugin } from './oidc/OidcSignIn.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type { BroadcastMessage, BroadcastType, BroadcastPayloads, SessionStatus } from '../protocol/messages.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { openIdConnect } from './OidcClient.js'
+import { openIdConnect } from './oidc/OidcClient.js'
 import { resolveOptions, type TokenProxyOptions } from './resolveOptions.js'
 
 const ORIGIN = 'https://app.example'

@@ -1,6 +1,6 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { parseUrlPrefix, type UrlPrefix } from './matchApiRequest.js'
-import type { OidcPlugin } from './OidcSignIn.js'
+import type { OidcPlugin } from './oidc/OidcSignIn.js'
 import type { RefreshEndpoint } from './requestRefresh.js'
 
 /** What `installTokenProxy` accepts. Paths are resolved against the worker's origin. */

@@ -1,10 +1,19 @@
 // The smallest app that uses the proxy: register once, then plain fetch. The e2e suite drives it.
-import { registerTokenProxy } from '../../client/index.ts'
+import { registerTokenProxy, TokenProxyUnsupportedError } from '../../client/index.ts'
 
-const proxy = await registerTokenProxy({ url: '/sw.js' })
-proxy.on('session-expired', ({ reason }) => {
-  document.querySelector('#state')!.textContent = `Session expired (${reason}): please log in again.`
-})
-document.querySelector('#logout')!.addEventListener('click', () => void proxy.logout())
-document.querySelector('#state')!.textContent = 'Ready: plain fetch() calls to /api/ carry the token.'
-document.documentElement.dataset['proxy'] = 'ready'
+const state = document.querySelector('#state')!
+try {
+  const proxy = await registerTokenProxy({ url: '/sw.js' })
+  proxy.on('session-expired', ({ reason }) => {
+    state.textContent = `Session expired (${reason}): please log in again.`
+  })
+  document.querySelector('#logout')!.addEventListener('click', () => void proxy.logout())
+  state.textContent = 'Ready: plain fetch() calls to /api/ carry the token.'
+  document.documentElement.dataset['proxy'] = 'ready'
+} catch (error) {
+  // No service worker or no IndexedDB here (a private window, Lockdown Mode, a policy): say so
+  // rather than render nothing.
+  if (!(error instanceof TokenProxyUnsupportedError)) throw error
+  state.textContent = error.userMessage
+  document.documentElement.dataset['proxy'] = 'unsupported'
+}

@@ -10,7 +10,7 @@ import { closeServer, listen } from './listen.ts'
 
 export interface DemoServerOptions {
   auth?: Partial<AuthServerOptions>
-  /** Serves the built demo (`dist/`) when given. */
+  /** Serves the built demo (`demoBuildDir`, `demo/dist/`) when given. */
   staticDir?: string
 }
 

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url'
 import { startDemoServer } from './createDemoServer.ts'
+import { demoBuildDir } from './demoBuildDir.ts'
 
 /** `npm start`: serves the built demo with its auth and resource APIs on one origin. */
 function seconds(name: string, fallback: number): number {
@@ -12,7 +12,7 @@ const port = Number(process.env['PORT'] ?? 5173)
 const server = await startDemoServer({
   port,
   host: 'localhost',
-  staticDir: fileURLToPath(new URL('../../dist', import.meta.url)),
+  staticDir: demoBuildDir,
   auth: { accessTtlSeconds: seconds('ACCESS_TTL', 20), refreshTtlSeconds: seconds('REFRESH_TTL', 120) },
 })
 const { accessTtlSeconds, refreshTtlSeconds } = server.auth.options

@@ -5,7 +5,7 @@
 // link could otherwise send the session's tokens to any "issuer" or "API" it names. An app writes
 // its own values here instead.
 import { installTokenProxy } from '../../sw/index.ts'
-import { openIdConnect } from '../../sw/oidc.ts'
+import { openIdConnect } from '../../sw/oidc/index.ts'
 
 declare let self: ServiceWorkerGlobalScope & { demoOidcConfig?: { issuer: string; api: string[]; clientId?: string } }
 

@@ -1,11 +1,9 @@
-import { fileURLToPath } from 'node:url'
 import type { Page } from '@playwright/test'
 import { test as base, waitForTokenProxy } from '../../playwright/index.ts'
 import type { AuthServerOptions } from '../../demo/server/AuthServer.ts'
 import { startDemoServer, type RunningDemoServer } from '../../demo/server/createDemoServer.ts'
+import { demoBuildDir } from '../../demo/server/demoBuildDir.ts'
 import { ThirdPartyServer } from './ThirdPartyServer.ts'
-
-const dist = fileURLToPath(new URL('../../dist', import.meta.url))
 
 interface Fixtures {
   /** How this test's auth server behaves (lifetimes, rotation). */
@@ -22,7 +20,7 @@ export const test = base.extend<Fixtures>({
   authOptions: [{}, { option: true }],
 
   app: async ({ authOptions }, use) => {
-    const server = await startDemoServer({ staticDir: dist, auth: authOptions })
+    const server = await startDemoServer({ staticDir: demoBuildDir, auth: authOptions })
     await use(server)
     await server.close()
   },

@@ -1,6 +1,6 @@
-import type { TokenSet } from './parseTokenResponse.js'
-import type { RefreshResult } from './requestRefresh.js'
-import type { TokenStore } from './tokenStore.js'
+import type { TokenSet } from '../parseTokenResponse.js'
+import type { RefreshResult } from '../requestRefresh.js'
+import type { TokenStore } from '../tokenStore.js'
 
 /** What the worker gives an OpenID Connect plug-in to work with. */
 export interface OidcEnvironment {

@@ -1,10 +1,10 @@
 import * as oauth from 'oauth4webapi'
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
-import { parseTokenResponse, type TokenSet } from './parseTokenResponse.js'
-import { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from './requestRefresh.js'
+import { ErrorCode, TokenProxyError, formatMessage } from '../../protocol/errors.js'
+import { parseTokenResponse, type TokenSet } from '../parseTokenResponse.js'
+import { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from '../requestRefresh.js'
 import type { OidcEnvironment, OidcPlugin, OidcSignIn } from './OidcSignIn.js'
-import { endpoint, invalid } from './resolveOptions.js'
-import type { TokenStore } from './tokenStore.js'
+import { endpoint, invalid } from '../resolveOptions.js'
+import type { TokenStore } from '../tokenStore.js'
 
 /** `installTokenProxy({ oidc })`: the provider and this app's registration with it. */
 export interface OidcOptions {

@@ -1,0 +1,41 @@
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import { PROTOCOL_VERSION, type Reply, type RequestMessage, type RequestType } from '../protocol/messages.js'
+import { LIBRARY_VERSION } from '../protocol/version.js'
+import type { TokenProxy } from './createTokenProxy.js'
+
+/**
+ * Answers one page request (each arrives on its own MessageChannel and gets exactly one reply).
+ * `claim` makes the active worker control the uncontrolled pages of its scope: the page sends
+ * `CLAIM` only when it has no controller although the worker is active (after a shift-reload, or a
+ * first visit to a worker that does not claim on activation). It activates no waiting worker.
+ */
+export async function answerRequest(proxy: TokenProxy, message: RequestMessage, claim: () => Promise<void>): Promise<Reply<RequestType>> {
+  try {
+    switch (message.type) {
+      case 'HANDSHAKE':
+        return { ok: true, payload: { protocolVersion: PROTOCOL_VERSION, workerVersion: LIBRARY_VERSION } }
+      case 'CLAIM':
+        // A shift-reloaded page has no controller until the active worker claims it (Policy 8).
+        await claim()
+        return { ok: true, payload: { claimed: true } }
+      case 'STATUS':
+        return { ok: true, payload: await proxy.status() }
+      case 'LOGOUT':
+        await proxy.logout()
+        return { ok: true, payload: { loggedOut: true } }
+      case 'SIGN_IN': {
+        const returnTo = typeof message.payload.returnTo === 'string' ? message.payload.returnTo : null
+        return { ok: true, payload: { url: await proxy.signIn(returnTo) } }
+      }
+      case 'COMPLETE_SIGN_IN':
+        if (typeof message.payload.callbackUrl !== 'string') throw new TokenProxyError(ErrorCode.SIGN_IN_FAILED, formatMessage('complete the sign-in', 'no callback URL was given', 'Call completeSignIn() on the redirect page'))
+        return { ok: true, payload: await proxy.completeSignIn(message.payload.callbackUrl) }
+    }
+  } catch (error) {
+    const proxyError =
+      error instanceof TokenProxyError
+        ? error
+        : new TokenProxyError(ErrorCode.STORAGE_FAILED, formatMessage(`answer ${message.type}`, 'the worker failed unexpectedly', 'Try again, and check the worker console'))
+    return { ok: false, error: proxyError.toJSON() }
+  }
+}
