@@ -26,7 +26,7 @@ const ROUTED_METHODS: ReadonlySet<string> = new Set(METHODS)
  * Invalid options do not throw: the worker reports the error to the pages and fails its install,
  * so the previous worker (if any) keeps serving and no page is left with a proxy that does nothing.
  */
-export function attachTokenProxy(options: TokenProxyOptions, registerRoute: (route: Route) => void): void {
+export function attachTokenProxy(options: TokenProxyOptions, registerRoute: (route: Route) => void): TokenProxy | undefined {
   const proxy = startProxy(options)
   if (proxy instanceof TokenProxyError) return refuseToStart(proxy)
 
@@ -52,6 +52,7 @@ export function attachTokenProxy(options: TokenProxyOptions, registerRoute: (rou
     if (!port) return
     event.waitUntil(answerRequest(proxy, event.data, () => self.clients.claim()).then((reply) => port.postMessage(reply)))
   })
+  return proxy
 }
 
 function startProxy(options: TokenProxyOptions): TokenProxy | TokenProxyError {
@@ -78,7 +79,7 @@ function startProxy(options: TokenProxyOptions): TokenProxy | TokenProxyError {
  * (their console shows it, and a page waiting in `registerTokenProxy()` rejects with it), answers
  * any page request with it, and fails the install.
  */
-function refuseToStart(error: TokenProxyError): void {
+function refuseToStart(error: TokenProxyError): undefined {
   console.error(error.message)
   const report: WorkerErrorMessage = { source: MESSAGE_SOURCE, type: 'WORKER_ERROR', payload: { error: error.toJSON() } }
   self.addEventListener('install', (event) => {
@@ -94,6 +95,7 @@ function refuseToStart(error: TokenProxyError): void {
     const reply: Reply<RequestType> = { ok: false, error: error.toJSON() }
     event.ports[0]?.postMessage(reply)
   })
+  return undefined
 }
 
 /**

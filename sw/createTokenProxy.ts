@@ -67,6 +67,9 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
   return {
     roleOf,
 
+    /** What `roleOf` can claim, for the Static Routing API's rules (`staticRoutes`). */
+    ownedUrls: { api: resolved.api, endpoints: [...resolved.tokenEndpoints, ...(resolved.logout ? [resolved.logout] : [])] },
+
     /**
      * Answers a request the proxy owns. A failure of the proxy itself (the token store, a bad
      * token response) becomes a 503 whose JSON body carries the error's code and message; a

@@ -3,6 +3,7 @@ import { clientsClaim } from 'workbox-core'
 import { Router } from 'workbox-routing'
 import { attachTokenProxy } from './attachTokenProxy.js'
 import type { TokenProxyOptions } from './resolveOptions.js'
+import { staticRoutes, type RouterRule } from './staticRoutes.js'
 
 declare let self: ServiceWorkerGlobalScope
 
@@ -31,10 +32,29 @@ declare let self: ServiceWorkerGlobalScope
 export function installTokenProxy(options: TokenProxyOptions): void {
   const router = new Router()
   router.addFetchListener()
-  attachTokenProxy(options, (route) => router.registerRoute(route))
+  const proxy = attachTokenProxy(options, (route) => router.registerRoute(route))
 
-  self.addEventListener('install', () => {
+  self.addEventListener('install', (event) => {
     void self.skipWaiting()
+    if (proxy) declareStaticRoutes(event, staticRoutes(proxy.ownedUrls))
   })
   clientsClaim()
+}
+
+/** `InstallEvent` where the browser has the Static Routing API (Chromium 123+). */
+type RoutingInstallEvent = ExtendableEvent & { addRoutes(rules: RouterRule[]): Promise<void> }
+
+/**
+ * Policy 12, zero cost off the API: tells the browser, once at install, to send everything the
+ * proxy does not own straight to the network, so pages, assets and third-party requests never
+ * wait for this worker to start. Where the API is missing, or refuses the rules, every request
+ * still reaches the fetch listener, which returns at once for what it does not own.
+ */
+function declareStaticRoutes(event: ExtendableEvent, rules: RouterRule[]): void {
+  if (!('addRoutes' in event)) return
+  event.waitUntil(
+    (event as RoutingInstallEvent).addRoutes(rules).catch((error: unknown) => {
+      console.warn(`[sw-token-proxy] Static routes were not declared (${error instanceof Error ? error.message : 'refused'}); every request in scope goes through the worker's fetch listener.`)
+    }),
+  )
 }
