@@ -16,14 +16,14 @@ const proxy = createTokenProxy(
     refresh: { url: '/auth/refresh' },
     logout: '/auth/logout',
   },
-  { origin: ORIGIN, fetch, store: new TokenStore('static-routes-test'), locks: noLocks, broadcast: async () => undefined, now: Date.now, warn: () => undefined },
+  { origin: ORIGIN, fetch, store: new TokenStore('static-routes-test'), locks: noLocks, broadcast: () => Promise.resolve(), now: Date.now, warn: () => undefined },
 )
 
 /** What the browser does with a request under these rules: the first match wins, else the worker. */
 function routeOf(rules: RouterRule[], url: string, mode: RequestMode): RouterRule['source'] {
   const matches = (condition: RouterCondition): boolean => {
     if ('requestMode' in condition) return condition.requestMode === mode
-    if ('urlPattern' in condition) return new URLPattern(condition.urlPattern as URLPatternInit).test(url)
+    if ('urlPattern' in condition) return new URLPattern(condition.urlPattern).test(url)
     if ('or' in condition) return condition.or.some(matches)
     return !matches(condition.not)
   }
