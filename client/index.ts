@@ -7,4 +7,4 @@ export type { RegisterTokenProxyOptions, SessionEventName, SessionEvents, TokenP
 export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type { SerializedError } from '../protocol/errors.js'
-export type { SessionStatus } from '../protocol/messages.js'
+export type { RefreshFailedReason, SessionExpiredReason, SessionStatus } from '../protocol/messages.js'

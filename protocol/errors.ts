@@ -3,10 +3,6 @@
  * Errors cross the page/worker boundary as `{ code, message }` data, never as thrown objects.
  */
 export const ErrorCode = {
-  /** The refresh endpoint could not renew the session (transient: the session is kept). */
-  REFRESH_FAILED: 'ERR_REFRESH_FAILED',
-  /** The refresh token was rejected: the session is over and the user must log in again. */
-  SESSION_EXPIRED: 'ERR_SESSION_EXPIRED',
   /** A token endpoint answered 2xx with something that is not a valid token response. */
   INVALID_TOKEN_RESPONSE: 'ERR_INVALID_TOKEN_RESPONSE',
   /** The worker did not answer a page's message in time. */
@@ -17,6 +13,8 @@ export const ErrorCode = {
   INVALID_OPTIONS: 'ERR_INVALID_OPTIONS',
   /** The token store (IndexedDB) failed to read or write. */
   STORAGE_FAILED: 'ERR_STORAGE_FAILED',
+  /** The worker failed in a way it did not expect (a bug): its console says more. */
+  WORKER_FAILED: 'ERR_WORKER_FAILED',
   /** An OpenID Connect sign-in could not be started or completed. */
   SIGN_IN_FAILED: 'ERR_SIGN_IN_FAILED',
   /**

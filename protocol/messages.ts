@@ -20,13 +20,30 @@ export interface SessionStatus {
   claims?: Record<string, unknown>
 }
 
+/**
+ * Why a session ended without a logout (`SESSION_EXPIRED`). Any other OAuth error code the
+ * refresh endpoint answered (`invalid_client`, `unauthorized_client`…) is passed on as it is.
+ * - `invalid_grant`: the refresh token is dead (expired, revoked, reused).
+ * - `refresh_rejected`: the refresh endpoint said 400/401 without an OAuth error code.
+ * - `no_refresh_token`: the session had no refresh token to renew with.
+ * - `configuration_changed`: the worker now refreshes somewhere else than where the session was
+ *   issued (another refresh endpoint, OpenID issuer or client).
+ */
+export type SessionExpiredReason = 'invalid_grant' | 'refresh_rejected' | 'no_refresh_token' | 'configuration_changed' | (string & {})
+
+/**
+ * Why a refresh failed for now (`REFRESH_FAILED`); the session is kept and retried after `retryAt`.
+ * `http_<status>` for other statuses (`http_500`, `http_503`…).
+ */
+export type RefreshFailedReason = 'network_error' | 'timeout' | 'rate_limited' | 'malformed_response' | `http_${number}`
+
 /** Broadcasts: worker → every window client of the scope, controlled or not. */
 export interface BroadcastPayloads {
   SESSION_STARTED: { expiresAt: number | null }
   SESSION_REFRESHED: { expiresAt: number | null }
-  SESSION_EXPIRED: { reason: string }
+  SESSION_EXPIRED: { reason: SessionExpiredReason }
   SESSION_ENDED: Record<string, never>
-  REFRESH_FAILED: { reason: string; retryAt: number }
+  REFRESH_FAILED: { reason: RefreshFailedReason; retryAt: number }
 }
 
 export type BroadcastType = keyof BroadcastPayloads

@@ -1,5 +1,6 @@
+import type { RefreshFailedReason, SessionExpiredReason } from '../protocol/messages.js'
 import type { Broadcast } from './broadcast.js'
-import type { RefreshResult } from './requestRefresh.js'
+import type { RefreshResult } from './refreshResult.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
 import { isLive, type LiveSession, type SessionRecord, type TokenStore } from './tokenStore.js'
 
@@ -8,10 +9,15 @@ export interface Locks {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>
 }
 
+/**
+ * What a caller of `refresh()` gets, in the same words as `RefreshResult`: `renewed` with the
+ * session to use; `ended` (the session is over, or the caller's login is gone: `no_session`,
+ * `logged_out`); `failed` for now (`backing_off` while an earlier failure's backoff runs).
+ */
 export type RefreshOutcome =
   | { kind: 'renewed'; record: LiveSession }
-  | { kind: 'ended'; reason: string }
-  | { kind: 'failed'; reason: string; retryAt: number }
+  | { kind: 'ended'; reason: SessionExpiredReason | 'no_session' | 'logged_out' }
+  | { kind: 'failed'; reason: RefreshFailedReason | 'backing_off'; retryAt: number }
 
 /** The session a caller's request was made under: its login and the generation it saw. */
 export type SeenSession = Pick<LiveSession, 'generation'> & { tokens: Pick<LiveSession['tokens'], 'loginId'> }
@@ -115,8 +121,8 @@ export class SessionRefresher {
     if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
 
     const result = await this.#options.renew(stored.tokens.refreshToken)
-    if (result.kind === 'terminal') return this.#end(stored.generation, result.reason)
-    if (result.kind === 'transient') return this.#failed(stored, result, backoff)
+    if (result.kind === 'ended') return this.#end(stored.generation, result.reason)
+    if (result.kind === 'failed') return this.#failed(stored, result, backoff)
 
     if (backoff) this.#backoff = undefined
     // Policy 7: a response without a refresh token (or ID token) keeps the one we had.
@@ -131,7 +137,7 @@ export class SessionRefresher {
     return { kind: 'renewed', record: { generation: after.generation, tokens } }
   }
 
-  async #failed(stored: LiveSession, result: Extract<RefreshResult, { kind: 'transient' }>, previous: Backoff | undefined): Promise<RefreshOutcome> {
+  async #failed(stored: LiveSession, result: Extract<RefreshResult, { kind: 'failed' }>, previous: Backoff | undefined): Promise<RefreshOutcome> {
     const { now, store, broadcast, warn } = this.#options
     const failures = (previous?.failures ?? 0) + 1
     const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), MAX_BACKOFF_MS)
@@ -144,7 +150,7 @@ export class SessionRefresher {
     return { kind: 'failed', reason: result.reason, retryAt }
   }
 
-  async #end(generation: number, reason: string): Promise<RefreshOutcome> {
+  async #end(generation: number, reason: SessionExpiredReason): Promise<RefreshOutcome> {
     const { written } = await this.#options.store.compareAndSwap(generation, null)
     // Exactly one writer ends a given generation, so each tab hears SESSION_EXPIRED once.
     if (written) await this.#options.broadcast('SESSION_EXPIRED', { reason })

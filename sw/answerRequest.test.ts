@@ -34,7 +34,7 @@ describe('answerRequest', () => {
     const reply = await answerRequest(proxy, message('STATUS', {}), () => Promise.resolve())
     expect(reply).toEqual({
       ok: false,
-      error: { code: 'ERR_STORAGE_FAILED', message: '[sw-token-proxy] Failed to answer STATUS: the worker failed unexpectedly. Try again, and check the worker console.' },
+      error: { code: 'ERR_WORKER_FAILED', message: '[sw-token-proxy] Failed to answer STATUS: the worker failed unexpectedly. Try again, and check the worker console.' },
     })
   })
 })

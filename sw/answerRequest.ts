@@ -35,7 +35,7 @@ export async function answerRequest(proxy: TokenProxy, message: RequestMessage, 
     const proxyError =
       error instanceof TokenProxyError
         ? error
-        : new TokenProxyError(ErrorCode.STORAGE_FAILED, formatMessage(`answer ${message.type}`, 'the worker failed unexpectedly', 'Try again, and check the worker console'))
+        : new TokenProxyError(ErrorCode.WORKER_FAILED, formatMessage(`answer ${message.type}`, 'the worker failed unexpectedly', 'Try again, and check the worker console'), { cause: error })
     return { ok: false, error: proxyError.toJSON() }
   }
 }

@@ -1,6 +1,6 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { parseTokenResponse, withoutTokenFields } from './parseTokenResponse.js'
-import { readJsonWithin } from './readJsonWithin.js'
+import { readJsonWithin } from './readBodyWithin.js'
 import { startSession, type StartSessionContext } from './startSession.js'
 
 export interface CaptureContext extends StartSessionContext {

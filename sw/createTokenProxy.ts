@@ -4,10 +4,11 @@ import type { Broadcast } from './broadcast.js'
 import { captureTokenResponse } from './captureTokenResponse.js'
 import { logOut } from './logOut.js'
 import { decodeClaims } from './expiry.js'
-import { hasOwnAuthorization, isTokenEligibleMode, urlIsEndpoint, urlMatchesAny } from './matchApiRequest.js'
+import { hasOwnAuthorization, isTokenEligibleMode, urlIsEndpoint, urlMatchesAny } from './requestMatching.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
 import { requestRefresh } from './requestRefresh.js'
-import { resolveOptions, type TokenProxyOptions } from './resolveOptions.js'
+import type { OidcPlugin, OidcSignIn } from './oidcPlugin.js'
+import { resolveOptions, type Renewal, type TokenProxyOptions } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
@@ -32,13 +33,8 @@ export type RequestRole = 'logout' | 'token-endpoint' | 'api' | undefined
  */
 export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment) {
   const resolved = resolveOptions(options, env.origin)
-  const oidc = resolved.oidc?.create({ ...env, timeoutMs: resolved.timeoutMs })
-  const plainRefresh = resolved.refresh
-  const renew = oidc
-    ? (refreshToken: string) => oidc.refresh(refreshToken)
-    : (refreshToken: string) => requestRefresh(env.fetch, plainRefresh!, refreshToken)
-  // Policy 10: every session remembers what issued it, and only that may renew it.
-  const issuedBy = oidc ? oidc.issuedBy : `refresh ${plainRefresh!.url.href}${plainRefresh!.clientId === undefined ? '' : ` client_id=${plainRefresh!.clientId}`}`
+  const pendingSignIns = { save: env.store.savePendingSignIn.bind(env.store), take: env.store.takePendingSignIn.bind(env.store) }
+  const { oidc, issuedBy, renew } = renewerFor(resolved.renewal, env.fetch, (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns }))
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes }
   const logOutContext = { ...context, revoke: oidc && ((tokens: SessionTokens) => oidc.revoke(tokens.refreshToken ?? tokens.accessToken)) }
@@ -123,6 +119,20 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
 }
 
 export type TokenProxy = ReturnType<typeof createTokenProxy>
+
+/**
+ * Who renews this worker's sessions: the OpenID provider, or the app's refresh endpoint; and what
+ * every session started here records as its issuer (Policy 10: only that may renew it).
+ */
+function renewerFor(renewal: Renewal, fetch: typeof globalThis.fetch, createOidc: (plugin: OidcPlugin) => OidcSignIn) {
+  if (renewal.via === 'oidc') {
+    const oidc = createOidc(renewal.plugin)
+    return { oidc, issuedBy: oidc.issuedBy, renew: (refreshToken: string) => oidc.refresh(refreshToken) }
+  }
+  const { endpoint } = renewal
+  const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}`
+  return { oidc: undefined, issuedBy, renew: (refreshToken: string) => requestRefresh(fetch, endpoint, refreshToken) }
+}
 
 function notConfigured(action: string): TokenProxyError {
   return new TokenProxyError(ErrorCode.INVALID_OPTIONS, formatMessage(action, 'the worker has no "oidc" options', 'Pass oidc: { issuer, clientId, redirectUri } to installTokenProxy()'))

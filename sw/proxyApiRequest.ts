@@ -1,6 +1,6 @@
 import { isDueForRefresh } from './expiry.js'
-import { urlMatchesAny, type UrlPrefix } from './matchApiRequest.js'
-import { readBytesWithin } from './readJsonWithin.js'
+import { urlMatchesAny, type UrlPrefix } from './requestMatching.js'
+import { readBytesWithin } from './readBodyWithin.js'
 import type { SessionRefresher } from './SessionRefresher.js'
 import { isLive, type LiveSession, type TokenStore } from './tokenStore.js'
 

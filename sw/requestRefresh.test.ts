@@ -1,6 +1,6 @@
 import { describe, it, expect, vi } from 'vitest'
 import { TokenProxyError } from '../protocol/errors.js'
-import { parseRetryAfter, requestRefresh, type RefreshEndpoint } from './requestRefresh.js'
+import { requestRefresh, type RefreshEndpoint } from './requestRefresh.js'
 
 function endpointWith(overrides: Partial<RefreshEndpoint> = {}): RefreshEndpoint {
   return {
@@ -92,15 +92,15 @@ describe('requestRefresh answers renewed', () => {
   })
 })
 
-describe('requestRefresh answers transient malformed_response for a 2xx', () => {
+describe('requestRefresh answers failed malformed_response for a 2xx', () => {
   it('that is not JSON', async () => {
     const result = await requestRefresh(fakeFetch(new Response('<html>ok</html>')), endpointWith(), 'rt')
-    expect(result).toMatchObject({ kind: 'transient', reason: 'malformed_response' })
+    expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
   })
 
   it('with an empty body', async () => {
     const result = await requestRefresh(fakeFetch(new Response(null, { status: 200 })), endpointWith(), 'rt')
-    expect(result).toMatchObject({ kind: 'transient', reason: 'malformed_response' })
+    expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
   })
 
   it('with fields of the wrong type, carrying the error but not the token', async () => {
@@ -109,8 +109,8 @@ describe('requestRefresh answers transient malformed_response for a 2xx', () => 
       endpointWith(),
       'rt',
     )
-    expect(result).toMatchObject({ kind: 'transient', reason: 'malformed_response' })
-    const error = result.kind === 'transient' ? result.error : undefined
+    expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
+    const error = result.kind === 'failed' ? result.error : undefined
     expect(error).toBeInstanceOf(TokenProxyError)
     expect(error?.code).toBe('ERR_INVALID_TOKEN_RESPONSE')
     expect(error?.message).not.toContain('SECRET-at')
@@ -118,20 +118,20 @@ describe('requestRefresh answers transient malformed_response for a 2xx', () => 
 
   it('with a token_type other than Bearer', async () => {
     const result = await requestRefresh(fakeFetch(json({ ...VALID, token_type: 'mac' })), endpointWith(), 'rt')
-    expect(result).toMatchObject({ kind: 'transient', reason: 'malformed_response' })
+    expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
   })
 
   it('whose body is larger than responseLimitBytes', async () => {
     const body = JSON.stringify({ ...VALID, padding: 'x'.repeat(200) })
     const result = await requestRefresh(fakeFetch(new Response(body)), endpointWith({ responseLimitBytes: 128 }), 'rt')
-    expect(result).toMatchObject({ kind: 'transient', reason: 'malformed_response' })
+    expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
   })
 
   it('whose declared Content-Length is larger than responseLimitBytes', async () => {
     const body = JSON.stringify({ ...VALID, padding: 'x'.repeat(200) })
     const response = new Response(body, { headers: { 'Content-Length': String(new TextEncoder().encode(body).byteLength) } })
     const result = await requestRefresh(fakeFetch(response), endpointWith({ responseLimitBytes: 128 }), 'rt')
-    expect(result).toMatchObject({ kind: 'transient', reason: 'malformed_response' })
+    expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
   })
 
   it('whose body never ends, cancelling it once past the limit', async () => {
@@ -143,7 +143,7 @@ describe('requestRefresh answers transient malformed_response for a 2xx', () => 
       cancel,
     })
     const result = await requestRefresh(fakeFetch(new Response(endless)), endpointWith({ responseLimitBytes: 4096 }), 'rt')
-    expect(result).toMatchObject({ kind: 'transient', reason: 'malformed_response' })
+    expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
     expect(cancel).toHaveBeenCalled()
   })
 
@@ -155,10 +155,10 @@ describe('requestRefresh answers transient malformed_response for a 2xx', () => 
   })
 })
 
-describe('requestRefresh answers terminal', () => {
+describe('requestRefresh answers ended', () => {
   it('invalid_grant for a 400 saying so', async () => {
     const result = await requestRefresh(fakeFetch(json({ error: 'invalid_grant' }, { status: 400 })), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'terminal', reason: 'invalid_grant' })
+    expect(result).toEqual({ kind: 'ended', reason: 'invalid_grant' })
   })
 
   it('invalid_client for a 400 saying so', async () => {
@@ -167,29 +167,29 @@ describe('requestRefresh answers terminal', () => {
       endpointWith(),
       'rt',
     )
-    expect(result).toEqual({ kind: 'terminal', reason: 'invalid_client' })
+    expect(result).toEqual({ kind: 'ended', reason: 'invalid_client' })
   })
 
   it('the OAuth error of a 401', async () => {
     const result = await requestRefresh(fakeFetch(json({ error: 'invalid_token' }, { status: 401 })), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'terminal', reason: 'invalid_token' })
+    expect(result).toEqual({ kind: 'ended', reason: 'invalid_token' })
   })
 
   it('refresh_rejected for a 401 that is not JSON', async () => {
     const response = new Response('Unauthorized', { status: 401, headers: { 'Content-Type': 'text/plain' } })
     const result = await requestRefresh(fakeFetch(response), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'terminal', reason: 'refresh_rejected' })
+    expect(result).toEqual({ kind: 'ended', reason: 'refresh_rejected' })
   })
 
   it('refresh_rejected for a 400 with an empty body', async () => {
     const result = await requestRefresh(fakeFetch(new Response(null, { status: 400 })), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'terminal', reason: 'refresh_rejected' })
+    expect(result).toEqual({ kind: 'ended', reason: 'refresh_rejected' })
   })
 
   it('refresh_rejected for a 400 whose error body is larger than the limit', async () => {
     const response = json({ error: 'invalid_grant', padding: 'x'.repeat(500) }, { status: 400 })
     const result = await requestRefresh(fakeFetch(response), endpointWith({ responseLimitBytes: 100 }), 'rt')
-    expect(result).toEqual({ kind: 'terminal', reason: 'refresh_rejected' })
+    expect(result).toEqual({ kind: 'ended', reason: 'refresh_rejected' })
   })
 
   it.each<[string, unknown]>([
@@ -203,49 +203,49 @@ describe('requestRefresh answers terminal', () => {
     ['an object', { code: 'invalid_grant' }],
   ])('refresh_rejected, not the server text, for an error code with %s', async (_why, code) => {
     const result = await requestRefresh(fakeFetch(json({ error: code }, { status: 400 })), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'terminal', reason: 'refresh_rejected' })
+    expect(result).toEqual({ kind: 'ended', reason: 'refresh_rejected' })
   })
 })
 
-describe('requestRefresh answers transient', () => {
+describe('requestRefresh answers failed', () => {
   it('for a 500', async () => {
     const result = await requestRefresh(fakeFetch(new Response('oops', { status: 500 })), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'transient', reason: 'http_500', retryAfterMs: undefined })
+    expect(result).toEqual({ kind: 'failed', reason: 'http_500', retryAfterMs: undefined })
   })
 
   it('for a 502 with an HTML page', async () => {
     const response = new Response('<html><body>Bad Gateway</body></html>', { status: 502, headers: { 'Content-Type': 'text/html' } })
     const result = await requestRefresh(fakeFetch(response), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'transient', reason: 'http_502', retryAfterMs: undefined })
+    expect(result).toEqual({ kind: 'failed', reason: 'http_502', retryAfterMs: undefined })
   })
 
   it('for a 503 with Retry-After in seconds', async () => {
     const response = new Response(null, { status: 503, headers: { 'Retry-After': '7' } })
     const result = await requestRefresh(fakeFetch(response), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'transient', reason: 'http_503', retryAfterMs: 7000 })
+    expect(result).toEqual({ kind: 'failed', reason: 'http_503', retryAfterMs: 7000 })
   })
 
   it('for a 429, as rate_limited with its Retry-After', async () => {
     const response = json({ error: 'slow_down' }, { status: 429, headers: { 'Retry-After': '30' } })
     const result = await requestRefresh(fakeFetch(response), endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'transient', reason: 'rate_limited', retryAfterMs: 30_000 })
+    expect(result).toEqual({ kind: 'failed', reason: 'rate_limited', retryAfterMs: 30_000 })
   })
 
   it('for a 500 whose body is JSON with invalid_grant (only 400/401 end the session)', async () => {
     const result = await requestRefresh(fakeFetch(json({ error: 'invalid_grant' }, { status: 500 })), endpointWith(), 'rt')
-    expect(result.kind).toBe('transient')
+    expect(result.kind).toBe('failed')
   })
 
   it('network_error when fetch rejects', async () => {
     const fetchFn = vi.fn<typeof fetch>(() => Promise.reject(new TypeError('Failed to fetch')))
     const result = await requestRefresh(fetchFn, endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'transient', reason: 'network_error', retryAfterMs: undefined })
+    expect(result).toEqual({ kind: 'failed', reason: 'network_error', retryAfterMs: undefined })
   })
 
   it('network_error when fetch rejects with a TimeoutError its own signal did not raise', async () => {
     const fetchFn = vi.fn<typeof fetch>(() => Promise.reject(new DOMException('The operation timed out.', 'TimeoutError')))
     const result = await requestRefresh(fetchFn, endpointWith(), 'rt')
-    expect(result).toEqual({ kind: 'transient', reason: 'network_error', retryAfterMs: undefined })
+    expect(result).toEqual({ kind: 'failed', reason: 'network_error', retryAfterMs: undefined })
   })
 
   it('timeout when the timeout surfaces as an AbortError, as in Firefox and WebKit', async () => {
@@ -256,7 +256,7 @@ describe('requestRefresh answers transient', () => {
         }),
     )
     const result = await requestRefresh(fetchFn, endpointWith({ timeoutMs: 5 }), 'rt')
-    expect(result).toEqual({ kind: 'transient', reason: 'timeout', retryAfterMs: undefined })
+    expect(result).toEqual({ kind: 'failed', reason: 'timeout', retryAfterMs: undefined })
   })
 
   it('timeout when the endpoint never answers, through the signal it was given', async () => {
@@ -269,32 +269,6 @@ describe('requestRefresh answers transient', () => {
         }),
     )
     const result = await requestRefresh(fetchFn, endpointWith({ timeoutMs: 5 }), 'rt')
-    expect(result).toEqual({ kind: 'transient', reason: 'timeout', retryAfterMs: undefined })
-  })
-})
-
-describe('parseRetryAfter', () => {
-  const NOW = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')
-
-  it('reads seconds', () => {
-    expect(parseRetryAfter('7', NOW)).toBe(7000)
-    expect(parseRetryAfter(' 120 ', NOW)).toBe(120_000)
-    expect(parseRetryAfter('0', NOW)).toBe(0)
-  })
-
-  it('reads an HTTP date as the time left until it', () => {
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', NOW)).toBe(30_000)
-    expect(parseRetryAfter('Wed, 21 Oct 2015 08:28:00 GMT', NOW)).toBe(3_600_000)
-  })
-
-  it('answers 0 for an HTTP date in the past', () => {
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:00:00 GMT', NOW)).toBe(0)
-  })
-
-  it('answers undefined when the header is absent or unreadable', () => {
-    expect(parseRetryAfter(null, NOW)).toBeUndefined()
-    expect(parseRetryAfter('', NOW)).toBeUndefined()
-    expect(parseRetryAfter('soon', NOW)).toBeUndefined()
-    expect(parseRetryAfter('7s', NOW)).toBeUndefined()
+    expect(result).toEqual({ kind: 'failed', reason: 'timeout', retryAfterMs: undefined })
   })
 })

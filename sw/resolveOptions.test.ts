@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { openIdConnect } from './oidc/OidcClient.js'
+import { openIdConnect } from './oidc/openIdConnect.js'
 import { resolveOptions, type TokenProxyOptions } from './resolveOptions.js'
 
 const ORIGIN = 'https://app.example'
@@ -17,7 +17,7 @@ describe('resolveOptions', () => {
 
     expect(resolved.api).toEqual([{ origin: ORIGIN, pathPrefix: '/api/' }])
     expect(resolved.tokenEndpoints.map(String)).toEqual([`${ORIGIN}/auth/login`])
-    expect(resolved.refresh).toMatchObject({ format: 'oauth2', timeoutMs: 10_000, responseLimitBytes: 256 * 1024 })
+    expect(resolved.renewal).toMatchObject({ via: 'refresh-endpoint', endpoint: { format: 'oauth2', timeoutMs: 10_000, responseLimitBytes: 256 * 1024 } })
     expect(resolved.refreshAheadSeconds).toBe(30)
     expect(resolved.replayBodyLimitBytes).toBe(10 * 1024 * 1024)
   })
@@ -31,20 +31,20 @@ describe('resolveOptions', () => {
     expectInvalid({ ...base, refresh: { url: '/r', format: 'xml' } }, /"refresh.format" must be "oauth2" or "json"/)
     expectInvalid({ ...base, refreshAheadSeconds: -1 }, /"refreshAheadSeconds" must be a non-negative number/)
     expectInvalid({ ...base, oidc: { issuer: 'https://id.example' } }, /"oidc" must be made with openIdConnect\(\)/)
+    expectInvalid({ ...base, oidc: openIdConnect({ issuer: 'https://id.example', clientId: 'spa', redirectUri: '/cb' }) }, /give "refresh" or "oidc", not both/)
   })
 
   it('accepts an OpenID Connect provider instead of a refresh endpoint', () => {
     const oidc = openIdConnect({ issuer: 'https://id.example', clientId: 'spa', redirectUri: '/callback' })
     const resolved = resolveOptions({ api: ['https://api.example/v1/'], oidc }, ORIGIN)
 
-    expect(resolved.oidc).toBe(oidc)
-    expect(resolved.refresh).toBeUndefined()
+    expect(resolved.renewal).toEqual({ via: 'oidc', plugin: oidc })
     expect(resolved.tokenEndpoints).toEqual([])
   })
 })
 
 describe('openIdConnect', () => {
-  const environment = { origin: ORIGIN, fetch: () => Promise.reject(new Error('no network in this test')), now: () => 0, timeoutMs: 1_000 } as unknown as Parameters<
+  const environment = { origin: ORIGIN, fetch: () => Promise.reject(new Error('no network in this test')), now: () => 0 } as unknown as Parameters<
     ReturnType<typeof openIdConnect>['create']
   >[0]
 
@@ -56,5 +56,9 @@ describe('openIdConnect', () => {
 
   it('refuses a missing client id', () => {
     expect(() => openIdConnect({ issuer: 'https://id.example', clientId: '', redirectUri: '/cb' }).create(environment)).toThrow(/"oidc.clientId" must be a non-empty string/)
+  })
+
+  it('refuses a timeout that is not a positive number of milliseconds', () => {
+    expect(() => openIdConnect({ issuer: 'https://id.example', clientId: 'spa', redirectUri: '/cb', timeoutMs: 0 }).create(environment)).toThrow(/"oidc.timeoutMs" must be a positive number/)
   })
 })

@@ -1,34 +1,21 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
-import { parseUrlPrefix, type UrlPrefix } from './matchApiRequest.js'
-import type { OidcPlugin } from './oidc/OidcSignIn.js'
+import { parseUrlPrefix, type UrlPrefix } from './requestMatching.js'
+import type { OidcPlugin } from './oidcPlugin.js'
 import type { RefreshEndpoint } from './requestRefresh.js'
 
-/** What `installTokenProxy` accepts. Paths are resolved against the worker's origin. */
-export interface TokenProxyOptions {
+/** Options every token proxy takes. Paths are resolved against the worker's origin. */
+export interface CommonOptions {
   /**
    * Who gets the token: same-origin path prefixes (`'/api/'`) or absolute URL prefixes for other
    * origins (`'https://api.example.com/v1/'`). Matched on the parsed URL, on segment boundaries.
    */
   api: string[]
-  /** Endpoints whose 2xx JSON responses carry tokens to keep (login, OAuth `/token`). Default none. */
-  tokenEndpoints?: string[]
   /**
-   * Sign in with an OpenID Connect provider (authorization code + PKCE), configured from its
-   * discovery document: `oidc: openIdConnect({ issuer, clientId, redirectUri })` from
-   * `sw-token-proxy/sw/oidc`. Replaces `refresh`: the worker renews with the provider's grant.
+   * Endpoints whose 2xx JSON responses carry tokens to keep (login, OAuth `/token`): paths, or
+   * absolute URLs on another origin (which must allow the app's origin with CORS). Default none.
    */
-  oidc?: OidcPlugin
-  /** The refresh endpoint; required unless `oidc` is given. */
-  refresh?: {
-    url: string
-    /** `'oauth2'` (default): RFC 6749 refresh grant, form-encoded. `'json'`: `{ "refresh_token": … }`. */
-    format?: 'oauth2' | 'json'
-    /** Sent as `client_id` with the `oauth2` format. */
-    clientId?: string
-    /** A refresh that has not answered after this long counts as a transient failure. Default 10 000. */
-    timeoutMs?: number
-  }
-  /** Forwarded with the token, then the session is cleared and every tab told. */
+  tokenEndpoints?: string[]
+  /** Forwarded with the token after the session is cleared and every tab told. A path or a URL. */
   logout?: string
   /** Renew when a request arrives this close to expiry (capped at half the lifetime). Default 30. */
   refreshAheadSeconds?: number
@@ -38,14 +25,35 @@ export interface TokenProxyOptions {
   tokenResponseLimitBytes?: number
 }
 
+/** A refresh endpoint of the app's own auth server. */
+export interface RefreshOptions {
+  /** A path, or an absolute URL on another origin (which must allow the app's origin with CORS). */
+  url: string
+  /** `'oauth2'` (default): RFC 6749 refresh grant, form-encoded. `'json'`: `{ "refresh_token": … }`. */
+  format?: 'oauth2' | 'json'
+  /** Sent as `client_id` with the `oauth2` format. */
+  clientId?: string
+  /** A refresh that has not answered after this long counts as a passing failure. Default 10 000. */
+  timeoutMs?: number
+}
+
+/**
+ * What `installTokenProxy` accepts: how to renew the session is either a refresh endpoint
+ * (`refresh`) or an OpenID Connect provider (`oidc: openIdConnect({ issuer, clientId,
+ * redirectUri })` from `sw-token-proxy/sw/oidc`, which has its own `timeoutMs`), never both.
+ */
+export type TokenProxyOptions = CommonOptions & ({ refresh: RefreshOptions; oidc?: never } | { oidc: OidcPlugin; refresh?: never })
+
+/** How the worker renews a session. */
+export type Renewal = { via: 'refresh-endpoint'; endpoint: RefreshEndpoint } | { via: 'oidc'; plugin: OidcPlugin }
+
+/** The options as the worker uses them: validated, resolved against its origin, each value once. */
 export interface ResolvedOptions {
   api: UrlPrefix[]
   tokenEndpoints: URL[]
-  refresh: RefreshEndpoint | undefined
-  oidc: OidcPlugin | undefined
-  timeoutMs: number
-  tokenResponseLimitBytes: number
   logout: URL | undefined
+  renewal: Renewal
+  tokenResponseLimitBytes: number
   refreshAheadSeconds: number
   replayBodyLimitBytes: number
 }
@@ -77,11 +85,9 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
   if (!Array.isArray(tokenEndpoints)) invalid('"tokenEndpoints" must be an array')
   if (options.oidc !== undefined && typeof options.oidc?.create !== 'function') invalid('"oidc" must be made with openIdConnect() from sw-token-proxy/sw/oidc')
   if (options.refresh === undefined && options.oidc === undefined) invalid('give "refresh" (a refresh endpoint) or "oidc" (an OpenID Connect provider)')
+  if (options.refresh !== undefined && options.oidc !== undefined) invalid('give "refresh" or "oidc", not both: an OpenID Connect provider renews with its own token endpoint')
   if (options.refresh !== undefined && (typeof options.refresh !== 'object' || options.refresh === null)) invalid('"refresh" must be an object with a "url"')
-  const format = options.refresh?.format ?? 'oauth2'
-  if (format !== 'oauth2' && format !== 'json') invalid('"refresh.format" must be "oauth2" or "json"')
-  const timeoutMs = nonNegative(options.refresh?.timeoutMs, 'refresh.timeoutMs', 10_000) || 10_000
-  const responseLimitBytes = nonNegative(options.tokenResponseLimitBytes, 'tokenResponseLimitBytes', 256 * 1024)
+  const tokenResponseLimitBytes = nonNegative(options.tokenResponseLimitBytes, 'tokenResponseLimitBytes', 256 * 1024)
 
   const api = options.api.map((prefix, index) => {
     if (typeof prefix !== 'string') invalid(`"api[${index}]" must be a string`)
@@ -95,19 +101,22 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
   return {
     api,
     tokenEndpoints: tokenEndpoints.map((url, index) => endpoint(url, `tokenEndpoints[${index}]`, origin)),
-    refresh: options.refresh && {
-      url: endpoint(options.refresh.url, 'refresh.url', origin),
-      format,
-      clientId: options.refresh.clientId,
-      timeoutMs,
-      responseLimitBytes,
-    },
-    oidc: options.oidc,
-    timeoutMs,
-    tokenResponseLimitBytes: responseLimitBytes,
     logout: options.logout === undefined ? undefined : endpoint(options.logout, 'logout', origin),
+    renewal: options.oidc ? { via: 'oidc', plugin: options.oidc } : { via: 'refresh-endpoint', endpoint: refreshEndpoint(options.refresh, origin, tokenResponseLimitBytes) },
+    tokenResponseLimitBytes,
     refreshAheadSeconds: nonNegative(options.refreshAheadSeconds, 'refreshAheadSeconds', 30),
     replayBodyLimitBytes: nonNegative(options.replayBodyLimitBytes, 'replayBodyLimitBytes', 10 * 1024 * 1024),
   }
 }
 
+function refreshEndpoint(refresh: RefreshOptions, origin: string, responseLimitBytes: number): RefreshEndpoint {
+  const format = refresh.format ?? 'oauth2'
+  if (format !== 'oauth2' && format !== 'json') invalid('"refresh.format" must be "oauth2" or "json"')
+  return {
+    url: endpoint(refresh.url, 'refresh.url', origin),
+    format,
+    clientId: refresh.clientId,
+    timeoutMs: nonNegative(refresh.timeoutMs, 'refresh.timeoutMs', 10_000) || 10_000,
+    responseLimitBytes,
+  }
+}

@@ -1,4 +1,4 @@
-import type { UrlPrefix } from './matchApiRequest.js'
+import type { UrlPrefix } from './requestMatching.js'
 
 /**
  * A condition of the Service Worker Static Routing API (`InstallEvent.addRoutes`, Chromium 123+).

@@ -1,10 +1,22 @@
 import * as oauth from 'oauth4webapi'
-import { ErrorCode, TokenProxyError, formatMessage } from '../../protocol/errors.js'
-import { parseTokenResponse, type TokenSet } from '../parseTokenResponse.js'
-import { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from '../requestRefresh.js'
-import type { OidcEnvironment, OidcPlugin, OidcSignIn } from './OidcSignIn.js'
-import { endpoint, invalid } from '../resolveOptions.js'
-import type { TokenStore } from '../tokenStore.js'
+import {
+  ErrorCode,
+  TokenProxyError,
+  endpoint,
+  failureByStatus,
+  formatMessage,
+  invalid,
+  malformed,
+  parseTokenResponse,
+  safeErrorCode,
+  unanswered,
+  type OidcEnvironment,
+  type OidcPlugin,
+  type OidcSignIn,
+  type PendingSignIns,
+  type RefreshResult,
+  type TokenSet,
+} from '../oidcPlugin.js'
 
 /** `installTokenProxy({ oidc })`: the provider and this app's registration with it. */
 export interface OidcOptions {
@@ -18,6 +30,8 @@ export interface OidcOptions {
   scope?: string
   /** Extra authorization request parameters, for example `{ prompt: 'consent' }`. */
   authorizationParams?: Record<string, string>
+  /** A request to the provider that has not answered after this long counts as failed. Default 10 000. */
+  timeoutMs?: number
 }
 
 /**
@@ -39,7 +53,7 @@ export function openIdConnect(options: OidcOptions): OidcPlugin {
   return { create: (environment) => new OidcClient(resolveOidc(options, environment), environment) }
 }
 
-function resolveOidc(oidc: OidcOptions, { origin, timeoutMs }: OidcEnvironment): ResolvedOidc {
+function resolveOidc(oidc: OidcOptions, { origin }: OidcEnvironment): ResolvedOidc {
   if (typeof oidc !== 'object' || oidc === null) invalid('"oidc" needs "issuer", "clientId" and "redirectUri"')
   if (typeof oidc.clientId !== 'string' || oidc.clientId === '') invalid('"oidc.clientId" must be a non-empty string')
   const redirectUri = endpoint(oidc.redirectUri, 'oidc.redirectUri', origin)
@@ -50,8 +64,14 @@ function resolveOidc(oidc: OidcOptions, { origin, timeoutMs }: OidcEnvironment):
     redirectUri,
     scope: oidc.scope ?? 'openid offline_access',
     authorizationParams: { ...oidc.authorizationParams },
-    timeoutMs,
+    timeoutMs: resolveTimeout(oidc.timeoutMs),
   }
+}
+
+function resolveTimeout(timeoutMs: unknown): number {
+  if (timeoutMs === undefined) return 10_000
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) invalid('"oidc.timeoutMs" must be a positive number of milliseconds')
+  return timeoutMs
 }
 
 interface ResolvedOidc {
@@ -75,16 +95,16 @@ function signInError(action: string, why: string, remedy: string, cause?: unknow
 class OidcClient implements OidcSignIn {
   readonly #options: ResolvedOidc
   readonly #fetch: typeof fetch
-  readonly #store: TokenStore
+  readonly #pendingSignIns: PendingSignIns
   readonly #now: () => number
   readonly #client: oauth.Client
   readonly issuedBy: string
   #server: Promise<oauth.AuthorizationServer> | undefined
 
-  constructor(options: ResolvedOidc, env: { fetch: typeof fetch; store: TokenStore; now: () => number }) {
+  constructor(options: ResolvedOidc, env: Pick<OidcEnvironment, 'fetch' | 'pendingSignIns' | 'now'>) {
     this.#options = options
     this.#fetch = env.fetch
-    this.#store = env.store
+    this.#pendingSignIns = env.pendingSignIns
     this.#now = env.now
     this.#client = { client_id: options.clientId }
     this.issuedBy = `oidc ${options.issuer.href} client_id=${options.clientId}`
@@ -97,7 +117,7 @@ class OidcClient implements OidcSignIn {
     const codeVerifier = oauth.generateRandomCodeVerifier()
     const state = oauth.generateRandomState()
     const nonce = oauth.generateRandomNonce()
-    await this.#store.savePendingSignIn(state, { codeVerifier, nonce, returnTo, createdAt: this.#now() })
+    await this.#pendingSignIns.save(state, { codeVerifier, nonce, returnTo, createdAt: this.#now() })
     const url = new URL(server.authorization_endpoint)
     url.search = new URLSearchParams({
       ...this.#options.authorizationParams,
@@ -120,7 +140,7 @@ class OidcClient implements OidcSignIn {
       throw signInError('complete the sign-in', 'the page is not the configured redirectUri', `Call completeSignIn() on ${this.#options.redirectUri.href}`)
     }
     const state = callback.searchParams.get('state') ?? ''
-    const pending = await this.#store.takePendingSignIn(state, this.#now())
+    const pending = await this.#pendingSignIns.take(state, this.#now())
     if (!pending) throw signInError('complete the sign-in', 'this callback does not answer a sign-in in progress (unknown, expired or already used state)', 'Start again with signIn()')
     const server = await this.#authorizationServer()
     try {
@@ -156,7 +176,7 @@ class OidcClient implements OidcSignIn {
       return { kind: 'renewed', tokens: parseTokenResponse(await oauth.processRefreshTokenResponse(server, this.#client, response)) }
     } catch (error) {
       if (error instanceof oauth.ResponseBodyError && (error.status === 400 || error.status === 401)) {
-        return { kind: 'terminal', reason: safeErrorCode(error.error) ?? 'refresh_rejected' }
+        return { kind: 'ended', reason: safeErrorCode(error.error) ?? 'refresh_rejected' }
       }
       return malformed(error)
     }

@@ -6,7 +6,7 @@ import {
   urlIsEndpoint,
   urlMatchesAny,
   urlMatchesPrefix,
-} from './matchApiRequest.js'
+} from './requestMatching.js'
 
 const ORIGIN = 'https://app.example.com'
 

@@ -1,0 +1,49 @@
+/**
+ * The contract between the core worker and an OpenID Connect plug-in (`sw-token-proxy/sw/oidc`),
+ * and everything of the core the plug-in may use: the plug-in imports from the core through this
+ * file only, so the core can change behind it.
+ */
+import type { TokenSet } from './parseTokenResponse.js'
+import type { RefreshResult } from './refreshResult.js'
+import type { PendingSignIn } from './tokenStore.js'
+
+export { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+export { parseTokenResponse, type TokenSet } from './parseTokenResponse.js'
+export { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from './refreshResult.js'
+export { endpoint, invalid } from './resolveOptions.js'
+
+/** Sign-ins between the redirect to the provider and the callback, kept across worker restarts. */
+export interface PendingSignIns {
+  /** Remembers a sign-in under its `state`, forgetting the ones never completed. */
+  save(state: string, pending: PendingSignIn): Promise<void>
+  /** Answers the sign-in started with `state` and forgets it: a callback is redeemed only once. */
+  take(state: string, now: number): Promise<PendingSignIn | undefined>
+}
+export type { PendingSignIn }
+
+/** What the worker gives an OpenID Connect plug-in to work with. */
+export interface OidcEnvironment {
+  origin: string
+  fetch: typeof fetch
+  pendingSignIns: PendingSignIns
+  now: () => number
+}
+
+/**
+ * Sign-in, refresh and revocation with an OpenID Connect provider. The core worker only knows this
+ * interface; `openIdConnect()` from `sw-token-proxy/sw/oidc` implements it with oauth4webapi, so
+ * apps that do not use a provider do not ship an OAuth client in their worker.
+ */
+export interface OidcSignIn {
+  /** The issuer and client this provider's sessions belong to; another one never refreshes them. */
+  readonly issuedBy: string
+  beginSignIn(returnTo: string | null): Promise<string>
+  completeSignIn(callbackUrl: string): Promise<{ tokens: TokenSet; returnTo: string | null }>
+  refresh(refreshToken: string): Promise<RefreshResult>
+  revoke(token: string): Promise<boolean>
+}
+
+/** What `openIdConnect(options)` returns and `installTokenProxy({ oidc })` accepts. */
+export interface OidcPlugin {
+  create(environment: OidcEnvironment): OidcSignIn
+}
