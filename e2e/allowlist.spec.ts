@@ -2,7 +2,7 @@ import { expect, test } from './support/fixtures.ts'
 import { ThirdPartyServer } from './support/ThirdPartyServer.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// TESTS.md cases 1 and 2: the token goes to the configured API prefix and nowhere else.
+// Cases 1 and 2: the token goes to the configured API prefix and nowhere else. (e2e/README.md)
 test.describe('who gets the token', () => {
   test('never sends the token to another site, nor to another port of the same host', async ({ page, thirdParty }) => {
     const samehost = await new ThirdPartyServer().start('127.0.0.1', 'localhost')

@@ -2,7 +2,7 @@ import { digest } from '../demo/server/hash.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// TESTS.md cases 19, 20 and 21: bodies are replayed byte for byte; big and streamed ones are not held.
+// Cases 19, 20 and 21: bodies are replayed byte for byte; big and streamed ones are not held. (e2e/README.md)
 test.describe('request bodies', () => {
   for (const kind of ['json', 'formdata-2mb', 'blob', 'arraybuffer'] as const) {
     test(`a ${kind} body hit by one 401 is replayed byte-identical, with one side effect`, async ({ page, app }) => {

@@ -2,7 +2,7 @@ import { expireAccessToken, sessionStatus } from '../playwright/index.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 9, TESTS.md cases 29 and 30: a wrong device clock changes nothing, and only the API's
+// Issue 9, cases 29 and 30: a wrong device clock changes nothing, and only the API's
 // own 401 costs a refresh, at most once per token generation.
 const ACCESS_TTL = 60
 

@@ -1,7 +1,7 @@
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// TESTS.md cases 3, 4 and 5: navigations and no-cors requests never carry the token.
+// Cases 3, 4 and 5: navigations and no-cors requests never carry the token. (e2e/README.md)
 test.describe('requests the page did not make with fetch', () => {
   test('a cross-site form post and link into the API reach it without a token and change nothing', async ({ page, app, thirdParty }) => {
     await logIn(page)

@@ -5,7 +5,7 @@ import { expect, test } from './support/fixtures.ts'
 import { sessionEventTypes, sessionEvents } from '../playwright/index.ts'
 import { logIn, pageFetch, sleep, storedTokensDigest } from './support/tabs.ts'
 
-// TESTS.md cases 10 and 11: a refresh that fails for a passing reason never ends the session.
+// Cases 10 and 11: a refresh that fails for a passing reason never ends the session. (e2e/README.md)
 const refreshFailures = async (page: Page) => (await sessionEvents(page)).filter((event) => event.type === 'REFRESH_FAILED').map((event) => event.payload)
 
 const transientFaults: Array<[string, EndpointFault]> = [

@@ -2,7 +2,7 @@ import { expect, test } from './support/fixtures.ts'
 import { expireAccessToken, sessionEventTypes } from '../playwright/index.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// TESTS.md cases 7, 8, 12, 13 and 22: one refresh per expiry, and 401s handled once.
+// Cases 7, 8, 12, 13 and 22: one refresh per expiry, and 401s handled once. (e2e/README.md)
 test.describe('refresh', () => {
   // Tokens are expired on command (the Playwright helper), never by sleeping past a short
   // lifetime: counting refreshes must not depend on how busy the machine is.

@@ -10,7 +10,7 @@ function burst(tab: Page, count: number, label: string): Promise<number[]> {
   )
 }
 
-// TESTS.md cases 9, 23 and 24: when the session really ends, every tab hears it once.
+// Cases 9, 23 and 24: when the session really ends, every tab hears it once. (e2e/README.md)
 test.describe('end of session', () => {
   test('a revoked refresh token: one refresh call, session cleared, SESSION_EXPIRED once per tab, then no refresh until login', async ({ page, app, openTab }) => {
     const tabs = [page, await openTab(), await openTab()]

@@ -19,7 +19,7 @@ async function stopWorkerMidRefresh(page: Page, app: RunningDemoServer): Promise
   await trigger
 }
 
-// TESTS.md cases 15 and 16: a refresh interrupted by the worker stopping or being replaced.
+// Cases 15 and 16: a refresh interrupted by the worker stopping or being replaced. (e2e/README.md)
 test.describe('a refresh in flight when the worker goes away', () => {
   test.describe('with a strict server', () => {
     test.use({ authOptions: { rotation: 'strict' } })

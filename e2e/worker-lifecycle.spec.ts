@@ -2,7 +2,7 @@ import { expect, test } from './support/fixtures.ts'
 import { hardReload, stopServiceWorker, waitForTokenProxy } from '../playwright/index.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// TESTS.md cases 14, 17 and 18: the worker comes and goes; the session stays.
+// Cases 14, 17 and 18: the worker comes and goes; the session stays. (e2e/README.md)
 test.describe('worker lifecycle', () => {
   test('after a shift-reload the page is controlled again and its next API call carries the token', async ({ page, app }) => {
     await logIn(page)
