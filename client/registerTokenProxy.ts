@@ -1,19 +1,17 @@
-import { ErrorCode, TokenProxyError, formatMessage, isSerializedError } from '../protocol/errors.js'
+import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import {
-  MESSAGE_SOURCE,
   PROTOCOL_VERSION,
   isBroadcastMessage,
   isWorkerErrorMessage,
   type BroadcastPayloads,
   type BroadcastType,
-  type Reply,
   type ReplyPayloads,
-  type RequestMessage,
   type RequestPayloads,
   type RequestType,
   type SessionStatus,
 } from '../protocol/messages.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
+import { askWorker, isOwnWorker, withTimeout } from './askWorker.js'
 import { TokenProxyUnsupportedError } from './TokenProxyUnsupportedError.js'
 
 export interface RegisterTokenProxyOptions {
@@ -199,11 +197,6 @@ function registrationFailed(url: string, why: string): string {
   )
 }
 
-function isOwnWorker(source: MessageEventSource | null, scriptUrl: string): boolean {
-  // Compared without the query string, so `/sw.js?v=2` after an update still counts as ours.
-  return source instanceof ServiceWorker && source.scriptURL.split('?')[0] === scriptUrl.split('?')[0]
-}
-
 async function waitForControl(
   container: ServiceWorkerContainer,
   registration: ServiceWorkerRegistration,
@@ -217,7 +210,7 @@ async function waitForControl(
     const ready = await container.ready
     if (container.controller) return
     const active = ready.active ?? registration.active
-    if (active) await request(active, 'CLAIM', {}, timeoutMs)
+    if (active) await askWorker(active, 'CLAIM', {}, timeoutMs)
     await controlled
   })()
   await Promise.race([claimed, installFailure(registration, url, workerError)])
@@ -264,36 +257,5 @@ function ask<T extends RequestType>(type: T, payload: RequestPayloads[T], timeou
       new TokenProxyError(ErrorCode.UNSUPPORTED, formatMessage(`send ${type}`, 'this page has no service worker controlling it', 'Await registerTokenProxy() before using the proxy')),
     )
   }
-  return request(controller, type, payload, timeoutMs)
-}
-
-/** One MessageChannel per request, one reply per channel. */
-async function request<T extends RequestType>(worker: ServiceWorker, type: T, payload: RequestPayloads[T], timeoutMs: number): Promise<ReplyPayloads[T]> {
-  const message = { source: MESSAGE_SOURCE, type, payload } as RequestMessage
-  const reply = (await withTimeout(post(worker, message), timeoutMs, `get an answer to ${type}`)) as Reply<T> | undefined
-  if (reply?.ok === true) return reply.payload
-  if (reply?.ok === false && isSerializedError(reply.error)) throw TokenProxyError.fromJSON(reply.error)
-  throw new TokenProxyError(ErrorCode.PROTOCOL_MISMATCH, formatMessage(`read the answer to ${type}`, 'the worker answered in an unknown format', 'Deploy the page and the worker from the same sw-token-proxy version'))
-}
-
-function post(worker: ServiceWorker, message: RequestMessage): Promise<unknown> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel()
-    channel.port1.onmessage = (event) => {
-      channel.port1.close()
-      resolve(event.data)
-    }
-    worker.postMessage(message, [channel.port2])
-  })
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, action: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new TokenProxyError(ErrorCode.REPLY_TIMEOUT, formatMessage(action, `the service worker did not answer within ${timeoutMs} ms`, 'Check the worker script for errors in the browser\'s service-worker console'))),
-      timeoutMs,
-    )
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  return askWorker(controller, type, payload, timeoutMs)
 }
