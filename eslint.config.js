@@ -32,7 +32,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and test reporters print by design.
-    files: ['demo/server/main.ts', 'e2e/support/summaryReporter.ts', 'test-support/**', 'test-package/**', 'bench/**', 'scripts/**'],
+    files: ['demo/server/main.ts', 'e2e/support/summaryReporter.ts', 'e2e-engines/support/describeEngines.ts', 'test-support/**', 'test-package/**', 'bench/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
   {

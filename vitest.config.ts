@@ -4,6 +4,6 @@ export default defineConfig({
   test: {
     include: ['sw/**/*.test.ts', 'client/**/*.test.ts', 'protocol/**/*.test.ts', 'vite/**/*.test.ts', 'test-support/**/*.test.ts'],
     environment: 'node',
-    reporters: ['default', './test-support/unitSummaryReporter.ts'],
+    reporters: ['default', ['./test-support/vitestSummaryReporter.ts', { suite: 'unit' }]],
   },
 })

@@ -1,36 +1,49 @@
 import type { Page } from '@playwright/test'
-import { stopServiceWorker } from './browserControls.js'
+import { sessionStatus } from './tokenProxyState.js'
 
 /**
  * Makes the worker treat the access token as expired now, so the next API request renews it
  * first, without waiting out a real lifetime (`page.clock` does not reach service workers).
+ * Every engine.
  *
  * How: sets `expiresAt` in the session record in IndexedDB (which any same-origin script can
- * already write, see SECURITY.md) and stops the worker, which reads the record back on its next
- * request. The token values stay inside the page; nothing is returned to the test.
+ * already write, see SECURITY.md), then asks the worker for its `STATUS`, which it answers by
+ * reading the record again: from then on it works with the expired one. The token values stay
+ * inside the page; nothing is returned to the test.
  */
 export async function expireAccessToken(page: Page): Promise<void> {
-  const expired = await page.evaluate(
-    () =>
-      new Promise<boolean>((resolve, reject) => {
-        const open = indexedDB.open('sw-token-proxy')
-        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
-        open.onsuccess = () => {
-          const db = open.result
-          if (!db.objectStoreNames.contains('session')) return (db.close(), resolve(false))
-          const store = db.transaction('session', 'readwrite').objectStore('session')
-          const read = store.get('current')
-          read.onsuccess = () => {
-            const record = read.result as { tokens: { expiresAt: number | null } | null } | undefined
-            if (!record?.tokens) return (db.close(), resolve(false))
-            record.tokens.expiresAt = Date.now() - 1_000
-            store.put(record, 'current').onsuccess = () => (db.close(), resolve(true))
-          }
-        }
-      }),
-  )
-  if (!expired) {
-    throw new Error('[sw-token-proxy] Failed to expire the access token: there is no session in this origin. Log in first (or start the test from a logged-in storageState).')
-  }
-  await stopServiceWorker(page)
+  if (!(await page.evaluate(writeExpiredAccessToken))) throw noSessionToExpire()
+  await sessionStatus(page)
+}
+
+/**
+ * The page half of `expireAccessToken`, for any driver that runs a function in a page: sets the
+ * stored session's `expiresAt` one second in the past (the page and its worker share a clock).
+ * Answers `false` when there is no session to expire. Self-contained (it is sent to the page as
+ * source text); follow it with a `STATUS` message so the worker reads the record again.
+ */
+export async function writeExpiredAccessToken(): Promise<boolean> {
+  // Opening a database that does not exist would create it empty, under the worker's feet.
+  if (!(await indexedDB.databases()).some((database) => database.name === 'sw-token-proxy')) return false
+  return new Promise<boolean>((resolve, reject) => {
+    const open = indexedDB.open('sw-token-proxy')
+    open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
+    open.onsuccess = () => {
+      const db = open.result
+      if (!db.objectStoreNames.contains('session')) return (db.close(), resolve(false))
+      const store = db.transaction('session', 'readwrite').objectStore('session')
+      const read = store.get('current')
+      read.onsuccess = () => {
+        const record = read.result as { tokens: { expiresAt: number | null } | null } | undefined
+        if (!record?.tokens) return (db.close(), resolve(false))
+        record.tokens.expiresAt = Date.now() - 1_000
+        store.put(record, 'current').onsuccess = () => (db.close(), resolve(true))
+      }
+    }
+  })
+}
+
+/** The error for `expireAccessToken` without a session. */
+export function noSessionToExpire(): Error {
+  return new Error('[sw-token-proxy] Failed to expire the access token: there is no session in this origin. Log in first (or start the test from a logged-in storageState).')
 }

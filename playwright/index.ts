@@ -1,8 +1,13 @@
 /**
  * `sw-token-proxy/playwright`: helpers and fixtures for testing apps that use the token proxy
- * with Playwright (Chromium). None of them reads a token or opens anything in the worker: they use
- * the DevTools protocol, Playwright's own view of the worker's network traffic, and the IndexedDB
- * record that any same-origin script can already reach (see SECURITY.md).
+ * with Playwright. None of them reads a token or opens anything in the worker: they use the
+ * worker's ordinary `STATUS` message, the IndexedDB record that any same-origin script can already
+ * reach (see SECURITY.md), and, in Chromium only, the DevTools protocol and Playwright's view of
+ * the worker's network traffic.
+ *
+ * Every engine: `test`, `expect`, `waitForTokenProxy`, `sessionStatus`, `expireAccessToken`,
+ * `recordSessionEvents`, `sessionEvents`, `sessionEventTypes`. Chromium only: `stopServiceWorker`,
+ * `hardReload`, `recordWorkerRequests` and the `workerRequests` fixture.
  */
 export { test, expect, type TokenProxyFixtures } from './fixtures.js'
 export { hardReload, stopServiceWorker } from './browserControls.js'

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test'
 /**
  * Waits until the token proxy controls `page` and its worker answers a message, which is when the
  * app's next `fetch` is sure to go through it. Works whether or not the app uses the client.
+ * Every engine.
  */
 export async function waitForTokenProxy(page: Page, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout })
@@ -16,24 +17,38 @@ export interface SessionStatus {
   claims?: Record<string, unknown>
 }
 
-/** Asks the worker controlling `page` for the session's status, over the library's own protocol. */
+/**
+ * Asks the worker controlling `page` for the session's status, over the library's own protocol.
+ * The worker reads the stored record afresh to answer. Every engine.
+ */
 export async function sessionStatus(page: Page, { timeout = 10_000 }: { timeout?: number } = {}): Promise<SessionStatus> {
-  const reply = await page.evaluate(
-    (timeout) =>
-      new Promise<unknown>((resolve, reject) => {
-        const controller = navigator.serviceWorker.controller
-        if (!controller) return reject(new Error('[sw-token-proxy] Failed to ask for the session status: the page has no service worker. Await waitForTokenProxy(page) first.'))
-        const channel = new MessageChannel()
-        const timer = setTimeout(() => reject(new Error(`[sw-token-proxy] Failed to ask for the session status: the worker did not answer within ${timeout} ms. Check the worker's console.`)), timeout)
-        channel.port1.onmessage = (event) => {
-          clearTimeout(timer)
-          resolve(event.data)
-        }
-        controller.postMessage({ source: 'sw-token-proxy', type: 'STATUS', payload: {} }, [channel.port2])
-      }),
-    timeout,
-  )
-  const answer = reply as { ok?: boolean; payload?: SessionStatus; error?: { message?: string } }
-  if (answer.ok !== true || !answer.payload) throw new Error(answer.error?.message ?? '[sw-token-proxy] Failed to ask for the session status: the worker answered in an unknown format. Use the same sw-token-proxy version for the worker and the tests.')
+  return readStatusReply(await page.evaluate(askWorkerStatus, timeout))
+}
+
+/**
+ * The page half of `sessionStatus`, for any driver that runs a function in a page: posts `STATUS`
+ * to the controlling worker on a `MessageChannel` and answers the worker's reply as it came.
+ * Self-contained (it is sent to the page as source text).
+ */
+export function askWorkerStatus(timeout: number): Promise<unknown> {
+  return new Promise<unknown>((resolve, reject) => {
+    const controller = navigator.serviceWorker.controller
+    if (!controller) return reject(new Error('[sw-token-proxy] Failed to ask for the session status: the page has no service worker. Await waitForTokenProxy(page) first.'))
+    const channel = new MessageChannel()
+    const timer = setTimeout(() => reject(new Error(`[sw-token-proxy] Failed to ask for the session status: the worker did not answer within ${timeout} ms. Check the worker's console.`)), timeout)
+    channel.port1.onmessage = (event) => {
+      clearTimeout(timer)
+      resolve(event.data)
+    }
+    controller.postMessage({ source: 'sw-token-proxy', type: 'STATUS', payload: {} }, [channel.port2])
+  })
+}
+
+/** Checks the worker's reply to `STATUS` and answers the status it carries. */
+export function readStatusReply(reply: unknown): SessionStatus {
+  const answer = reply as { ok?: boolean; payload?: SessionStatus; error?: { message?: string } } | null
+  if (answer?.ok !== true || !answer.payload) {
+    throw new Error(answer?.error?.message ?? '[sw-token-proxy] Failed to ask for the session status: the worker answered in an unknown format. Use the same sw-token-proxy version for the worker and the tests.')
+  }
   return answer.payload
 }

@@ -11,7 +11,10 @@ export interface WorkerRequest {
 /**
  * Lists, live, the requests that service workers of `context` send to the network, and whether
  * each carried a bearer token, without ever keeping a token: Playwright reports the worker's own
- * network traffic (Chromium), so nothing in the worker has to be opened up for tests.
+ * network traffic, so nothing in the worker has to be opened up for tests.
+ *
+ * **Chromium only**: Playwright reports a service worker's own requests in Chromium only; in
+ * Firefox and WebKit the list stays empty. Assert on what your server recorded there instead.
  */
 export function recordWorkerRequests(context: BrowserContext): WorkerRequest[] {
   const requests: WorkerRequest[] = []
