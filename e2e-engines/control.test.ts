@@ -1,3 +1,4 @@
+import { MESSAGE_SOURCE } from '../protocol/messages.ts'
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import { startRecordingSessionEvents } from '../playwright/sessionEvents.ts'
@@ -59,7 +60,7 @@ describeEngines('an uncontrolled page', (engine) => {
     expect(await plain.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(false)
 
     // Policy 8: session messages reach a tab the worker does not control.
-    await plain.evaluate(startRecordingSessionEvents)
+    await plain.evaluate(startRecordingSessionEvents, MESSAGE_SOURCE)
     expect((await tabFetch(tab, '/auth/logout', { method: 'POST' })).status).toBe(204)
     await expect.poll(() => sessionEventTypes(plain)).toEqual(['SESSION_ENDED'])
     expect(await plain.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(false)

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { SESSION_DATABASE } from '../protocol/storage.js'
 import { sessionStatus } from './tokenProxyState.js'
 
 /**
@@ -12,7 +13,7 @@ import { sessionStatus } from './tokenProxyState.js'
  * inside the page; nothing is returned to the test.
  */
 export async function expireAccessToken(page: Page): Promise<void> {
-  if (!(await page.evaluate(writeExpiredAccessToken))) throw noSessionToExpire()
+  if (!(await page.evaluate(writeExpiredAccessToken, SESSION_DATABASE))) throw noSessionToExpire()
   await sessionStatus(page)
 }
 
@@ -20,24 +21,25 @@ export async function expireAccessToken(page: Page): Promise<void> {
  * The page half of `expireAccessToken`, for any driver that runs a function in a page: sets the
  * stored session's `expiresAt` one second in the past (the page and its worker share a clock).
  * Answers `false` when there is no session to expire. Self-contained (it is sent to the page as
- * source text); follow it with a `STATUS` message so the worker reads the record again.
+ * source text, so it takes `SESSION_DATABASE` as its argument); follow it with a `STATUS`
+ * message so the worker reads the record again.
  */
-export async function writeExpiredAccessToken(): Promise<boolean> {
+export async function writeExpiredAccessToken(where: { name: string; store: string; key: string }): Promise<boolean> {
   // Opening a database that does not exist would create it empty, under the worker's feet.
-  if (!(await indexedDB.databases()).some((database) => database.name === 'sw-token-proxy')) return false
+  if (!(await indexedDB.databases()).some((database) => database.name === where.name)) return false
   return new Promise<boolean>((resolve, reject) => {
-    const open = indexedDB.open('sw-token-proxy')
+    const open = indexedDB.open(where.name)
     open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
     open.onsuccess = () => {
       const db = open.result
-      if (!db.objectStoreNames.contains('session')) return (db.close(), resolve(false))
-      const store = db.transaction('session', 'readwrite').objectStore('session')
-      const read = store.get('current')
+      if (!db.objectStoreNames.contains(where.store)) return (db.close(), resolve(false))
+      const store = db.transaction(where.store, 'readwrite').objectStore(where.store)
+      const read = store.get(where.key)
       read.onsuccess = () => {
         const record = read.result as { tokens: { expiresAt: number | null } | null } | undefined
         if (!record?.tokens) return (db.close(), resolve(false))
         record.tokens.expiresAt = Date.now() - 1_000
-        store.put(record, 'current').onsuccess = () => (db.close(), resolve(true))
+        store.put(record, where.key).onsuccess = () => (db.close(), resolve(true))
       }
     }
   })

@@ -1,8 +1,9 @@
 import type { BrowserContext, Page } from '@playwright/test'
+import { MESSAGE_SOURCE, type BroadcastType } from '../protocol/messages.js'
 
 /** A session message as a tab received it: the type, and its token-free payload. */
 export interface RecordedSessionEvent {
-  type: 'SESSION_STARTED' | 'SESSION_REFRESHED' | 'SESSION_EXPIRED' | 'SESSION_ENDED' | 'REFRESH_FAILED'
+  type: BroadcastType
   payload: Record<string, unknown>
 }
 
@@ -16,7 +17,7 @@ interface RecordingWindow {
  * Every engine.
  */
 export async function recordSessionEvents(context: BrowserContext): Promise<void> {
-  await context.addInitScript(startRecordingSessionEvents)
+  await context.addInitScript(startRecordingSessionEvents, MESSAGE_SOURCE)
 }
 
 /** The session events this tab received so far, oldest first. Needs `recordSessionEvents()`. */
@@ -39,16 +40,17 @@ export async function sessionEventTypes(page: Page): Promise<Array<RecordedSessi
  * The page half of `recordSessionEvents`, for any driver that runs a function in a page: starts
  * keeping every `{ source: 'sw-token-proxy' }` message of the worker, in order. A driver without
  * init scripts calls it once the page has loaded, before the events it wants to see. Runs once per
- * page; self-contained (it is sent to the page as source text).
+ * page; self-contained (it is sent to the page as source text, so it takes the protocol's
+ * `MESSAGE_SOURCE` as an argument).
  */
-export function startRecordingSessionEvents(): void {
+export function startRecordingSessionEvents(source: string): void {
   if (!('serviceWorker' in navigator)) return
   const recording = window as RecordingWindow
   if (recording.__swTokenProxyEvents) return
   recording.__swTokenProxyEvents = []
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as { source?: unknown; type?: unknown; payload?: unknown } | null
-    if (data?.source !== 'sw-token-proxy' || typeof data.type !== 'string') return
+    if (data?.source !== source || typeof data.type !== 'string') return
     recording.__swTokenProxyEvents?.push({ type: data.type as RecordedSessionEvent['type'], payload: (data.payload ?? {}) as Record<string, unknown> })
   })
   navigator.serviceWorker.startMessages()

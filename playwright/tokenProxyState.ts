@@ -1,4 +1,7 @@
 import type { Page } from '@playwright/test'
+import { MESSAGE_SOURCE, type SessionStatus } from '../protocol/messages.js'
+
+export type { SessionStatus }
 
 /**
  * Waits until the token proxy controls `page` and its worker answers a message, which is when the
@@ -10,27 +13,21 @@ export async function waitForTokenProxy(page: Page, { timeout = 10_000 }: { time
   await sessionStatus(page, { timeout })
 }
 
-/** The session as the worker sees it: never a token. */
-export interface SessionStatus {
-  authenticated: boolean
-  expiresAt: number | null
-  claims?: Record<string, unknown>
-}
-
 /**
  * Asks the worker controlling `page` for the session's status, over the library's own protocol.
  * The worker reads the stored record afresh to answer. Every engine.
  */
 export async function sessionStatus(page: Page, { timeout = 10_000 }: { timeout?: number } = {}): Promise<SessionStatus> {
-  return readStatusReply(await page.evaluate(askWorkerStatus, timeout))
+  return readStatusReply(await page.evaluate(askWorkerStatus, { timeout, source: MESSAGE_SOURCE }))
 }
 
 /**
  * The page half of `sessionStatus`, for any driver that runs a function in a page: posts `STATUS`
  * to the controlling worker on a `MessageChannel` and answers the worker's reply as it came.
- * Self-contained (it is sent to the page as source text).
+ * Self-contained (it is sent to the page as source text, so it takes the protocol's
+ * `MESSAGE_SOURCE` as an argument).
  */
-export function askWorkerStatus(timeout: number): Promise<unknown> {
+export function askWorkerStatus({ timeout, source }: { timeout: number; source: string }): Promise<unknown> {
   return new Promise<unknown>((resolve, reject) => {
     const controller = navigator.serviceWorker.controller
     if (!controller) return reject(new Error('[sw-token-proxy] Failed to ask for the session status: the page has no service worker. Await waitForTokenProxy(page) first.'))
@@ -40,7 +37,7 @@ export function askWorkerStatus(timeout: number): Promise<unknown> {
       clearTimeout(timer)
       resolve(event.data)
     }
-    controller.postMessage({ source: 'sw-token-proxy', type: 'STATUS', payload: {} }, [channel.port2])
+    controller.postMessage({ source, type: 'STATUS', payload: {} }, [channel.port2])
   })
 }
 

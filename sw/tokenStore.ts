@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import { SESSION_DATABASE } from '../protocol/storage.js'
 
 /** The tokens of a live session, with the login they belong to and what issued them. */
 export interface SessionTokens {
@@ -49,10 +50,9 @@ export interface PendingSignIn {
   createdAt: number
 }
 
-export const DATABASE_NAME = 'sw-token-proxy'
 /** Bumped with every schema change; `upgrade` below handles each step, and never blocks. */
 const DATABASE_VERSION = 2
-const SESSION_KEY = 'current'
+const SESSION_KEY = SESSION_DATABASE.key
 /** A sign-in not completed within this time is forgotten. */
 const PENDING_SIGN_IN_TTL_MS = 15 * 60_000
 
@@ -72,7 +72,7 @@ export class TokenStore {
   #cached: SessionRecord | undefined
   readonly #databaseName: string
 
-  constructor(databaseName = DATABASE_NAME) {
+  constructor(databaseName: string = SESSION_DATABASE.name) {
     this.#databaseName = databaseName
   }
 

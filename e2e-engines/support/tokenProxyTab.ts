@@ -1,3 +1,5 @@
+import { MESSAGE_SOURCE } from '../../protocol/messages.ts'
+import { SESSION_DATABASE } from '../../protocol/storage.ts'
 import { askWorkerStatus, readStatusReply, type SessionStatus } from '../../playwright/tokenProxyState.ts'
 import { noSessionToExpire, writeExpiredAccessToken } from '../../playwright/expireAccessToken.ts'
 import { recordedSessionEvents, startRecordingSessionEvents, type RecordedSessionEvent } from '../../playwright/sessionEvents.ts'
@@ -20,16 +22,16 @@ export async function waitForTokenProxy(tab: Tab, timeoutMs = 10_000): Promise<v
   }, timeoutMs)
   if (!controlled) throw new Error(`[sw-token-proxy] Failed to wait for the token proxy: no service worker controlled the page within ${timeoutMs} ms. Check that the page registers /sw.js.`)
   await sessionStatus(tab, timeoutMs)
-  await tab.evaluate(startRecordingSessionEvents)
+  await tab.evaluate(startRecordingSessionEvents, MESSAGE_SOURCE)
 }
 
 export async function sessionStatus(tab: Tab, timeoutMs = 10_000): Promise<SessionStatus> {
-  return readStatusReply(await tab.evaluate(askWorkerStatus, timeoutMs))
+  return readStatusReply(await tab.evaluate(askWorkerStatus, { timeout: timeoutMs, source: MESSAGE_SOURCE }))
 }
 
 /** `expireAccessToken` of `sw-token-proxy/playwright`, in any engine. */
 export async function expireAccessToken(tab: Tab): Promise<void> {
-  if (!(await tab.evaluate(writeExpiredAccessToken))) throw noSessionToExpire()
+  if (!(await tab.evaluate(writeExpiredAccessToken, SESSION_DATABASE))) throw noSessionToExpire()
   // The worker answers STATUS by reading the record again: now it holds the expired one.
   await sessionStatus(tab)
 }

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { SESSION_DATABASE } from '../../protocol/storage.ts'
 
 export interface PageResponse {
   status: number
@@ -32,16 +33,16 @@ interface StoredSessionView {
 
 /** The session record in IndexedDB as a page script can read it (Policy 2: it can). */
 function viewStoredSession(page: Page): Promise<StoredSessionView | null> {
-  return page.evaluate(async () => {
+  return page.evaluate(async (where) => {
     // Opening a database that does not exist would create it empty; only open one the worker made.
-    if (!(await indexedDB.databases()).some((database) => database.name === 'sw-token-proxy')) return null
+    if (!(await indexedDB.databases()).some((database) => database.name === where.name)) return null
     const record = await new Promise<{ generation: number; tokens: unknown } | undefined>((resolve, reject) => {
-      const open = indexedDB.open('sw-token-proxy')
+      const open = indexedDB.open(where.name)
       open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
       open.onsuccess = () => {
         const db = open.result
-        if (!db.objectStoreNames.contains('session')) return (db.close(), resolve(undefined))
-        const get = db.transaction('session').objectStore('session').get('current')
+        if (!db.objectStoreNames.contains(where.store)) return (db.close(), resolve(undefined))
+        const get = db.transaction(where.store).objectStore(where.store).get(where.key)
         get.onsuccess = () => (db.close(), resolve(get.result as { generation: number; tokens: unknown } | undefined))
       }
     })
@@ -49,7 +50,7 @@ function viewStoredSession(page: Page): Promise<StoredSessionView | null> {
     const digest = async (value: unknown) =>
       [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
     return { generation: record.generation, hasTokens: record.tokens !== null, tokensDigest: record.tokens === null ? null : await digest(record.tokens) }
-  })
+  }, SESSION_DATABASE)
 }
 
 /** The stored session's generation and whether it holds tokens; `null` before the worker stored one. */
