@@ -2,7 +2,8 @@ import type { Page } from '@playwright/test'
 import { stopServiceWorker } from './browserControls.js'
 
 /**
- * Makes the worker treat the access token as expired now, so the next API request renews it
+ * Makes the worker treat the access token as expired now (and every API's own token, when `api`
+ * entries name resources), so the next API request renews it
  * first, without waiting out a real lifetime (`page.clock` does not reach service workers).
  *
  * How: sets `expiresAt` in the session record in IndexedDB (which any same-origin script can
@@ -21,9 +22,10 @@ export async function expireAccessToken(page: Page): Promise<void> {
           const store = db.transaction('session', 'readwrite').objectStore('session')
           const read = store.get('current')
           read.onsuccess = () => {
-            const record = read.result as { tokens: { expiresAt: number | null } | null } | undefined
+            const record = read.result as { tokens: { expiresAt: number | null; resourceTokens?: Record<string, { expiresAt: number | null }> } | null } | undefined
             if (!record?.tokens) return (db.close(), resolve(false))
             record.tokens.expiresAt = Date.now() - 1_000
+            for (const token of Object.values(record.tokens.resourceTokens ?? {})) token.expiresAt = Date.now() - 1_000
             store.put(record, 'current').onsuccess = () => (db.close(), resolve(true))
           }
         }
