@@ -3,7 +3,8 @@ import { SESSION_DATABASE } from '../protocol/storage.js'
 import { sessionStatus } from './tokenProxyState.js'
 
 /**
- * Makes the worker treat the access token as expired now, so the next API request renews it
+ * Makes the worker treat the access token as expired now (and every API's own token, when `api`
+ * entries name resources), so the next API request renews it
  * first, without waiting out a real lifetime (`page.clock` does not reach service workers).
  * Every engine.
  *
@@ -19,7 +20,8 @@ export async function expireAccessToken(page: Page): Promise<void> {
 
 /**
  * The page half of `expireAccessToken`, for any driver that runs a function in a page: sets the
- * stored session's `expiresAt` one second in the past (the page and its worker share a clock).
+ * stored session's `expiresAt`, and each API's own token's, one second in the past (the page and
+ * its worker share a clock).
  * Answers `false` when there is no session to expire. Self-contained (it is sent to the page as
  * source text, so it takes `SESSION_DATABASE` as its argument); follow it with a `STATUS`
  * message so the worker reads the record again.
@@ -36,9 +38,10 @@ export async function writeExpiredAccessToken(where: { name: string; store: stri
       const store = db.transaction(where.store, 'readwrite').objectStore(where.store)
       const read = store.get(where.key)
       read.onsuccess = () => {
-        const record = read.result as { tokens: { expiresAt: number | null } | null } | undefined
+        const record = read.result as { tokens: { expiresAt: number | null; resourceTokens?: Record<string, { expiresAt: number | null }> } | null } | undefined
         if (!record?.tokens) return (db.close(), resolve(false))
         record.tokens.expiresAt = Date.now() - 1_000
+        for (const token of Object.values(record.tokens.resourceTokens ?? {})) token.expiresAt = Date.now() - 1_000
         store.put(record, where.key).onsuccess = () => (db.close(), resolve(true))
       }
     }

@@ -1,8 +1,10 @@
 import type { RefreshFailedReason, SessionExpiredReason } from '../protocol/messages.js'
 import type { Broadcast } from './broadcast.js'
+import { computeExpiresAt } from './expiry.js'
 import type { RefreshResult } from './refreshResult.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
-import { isLive, type LiveSession, type SessionRecord, type TokenStore } from './tokenStore.js'
+import type { TokenTarget } from './tokenTarget.js'
+import { isLive, resourceTokenOf, type LiveSession, type ResourceToken, type SessionRecord, type SessionTokens, type TokenStore } from './tokenStore.js'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
 export interface Locks {
@@ -19,8 +21,27 @@ export type RefreshOutcome =
   | { kind: 'ended'; reason: SessionExpiredReason | 'no_session' | 'logged_out' }
   | { kind: 'failed'; reason: RefreshFailedReason | 'backing_off'; retryAt: number }
 
-/** The session a caller's request was made under: its login and the generation it saw. */
-export type SeenSession = Pick<LiveSession, 'generation'> & { tokens: Pick<LiveSession['tokens'], 'loginId'> }
+/**
+ * The session a caller's request was made under: its login and the generation it saw, and when
+ * known the access token it used, so that a generation moved only by another API's renewal
+ * (Policy 11) is not mistaken for a renewal of this token.
+ */
+export type SeenSession = Pick<LiveSession, 'generation'> & { tokens: Pick<SessionTokens, 'loginId'> & Partial<Pick<SessionTokens, 'accessToken'>> }
+
+/**
+ * What a caller of `renewResource()` gets: as `RefreshOutcome`, with the API's token; or
+ * `unavailable` when the session has no refresh token to mint one with (the session itself goes on).
+ */
+export type ResourceOutcome =
+  | { kind: 'renewed'; record: LiveSession; token: ResourceToken }
+  | Exclude<RefreshOutcome, { kind: 'renewed' }>
+  | { kind: 'unavailable' }
+
+/** The token a request for one API was made with: its login, and the token's generation (none yet: `undefined`). */
+export interface SeenResourceToken {
+  loginId: string
+  generation: number | undefined
+}
 
 export interface SessionRefresherOptions {
   store: TokenStore
@@ -29,8 +50,11 @@ export interface SessionRefresherOptions {
   now: () => number
   /** What this worker is configured to refresh with (`issuerOf`); a session from elsewhere is ended. */
   issuedBy: string
-  /** Asks the server for new tokens: the plain refresh endpoint, or the OpenID provider. */
-  renew: (refreshToken: string) => Promise<RefreshResult>
+  /**
+   * Asks the server for new tokens: the plain refresh endpoint, or the OpenID provider; with a
+   * `target`, the access token for that API (Policy 11).
+   */
+  renew: (refreshToken: string, target?: TokenTarget) => Promise<RefreshResult>
   /** Warns about a rejected refresh response; never given a token. */
   warn: (message: string) => void
 }
@@ -57,12 +81,22 @@ interface Backoff {
  * Everything is per login: the in-flight promise, the lock, the backoff and the "refused after
  * renewal" mark. A login that replaced another never waits on, inherits or hears about the old
  * login's refresh, and a request made under the old login is never handed the new login's token.
+ *
+ * Policy 11, many APIs, one refresh token: every use of a login's refresh token, for the session's
+ * own token or for any API's, runs under the same lock (and, in this worker, one queue per login,
+ * so it holds even where Web Locks are missing), re-reads the store, and writes with a
+ * compare-and-swap; so a rotated refresh token is never presented twice. Requests whose token is
+ * still valid never reach the refresher, so they never wait on another API's renewal.
  */
 export class SessionRefresher {
   readonly #options: SessionRefresherOptions
   readonly #inFlight = new Map<string, Promise<RefreshOutcome>>()
+  readonly #resourceInFlight = new Map<string, Promise<ResourceOutcome>>()
+  /** Per login: the tail of the uses of its refresh token queued in this worker. */
+  readonly #queues = new Map<string, Promise<void>>()
   #backoff: Backoff | undefined
   #refusedAfterRenewal: { loginId: string; generation: number } | undefined
+  readonly #resourceRefused = new Map<string, { loginId: string; generation: number }>()
 
   constructor(options: SessionRefresherOptions) {
     this.#options = options
@@ -73,12 +107,36 @@ export class SessionRefresher {
     const { loginId } = seen.tokens
     let flight = this.#inFlight.get(loginId)
     if (!flight) {
-      flight = this.#options.locks
-        .request(`${LOCK_PREFIX}${loginId}`, () => this.#refreshUnderLock(seen))
-        .finally(() => this.#inFlight.delete(loginId))
+      flight = this.#exclusive(loginId, () => this.#refreshUnderLock(seen)).finally(() => this.#inFlight.delete(loginId))
       this.#inFlight.set(loginId, flight)
     }
     return flight
+  }
+
+  /**
+   * Gets a new access token for one API (Policy 11), once for all concurrent callers of that login
+   * and API, under the same lock as every other use of the login's refresh token. A rotated
+   * refresh token in the answer replaces the session's, so the next renewal, for any API,
+   * presents the new one.
+   */
+  renewResource(seen: SeenResourceToken, target: TokenTarget): Promise<ResourceOutcome> {
+    const flightKey = `${seen.loginId}\n${target.key}`
+    let flight = this.#resourceInFlight.get(flightKey)
+    if (!flight) {
+      flight = this.#exclusive(seen.loginId, () => this.#renewResourceUnderLock(seen, target)).finally(() => this.#resourceInFlight.delete(flightKey))
+      this.#resourceInFlight.set(flightKey, flight)
+    }
+    return flight
+  }
+
+  /** As `noteRefusedAfterRenewal`, for one API's token. */
+  noteResourceRefusedAfterRenewal(loginId: string, target: TokenTarget, token: ResourceToken): void {
+    this.#resourceRefused.set(target.key, { loginId, generation: token.generation })
+  }
+
+  wasResourceRefusedAfterRenewal(loginId: string, target: TokenTarget, token: ResourceToken): boolean {
+    const refused = this.#resourceRefused.get(target.key)
+    return refused !== undefined && refused.loginId === loginId && refused.generation === token.generation
   }
 
   /**
@@ -115,7 +173,10 @@ export class SessionRefresher {
     if (record.tokens.loginId !== seen.tokens.loginId) return { kind: 'ended', reason: 'logged_out' }
     const stored = await this.usable(record)
     if (!stored) return { kind: 'ended', reason: 'configuration_changed' }
-    if (stored.generation !== seen.generation) return { kind: 'renewed', record: stored }
+    // Someone renewed since the caller looked: use their token. Unless only other APIs' tokens
+    // moved the generation (Policy 11) and this is still the very token the caller had.
+    const sameToken = seen.tokens.accessToken !== undefined && seen.tokens.accessToken === stored.tokens.accessToken
+    if (stored.generation !== seen.generation && !sameToken) return { kind: 'renewed', record: stored }
     if (stored.tokens.refreshToken === undefined) return this.#end(stored.generation, 'no_refresh_token')
     const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
     if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
@@ -137,7 +198,70 @@ export class SessionRefresher {
     return { kind: 'renewed', record: { generation: after.generation, tokens } }
   }
 
-  async #failed(stored: LiveSession, result: Extract<RefreshResult, { kind: 'failed' }>, previous: Backoff | undefined): Promise<RefreshOutcome> {
+  async #renewResourceUnderLock(seen: SeenResourceToken, target: TokenTarget): Promise<ResourceOutcome> {
+    const { store, now } = this.#options
+    const record = await store.reload()
+    if (!isLive(record)) return { kind: 'ended', reason: 'no_session' }
+    if (record.tokens.loginId !== seen.loginId) return { kind: 'ended', reason: 'logged_out' }
+    const stored = await this.usable(record)
+    if (!stored) return { kind: 'ended', reason: 'configuration_changed' }
+    const current = resourceTokenOf(stored.tokens, target.key)
+    // Another request (here, or in another worker) renewed this API's token since the caller looked.
+    if (current && current.generation !== seen.generation) return { kind: 'renewed', record: stored, token: current }
+    if (stored.tokens.refreshToken === undefined) return { kind: 'unavailable' }
+    const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
+    if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
+
+    const result = await this.#options.renew(stored.tokens.refreshToken, target)
+    // The refresh token was presented: whatever the server said about the resource, a refused
+    // grant may have consumed it, so a refusal ends the session as it does for the session's own
+    // token (Policy 6), and a passing failure backs off every use of it.
+    if (result.kind === 'ended') return this.#end(stored.generation, result.reason)
+    if (result.kind === 'failed') return this.#failed(stored, result, backoff)
+
+    if (backoff) this.#backoff = undefined
+    const receivedAt = now()
+    const token: ResourceToken = {
+      accessToken: result.tokens.accessToken,
+      expiresAt: computeExpiresAt(result.tokens.lifetimeSeconds, receivedAt),
+      receivedAt,
+      generation: stored.generation + 1,
+    }
+    const tokens: SessionTokens = {
+      ...stored.tokens,
+      // Rotation: the answer's refresh token replaces the one just used (Policy 7 if absent).
+      refreshToken: result.tokens.refreshToken ?? stored.tokens.refreshToken,
+      idToken: result.tokens.idToken ?? stored.tokens.idToken,
+      resourceTokens: { ...stored.tokens.resourceTokens, [target.key]: token },
+    }
+    const { written, record: after } = await store.compareAndSwap(stored.generation, tokens)
+    if (!written) {
+      if (!isLive(after) || after.tokens.loginId !== stored.tokens.loginId) return { kind: 'ended', reason: 'logged_out' }
+      const theirs = resourceTokenOf(after.tokens, target.key)
+      return theirs ? { kind: 'renewed', record: after, token: theirs } : { kind: 'unavailable' }
+    }
+    return { kind: 'renewed', record: { generation: after.generation, tokens }, token }
+  }
+
+  /**
+   * Runs `work` (one use of the login's refresh token) after every earlier one of this worker, and
+   * under the login's Web Lock, which serialises it with other workers' too.
+   */
+  #exclusive<T>(loginId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(loginId) ?? Promise.resolve()
+    const run = previous.then(() => this.#options.locks.request(`${LOCK_PREFIX}${loginId}`, work))
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.#queues.set(loginId, settled)
+    void settled.then(() => {
+      if (this.#queues.get(loginId) === settled) this.#queues.delete(loginId)
+    })
+    return run
+  }
+
+  async #failed(stored: LiveSession, result: Extract<RefreshResult, { kind: 'failed' }>, previous: Backoff | undefined): Promise<Extract<RefreshOutcome, { kind: 'failed' }>> {
     const { now, store, broadcast, warn } = this.#options
     const failures = (previous?.failures ?? 0) + 1
     const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), MAX_BACKOFF_MS)
@@ -150,7 +274,7 @@ export class SessionRefresher {
     return { kind: 'failed', reason: result.reason, retryAt }
   }
 
-  async #end(generation: number, reason: SessionExpiredReason): Promise<RefreshOutcome> {
+  async #end(generation: number, reason: SessionExpiredReason): Promise<Extract<RefreshOutcome, { kind: 'ended' }>> {
     const { written } = await this.#options.store.compareAndSwap(generation, null)
     // Exactly one writer ends a given generation, so each tab hears SESSION_EXPIRED once.
     if (written) await this.#options.broadcast('SESSION_EXPIRED', { reason })

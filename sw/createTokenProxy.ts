@@ -11,6 +11,7 @@ import type { OidcPlugin, OidcSignIn } from './oidcPlugin.js'
 import { resolveOptions, type Renewal, type TokenProxyOptions } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
+import type { TokenTarget } from './tokenTarget.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
 
 /** What the proxy needs from its environment; the worker entry passes the real ones. */
@@ -34,7 +35,9 @@ export type RequestRole = 'logout' | 'token-endpoint' | 'api' | undefined
 export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment) {
   const resolved = resolveOptions(options, env.origin)
   const pendingSignIns = { save: env.store.savePendingSignIn.bind(env.store), take: env.store.takePendingSignIn.bind(env.store) }
-  const { oidc, issuedBy, renew } = renewerFor(resolved.renewal, env.fetch, (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns }))
+  // RFC 8707: a sign-in asks for every resource an `api` entry names, so the grant covers them.
+  const resources = [...new Set(resolved.api.flatMap((prefix) => (prefix.target?.resource === undefined ? [] : [prefix.target.resource])))]
+  const { oidc, issuedBy, renew } = renewerFor(resolved.renewal, env.fetch, (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources }))
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes }
   const logOutContext = { ...context, revoke: oidc && ((tokens: SessionTokens) => oidc.revoke(tokens.refreshToken ?? tokens.accessToken)) }
@@ -127,11 +130,11 @@ export type TokenProxy = ReturnType<typeof createTokenProxy>
 function renewerFor(renewal: Renewal, fetch: typeof globalThis.fetch, createOidc: (plugin: OidcPlugin) => OidcSignIn) {
   if (renewal.via === 'oidc') {
     const oidc = createOidc(renewal.plugin)
-    return { oidc, issuedBy: oidc.issuedBy, renew: (refreshToken: string) => oidc.refresh(refreshToken) }
+    return { oidc, issuedBy: oidc.issuedBy, renew: (refreshToken: string, target?: TokenTarget) => oidc.refresh(refreshToken, target) }
   }
   const { endpoint } = renewal
   const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}`
-  return { oidc: undefined, issuedBy, renew: (refreshToken: string) => requestRefresh(fetch, endpoint, refreshToken) }
+  return { oidc: undefined, issuedBy, renew: (refreshToken: string, target?: TokenTarget) => requestRefresh(fetch, endpoint, refreshToken, target) }
 }
 
 function notConfigured(action: string): TokenProxyError {

@@ -5,7 +5,7 @@
  */
 export { installTokenProxy } from './installTokenProxy.js'
 export { addTokenProxyRoutes, type TokenProxyRoutesOptions } from './addTokenProxyRoutes.js'
-export type { TokenProxyOptions } from './resolveOptions.js'
+export type { ApiEntry, ApiResource, TokenProxyOptions } from './resolveOptions.js'
 export type { OidcPlugin } from './oidcPlugin.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type { BroadcastMessage, BroadcastType, BroadcastPayloads, RefreshFailedReason, SessionExpiredReason, SessionStatus } from '../protocol/messages.js'

@@ -6,11 +6,13 @@
 import type { TokenSet } from './parseTokenResponse.js'
 import type { RefreshResult } from './refreshResult.js'
 import type { PendingSignIn } from './tokenStore.js'
+import type { TokenTarget } from './tokenTarget.js'
 
 export { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 export { parseTokenResponse, type TokenSet } from './parseTokenResponse.js'
 export { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from './refreshResult.js'
 export { endpoint, invalid } from './resolveOptions.js'
+export { targetParameters, type TokenTarget } from './tokenTarget.js'
 
 /** Sign-ins between the redirect to the provider and the callback, kept across worker restarts. */
 export interface PendingSignIns {
@@ -27,6 +29,8 @@ export interface OidcEnvironment {
   fetch: typeof fetch
   pendingSignIns: PendingSignIns
   now: () => number
+  /** The RFC 8707 resources the `api` entries name: a sign-in asks for all of them. */
+  resources: readonly string[]
 }
 
 /**
@@ -39,7 +43,8 @@ export interface OidcSignIn {
   readonly issuedBy: string
   beginSignIn(returnTo: string | null): Promise<string>
   completeSignIn(callbackUrl: string): Promise<{ tokens: TokenSet; returnTo: string | null }>
-  refresh(refreshToken: string): Promise<RefreshResult>
+  /** One refresh grant; with a `target`, for that API's token (its `resource`, `audience`, `scope`). */
+  refresh(refreshToken: string, target?: TokenTarget): Promise<RefreshResult>
   revoke(token: string): Promise<boolean>
 }
 

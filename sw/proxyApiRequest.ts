@@ -1,16 +1,20 @@
 import { isDueForRefresh } from './expiry.js'
-import { urlMatchesAny, type UrlPrefix } from './requestMatching.js'
+import { longestMatch } from './requestMatching.js'
 import { readBytesWithin } from './readBodyWithin.js'
 import type { SessionRefresher } from './SessionRefresher.js'
-import { isLive, type LiveSession, type TokenStore } from './tokenStore.js'
+import type { ApiPrefix, TokenTarget } from './tokenTarget.js'
+import { isLive, resourceTokenOf, type LiveSession, type ResourceToken, type TokenStore } from './tokenStore.js'
 
 export interface ProxyApiRequestContext {
   store: TokenStore
   refresher: SessionRefresher
   fetch: typeof fetch
   now: () => number
-  /** The `api` prefixes: a 401 from anywhere else is not the API's verdict on the token. */
-  api: readonly UrlPrefix[]
+  /**
+   * The `api` prefixes: the longest one matching a request says which token it gets (Policy 11),
+   * and a 401 from anywhere that is not the same API is not that API's verdict on the token.
+   */
+  api: readonly ApiPrefix[]
   refreshAheadSeconds: number
   replayBodyLimitBytes: number
 }
@@ -32,6 +36,8 @@ type ReplayableBody =
  * only ever sent or replayed with tokens of the login it was made under.
  */
 export async function proxyApiRequest(request: Request, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<Response> {
+  const target = longestMatch(new URL(request.url), context.api)?.target
+  if (target) return proxyResourceRequest(request, target, context, waitUntil)
   const { store, refresher } = context
   const stored = await refresher.usable(await store.current())
   if (!stored) return context.fetch(request)
@@ -47,14 +53,57 @@ export async function proxyApiRequest(request: Request, context: ProxyApiRequest
   }
 
   const response = await context.fetch(withBody(request, body, session.tokens.accessToken))
-  if (!asksForNewToken(response, context.api) || body.kind === 'not-replayable') return response
+  if (!asksForNewToken(response, context.api, undefined) || body.kind === 'not-replayable') return response
 
   const replayWith = await sessionForReplay(session, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
   const replayed = await context.fetch(withBody(request, body, replayWith.tokens.accessToken))
-  if (asksForNewToken(replayed, context.api)) refresher.noteRefusedAfterRenewal(replayWith)
+  if (asksForNewToken(replayed, context.api, undefined)) refresher.noteRefusedAfterRenewal(replayWith)
   return replayed
+}
+
+/**
+ * Policy 11: the same as above for an API that names its own resource, audience or scopes, with
+ * that API's own access token. The first request for it (no token yet) renews it, as expiry does.
+ * A valid token goes out at once: only renewals queue behind other uses of the refresh token.
+ */
+async function proxyResourceRequest(request: Request, target: TokenTarget, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<Response> {
+  const { store, refresher } = context
+  const stored = await refresher.usable(await store.current())
+  if (!stored) return context.fetch(request)
+  const { loginId } = stored.tokens
+
+  const body = await copyBody(request, context.replayBodyLimitBytes)
+
+  let token = resourceTokenOf(stored.tokens, target.key)
+  if (token === undefined || isDueForRefresh(token, context.now(), context.refreshAheadSeconds)) {
+    const outcome = await shared(waitUntil, refresher.renewResource({ loginId, generation: token?.generation }, target))
+    // Failed for now (offline, 5xx) or no refresh token: sent with what it has, even nothing.
+    if (outcome.kind === 'renewed') token = outcome.token
+    else if (outcome.kind === 'ended') return context.fetch(withBody(request, body, undefined))
+  }
+
+  const response = await context.fetch(withBody(request, body, token?.accessToken))
+  if (token === undefined || !asksForNewToken(response, context.api, target) || body.kind === 'not-replayable') return response
+
+  const replayWith = await resourceTokenForReplay(loginId, token, target, context, waitUntil)
+  if (replayWith === undefined) return response
+  await response.body?.cancel()
+  const replayed = await context.fetch(withBody(request, body, replayWith.accessToken))
+  if (asksForNewToken(replayed, context.api, target)) refresher.noteResourceRefusedAfterRenewal(loginId, target, replayWith)
+  return replayed
+}
+
+/** As `sessionForReplay`, for one API's token. */
+async function resourceTokenForReplay(loginId: string, sent: ResourceToken, target: TokenTarget, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<ResourceToken | undefined> {
+  const current = await context.store.current()
+  if (!isLive(current) || current.tokens.loginId !== loginId) return undefined
+  const latest = resourceTokenOf(current.tokens, target.key)
+  if (latest !== undefined && latest.generation !== sent.generation) return latest
+  if (context.refresher.wasResourceRefusedAfterRenewal(loginId, target, sent)) return undefined
+  const outcome = await shared(waitUntil, context.refresher.renewResource({ loginId, generation: sent.generation }, target))
+  return outcome.kind === 'renewed' && outcome.token.generation !== sent.generation ? outcome.token : undefined
 }
 
 /**
@@ -65,7 +114,8 @@ async function sessionForReplay(sent: LiveSession, context: ProxyApiRequestConte
   const current = await context.store.current()
   if (!isLive(current) || current.tokens.loginId !== sent.tokens.loginId) return undefined
   // Another request renewed the token while this one was out: replay with it, no new refresh.
-  if (current.generation > sent.generation) return current
+  // (A generation moved only by another API's renewal leaves this token as it was.)
+  if (current.generation > sent.generation && current.tokens.accessToken !== sent.tokens.accessToken) return current
   if (context.refresher.wasRefusedAfterRenewal(sent)) return undefined
   const outcome = await shared(waitUntil, context.refresher.refresh(sent))
   return outcome.kind === 'renewed' ? outcome.record : undefined
@@ -79,12 +129,16 @@ function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {
 /**
  * A 401 asks for a new token unless the server named another problem (RFC 6750 lets it say
  * `error="invalid_request"` or `"insufficient_scope"`, which a new token would not fix), or it
- * came from somewhere the request was redirected to off the `api` prefixes: that page's 401 is not
- * the API's verdict on the token.
+ * came from somewhere the request was redirected to that is not the same API (off the `api`
+ * prefixes, or onto a prefix with another token): that page's 401 is not the API's verdict on the
+ * token.
  */
-function asksForNewToken(response: Response, api: readonly UrlPrefix[]): boolean {
+function asksForNewToken(response: Response, api: readonly ApiPrefix[], target: TokenTarget | undefined): boolean {
   if (response.status !== 401) return false
-  if (response.redirected && !urlMatchesAny(new URL(response.url), api)) return false
+  if (response.redirected) {
+    const landedOn = longestMatch(new URL(response.url), api)
+    if (landedOn === undefined || landedOn.target?.key !== target?.key) return false
+  }
   const challenge = response.headers.get('WWW-Authenticate')
   const error = challenge ? /\berror\s*=\s*"?([A-Za-z_]+)"?/i.exec(challenge)?.[1] : undefined
   return error === undefined || error.toLowerCase() === 'invalid_token'

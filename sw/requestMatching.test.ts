@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest'
 import {
   hasOwnAuthorization,
   isTokenEligibleMode,
+  longestMatch,
   parseUrlPrefix,
   urlIsEndpoint,
   urlMatchesAny,
@@ -152,5 +153,31 @@ describe('hasOwnAuthorization', () => {
   it('is false for a request without one', () => {
     expect(hasOwnAuthorization(new Request(`${ORIGIN}/api/x`, { headers: { 'X-Authorization': 'x' } }))).toBe(false)
     expect(hasOwnAuthorization(new Request(`${ORIGIN}/api/x`))).toBe(false)
+  })
+})
+
+describe('longestMatch (Policy 11: the longest matching prefix wins, whatever the order)', () => {
+  const prefixes = ['https://api.example.com/', 'https://api.example.com/billing/', '/api/', '/api/admin/'].map((prefix) => parseUrlPrefix(prefix, ORIGIN))
+  const owner = (url: string, list = prefixes) => {
+    const match = longestMatch(new URL(url, ORIGIN), list)
+    return match && `${match.origin}${match.pathPrefix}`
+  }
+
+  it.each([
+    ['https://api.example.com/orders/1', 'https://api.example.com/'],
+    ['https://api.example.com/billing/7', 'https://api.example.com/billing/'],
+    ['https://api.example.com/billing', 'https://api.example.com/billing/'],
+    ['https://api.example.com/billingx', 'https://api.example.com/'],
+    ['/api/x', `${ORIGIN}/api/`],
+    ['/api/admin/users', `${ORIGIN}/api/admin/`],
+    ['/api/administrator', `${ORIGIN}/api/`],
+  ])('%s belongs to %s', (url, expected) => {
+    expect(owner(url)).toBe(expected)
+    expect(owner(url, [...prefixes].reverse())).toBe(expected)
+  })
+
+  it('matches nothing off every prefix, and never another origin with the same path', () => {
+    expect(owner('https://other.example/billing/7')).toBeUndefined()
+    expect(owner('/apix')).toBeUndefined()
   })
 })

@@ -37,6 +37,20 @@ export function urlMatchesAny(url: URL, prefixes: readonly UrlPrefix[]): boolean
   return prefixes.some((prefix) => urlMatchesPrefix(url, prefix))
 }
 
+/**
+ * The prefix that owns `url`: the longest of those that match (Policy 11). Order in the options
+ * never matters, so `'https://api.example.com/'` and `'https://api.example.com/billing/'` may be
+ * listed either way round and `/billing/…` still belongs to the second; there is no "first" or
+ * "default" entry that could hand one API's token to another.
+ */
+export function longestMatch<P extends UrlPrefix>(url: URL, prefixes: readonly P[]): P | undefined {
+  let best: P | undefined
+  for (const prefix of prefixes) {
+    if (urlMatchesPrefix(url, prefix) && (best === undefined || prefix.pathPrefix.length > best.pathPrefix.length)) best = prefix
+  }
+  return best
+}
+
 /** Matches one exact endpoint (origin and path; the query string is ignored). */
 export function urlIsEndpoint(url: URL, endpoint: URL): boolean {
   return url.origin === endpoint.origin && url.pathname === endpoint.pathname

@@ -272,3 +272,37 @@ describe('requestRefresh answers failed', () => {
     expect(result).toEqual({ kind: 'failed', reason: 'timeout', retryAfterMs: undefined })
   })
 })
+
+describe('requestRefresh for an API with its own token (Policy 11)', () => {
+  const target = { key: 'k', resource: 'https://orders.example/', audience: 'orders', scope: 'orders:read orders:write' }
+
+  it('adds resource (RFC 8707), audience and scope to the form-encoded grant', async () => {
+    const fetchFn = fakeFetch(json(VALID))
+    await requestRefresh(fetchFn, endpointWith(), 'rt-1', target)
+
+    expect(Object.fromEntries(new URLSearchParams(sentInit(fetchFn).body as string))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+      client_id: 'spa',
+      resource: 'https://orders.example/',
+      audience: 'orders',
+      scope: 'orders:read orders:write',
+    })
+  })
+
+  it('adds only the parameters the entry names, and adds them to the JSON format too', async () => {
+    const form = fakeFetch(json(VALID))
+    await requestRefresh(form, endpointWith(), 'rt-1', { key: 'k', resource: 'https://orders.example/' })
+    expect(new URLSearchParams(sentInit(form).body as string).toString()).toBe('grant_type=refresh_token&refresh_token=rt-1&client_id=spa&resource=https%3A%2F%2Forders.example%2F')
+
+    const jsonFetch = fakeFetch(json(VALID))
+    await requestRefresh(jsonFetch, endpointWith({ format: 'json' }), 'rt-1', target)
+    expect(JSON.parse(sentInit(jsonFetch).body as string)).toEqual({ refresh_token: 'rt-1', resource: 'https://orders.example/', audience: 'orders', scope: 'orders:read orders:write' })
+  })
+
+  it('adds nothing for the session token', async () => {
+    const fetchFn = fakeFetch(json(VALID))
+    await requestRefresh(fetchFn, endpointWith(), 'rt-1')
+    expect(new URLSearchParams(sentInit(fetchFn).body as string).has('resource')).toBe(false)
+  })
+})

@@ -1,6 +1,7 @@
 import { parseTokenResponse } from './parseTokenResponse.js'
 import { readJsonWithin } from './readBodyWithin.js'
 import { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from './refreshResult.js'
+import { targetParameters, type TokenTarget } from './tokenTarget.js'
 
 export interface RefreshEndpoint {
   url: URL
@@ -11,10 +12,16 @@ export interface RefreshEndpoint {
   responseLimitBytes: number
 }
 
+/**
+ * One use of the refresh token at the app's refresh endpoint. With a `target` (Policy 11) the
+ * request also carries its `resource` (RFC 8707), `audience` and `scope`, in either format, and
+ * the answer is that API's access token.
+ */
 export async function requestRefresh(
   fetchFn: typeof fetch,
   endpoint: RefreshEndpoint,
   refreshToken: string,
+  target?: TokenTarget,
 ): Promise<RefreshResult> {
   let response: Response
   const signal = AbortSignal.timeout(endpoint.timeoutMs)
@@ -25,7 +32,7 @@ export async function requestRefresh(
         'Content-Type': endpoint.format === 'oauth2' ? 'application/x-www-form-urlencoded' : 'application/json',
         Accept: 'application/json',
       },
-      body: refreshRequestBody(endpoint, refreshToken),
+      body: refreshRequestBody(endpoint, refreshToken, target),
       cache: 'no-store',
       credentials: 'same-origin',
       // Deliberately not the triggering request's signal: a tab that closes must not cancel the
@@ -46,10 +53,12 @@ export async function requestRefresh(
   }
 }
 
-function refreshRequestBody(endpoint: RefreshEndpoint, refreshToken: string): string {
-  if (endpoint.format === 'json') return JSON.stringify({ refresh_token: refreshToken })
+function refreshRequestBody(endpoint: RefreshEndpoint, refreshToken: string, target: TokenTarget | undefined): string {
+  const parameters = targetParameters(target)
+  if (endpoint.format === 'json') return JSON.stringify({ refresh_token: refreshToken, ...parameters })
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken })
   if (endpoint.clientId !== undefined) form.set('client_id', endpoint.clientId)
+  for (const [name, value] of Object.entries(parameters)) form.set(name, value)
   return form.toString()
 }
 

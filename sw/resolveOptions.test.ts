@@ -62,3 +62,39 @@ describe('openIdConnect', () => {
     expect(() => openIdConnect({ issuer: 'https://id.example', clientId: 'spa', redirectUri: '/cb', timeoutMs: 0 }).create(environment)).toThrow(/"oidc.timeoutMs" must be a positive number/)
   })
 })
+
+describe('resolveOptions: api entries that name their own token (Policy 11)', () => {
+  it('keeps string entries on the session token and gives each resource, audience or scope a target', () => {
+    const resolved = resolveOptions(
+      {
+        ...base,
+        api: [
+          '/api/',
+          { prefix: 'https://orders.example/', resource: 'https://orders.example/' },
+          { prefix: 'https://orders.example/billing/', audience: 'billing', scope: 'invoices:read invoices:write' },
+          { prefix: '/reports/' },
+        ],
+      },
+      ORIGIN,
+    )
+
+    expect(resolved.api.map((prefix) => prefix.target)).toEqual([
+      undefined,
+      { key: 'resource=https%3A%2F%2Forders.example%2F', resource: 'https://orders.example/' },
+      { key: 'audience=billing&scope=invoices%3Aread+invoices%3Awrite', audience: 'billing', scope: 'invoices:read invoices:write' },
+      undefined,
+    ])
+  })
+
+  it('refuses entries it could not send a token for unambiguously, naming the entry and the fix', () => {
+    expectInvalid({ ...base, api: [42] }, /^\[sw-token-proxy\] Failed to install the token proxy: "api\[0\]" must be a URL prefix string or an object \{ prefix, resource\?, audience\?, scope\? \}\. Fix the options passed to installTokenProxy\(\)\.$/)
+    expectInvalid({ ...base, api: [{ resource: 'https://a.example/' }] }, /"api\[0\]\.prefix" must be a non-empty string/)
+    expectInvalid({ ...base, api: [{ prefix: '/a/', resources: ['x'] }] }, /"api\[0\]" has an unknown field "resources"/)
+    expectInvalid({ ...base, api: [{ prefix: '/a/', resource: 'orders' }] }, /"api\[0\]\.resource" must be an absolute URI without a fragment \(RFC 8707\)/)
+    expectInvalid({ ...base, api: [{ prefix: '/a/', resource: 'https://a.example/#x' }] }, /"api\[0\]\.resource" must be an absolute URI without a fragment/)
+    expectInvalid({ ...base, api: [{ prefix: '/a/', audience: '' }] }, /"api\[0\]\.audience" must be a non-empty string without control characters/)
+    expectInvalid({ ...base, api: [{ prefix: '/a/', scope: 'read\r\nwrite' }] }, /"api\[0\]\.scope" must be a non-empty string without control characters/)
+    expectInvalid({ ...base, api: [{ prefix: '/a/', scope: 'read  write' }] }, /"api\[0\]\.scope" must be scope names separated by single spaces/)
+    expectInvalid({ ...base, api: ['/api/', { prefix: '/api', resource: 'https://a.example/' }] }, /"api\[0\]" and "api\[1\]" are the same prefix \(https:\/\/app\.example\/api\/\); list each prefix once/)
+  })
+})

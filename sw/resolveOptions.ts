@@ -1,15 +1,37 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
-import { parseUrlPrefix, type UrlPrefix } from './requestMatching.js'
+import { parseUrlPrefix } from './requestMatching.js'
 import type { OidcPlugin } from './oidcPlugin.js'
 import type { RefreshEndpoint } from './requestRefresh.js'
+import { tokenTarget, type ApiPrefix } from './tokenTarget.js'
+
+/**
+ * An `api` entry that names what its tokens are for (Policy 11). The worker keeps one access
+ * token per distinct `resource`/`audience`/`scope`, minted from the session's one refresh token,
+ * and sends it only to URLs whose longest matching prefix is this entry.
+ */
+export interface ApiResource {
+  /** Same rules as a string entry: a path, or an absolute URL prefix on another origin. */
+  prefix: string
+  /** RFC 8707 resource indicator (an absolute URI), sent as `resource` with the refresh grant. */
+  resource?: string
+  /** Sent as `audience` with the refresh grant, for servers that name APIs that way. */
+  audience?: string
+  /** Sent as `scope` with the refresh grant: space-separated scopes for this API's token. */
+  scope?: string
+}
+
+/** A string entry uses the session's own access token; an object entry may name its own. */
+export type ApiEntry = string | ApiResource
 
 /** Options every token proxy takes. Paths are resolved against the worker's origin. */
 export interface CommonOptions {
   /**
    * Who gets the token: same-origin path prefixes (`'/api/'`) or absolute URL prefixes for other
-   * origins (`'https://api.example.com/v1/'`). Matched on the parsed URL, on segment boundaries.
+   * origins (`'https://api.example.com/v1/'`). Matched on the parsed URL, on segment boundaries;
+   * when several match, the longest wins. An entry may be an object naming the resource, audience
+   * or scopes its own access token is for (see {@link ApiResource}).
    */
-  api: string[]
+  api: ApiEntry[]
   /**
    * Endpoints whose 2xx JSON responses carry tokens to keep (login, OAuth `/token`): paths, or
    * absolute URLs on another origin (which must allow the app's origin with CORS). Default none.
@@ -49,7 +71,7 @@ export type Renewal = { via: 'refresh-endpoint'; endpoint: RefreshEndpoint } | {
 
 /** The options as the worker uses them: validated, resolved against its origin, each value once. */
 export interface ResolvedOptions {
-  api: UrlPrefix[]
+  api: ApiPrefix[]
   tokenEndpoints: URL[]
   logout: URL | undefined
   renewal: Renewal
@@ -89,13 +111,14 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
   if (options.refresh !== undefined && (typeof options.refresh !== 'object' || options.refresh === null)) invalid('"refresh" must be an object with a "url"')
   const tokenResponseLimitBytes = nonNegative(options.tokenResponseLimitBytes, 'tokenResponseLimitBytes', 256 * 1024)
 
-  const api = options.api.map((prefix, index) => {
-    if (typeof prefix !== 'string') invalid(`"api[${index}]" must be a string`)
-    try {
-      return parseUrlPrefix(prefix, origin)
-    } catch (error) {
-      invalid(`"api[${index}]" ${error instanceof Error ? error.message : 'is not a URL prefix'}`)
-    }
+  const api = options.api.map((entry, index) => apiPrefix(entry, `api[${index}]`, origin))
+  const seen = new Map<string, number>()
+  api.forEach((prefix, index) => {
+    const where = `${prefix.origin}${prefix.pathPrefix}`
+    const earlier = seen.get(where)
+    // Two entries for one prefix would make "which token goes there" depend on their order.
+    if (earlier !== undefined) invalid(`"api[${earlier}]" and "api[${index}]" are the same prefix (${where}); list each prefix once`)
+    seen.set(where, index)
   })
 
   return {
@@ -106,6 +129,54 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
     tokenResponseLimitBytes,
     refreshAheadSeconds: nonNegative(options.refreshAheadSeconds, 'refreshAheadSeconds', 30),
     replayBodyLimitBytes: nonNegative(options.replayBodyLimitBytes, 'replayBodyLimitBytes', 10 * 1024 * 1024),
+  }
+}
+
+const API_RESOURCE_KEYS = new Set(['prefix', 'resource', 'audience', 'scope'])
+
+function apiPrefix(entry: unknown, name: string, origin: string): ApiPrefix {
+  const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+  if (typeof entry !== 'string' && !isObject) invalid(`"${name}" must be a URL prefix string or an object { prefix, resource?, audience?, scope? }`)
+  const fields = (isObject ? entry : { prefix: entry }) as Record<string, unknown>
+  const unknown = Object.keys(fields).find((key) => !API_RESOURCE_KEYS.has(key))
+  if (unknown !== undefined) invalid(`"${name}" has an unknown field "${unknown}" (known: prefix, resource, audience, scope)`)
+  const { prefix } = fields
+  if (typeof prefix !== 'string' || prefix === '') invalid(`"${name}${isObject ? '.prefix' : ''}" must be a non-empty string`)
+  let parsed
+  try {
+    parsed = parseUrlPrefix(prefix, origin)
+  } catch (error) {
+    invalid(`"${name}" ${error instanceof Error ? error.message : 'is not a URL prefix'}`)
+  }
+  const resource = targetField(fields['resource'], `${name}.resource`)
+  if (resource !== undefined && !isResourceIndicator(resource)) invalid(`"${name}.resource" must be an absolute URI without a fragment (RFC 8707)`)
+  const audience = targetField(fields['audience'], `${name}.audience`)
+  const scope = targetField(fields['scope'], `${name}.scope`)
+  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) invalid(`"${name}.scope" must be scope names separated by single spaces (RFC 6749 §3.3)`)
+  return { ...parsed, target: tokenTarget({ resource, audience, scope }) }
+}
+
+function targetField(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined
+  // Control characters would end up in a form body or a header: refused here, at install.
+  if (typeof value !== 'string' || value === '' || hasControlCharacter(value)) invalid(`"${name}" must be a non-empty string without control characters`)
+  return value
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index)
+    if (code < 0x20 || code === 0x7f) return true
+  }
+  return false
+}
+
+function isResourceIndicator(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.hash === '' && !value.includes('#')
+  } catch {
+    return false
   }
 }
 

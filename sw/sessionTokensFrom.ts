@@ -3,12 +3,13 @@ import type { TokenSet } from './parseTokenResponse.js'
 import type { SessionTokens } from './tokenStore.js'
 
 /** What a new session's tokens inherit: a login's identity, or a refreshed session's everything. */
-export type SessionLineage = Pick<SessionTokens, 'loginId' | 'issuedBy'> & Partial<Pick<SessionTokens, 'refreshToken' | 'idToken'>>
+export type SessionLineage = Pick<SessionTokens, 'loginId' | 'issuedBy'> & Partial<Pick<SessionTokens, 'refreshToken' | 'idToken' | 'resourceTokens'>>
 
 /**
  * The tokens to store from a token response received at `receivedAt`. A refresh passes the
  * session's current tokens as `lineage`: the login identity and issuer carry over, and a response
- * that leaves out the refresh token or ID token keeps the old ones (Policy 7). A login passes a new
+ * that leaves out the refresh token or ID token keeps the old ones (Policy 7), and the other APIs'
+ * tokens (Policy 11) stay as they were: renewing one token does not end the others. A login passes a new
  * identity only: a new session never inherits another session's tokens, which may be another user's.
  */
 export function sessionTokensFrom(response: TokenSet, receivedAt: number, lineage: SessionLineage): SessionTokens {
@@ -20,5 +21,6 @@ export function sessionTokensFrom(response: TokenSet, receivedAt: number, lineag
     idToken: response.idToken ?? lineage.idToken,
     expiresAt: computeExpiresAt(response.lifetimeSeconds, receivedAt),
     receivedAt,
+    ...(lineage.resourceTokens !== undefined && { resourceTokens: lineage.resourceTokens }),
   }
 }

@@ -20,6 +20,30 @@ export interface SessionTokens {
   /** Epoch ms on the worker's clock, or `null` when unknown. */
   expiresAt: number | null
   receivedAt: number
+  /**
+   * Access tokens for the APIs that name their own resource, audience or scopes (Policy 11), by
+   * `TokenTarget.key`, all minted from this session's one `refreshToken`. Absent in records
+   * written before 0.3, and in a session that has not needed one yet: read as none.
+   */
+  resourceTokens?: Readonly<Record<string, ResourceToken>>
+}
+
+/** An access token for one target (`TokenTarget`), kept beside the session's own. */
+export interface ResourceToken {
+  accessToken: string
+  /** Epoch ms on the worker's clock, or `null` when unknown (then only a 401 renews it). */
+  expiresAt: number | null
+  receivedAt: number
+  /**
+   * The record generation this token was written at. Tells a request that got a 401 whether the
+   * token it sent is still the current one for its API, whatever other APIs' renewals did since.
+   */
+  generation: number
+}
+
+/** The session's token for `key`, if it has one. */
+export function resourceTokenOf(tokens: SessionTokens, key: string): ResourceToken | undefined {
+  return Object.hasOwn(tokens.resourceTokens ?? {}, key) ? tokens.resourceTokens?.[key] : undefined
 }
 
 /**

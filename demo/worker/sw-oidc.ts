@@ -4,10 +4,10 @@
 // tests point it at a provider on a random port). Never from the page's URL or query string: a
 // link could otherwise send the session's tokens to any "issuer" or "API" it names. An app writes
 // its own values here instead.
-import { installTokenProxy } from '../../sw/index.ts'
+import { installTokenProxy, type ApiEntry } from '../../sw/index.ts'
 import { openIdConnect } from '../../sw/oidc/index.ts'
 
-declare let self: ServiceWorkerGlobalScope & { demoOidcConfig?: { issuer: string; api: string[]; clientId?: string } }
+declare let self: ServiceWorkerGlobalScope & { demoOidcConfig?: { issuer: string; api: ApiEntry[]; clientId?: string; scope?: string } }
 
 self.importScripts('/oidc-config.js')
 const config = self.demoOidcConfig
@@ -19,7 +19,8 @@ installTokenProxy({
     issuer: config.issuer,
     clientId: config.clientId ?? 'spa',
     redirectUri: '/oidc.html',
-    scope: 'openid offline_access',
+    // An API with its own resource may need its scopes asked for at sign-in (`scope` in the config).
+    scope: config.scope ?? 'openid offline_access',
     // Providers such as oidc-provider only grant offline_access (a refresh token) with consent.
     authorizationParams: { prompt: 'consent' },
   }),

@@ -22,7 +22,9 @@ export class OidcApp {
    * The API prefixes the demo's OpenID worker gives the token to, served with `issuer` as
    * `/oidc-config.js`: the server's own settings, never the page's URL.
    */
-  api = ['/api/']
+  api: Array<string | { prefix: string; resource?: string; audience?: string; scope?: string }> = ['/api/']
+  /** The scope the worker asks for at sign-in; `undefined`: the worker's default. */
+  scope: string | undefined
   #server: Server | undefined
 
   /**
@@ -36,7 +38,7 @@ export class OidcApp {
       const path = new URL(request.url ?? '/', 'http://app.invalid').pathname
       if (corsOrigin && request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
       if (!corsOrigin && path === '/oidc-config.js') {
-        const config = JSON.stringify({ issuer: this.issuer, api: this.api })
+        const config = JSON.stringify({ issuer: this.issuer, api: this.api, scope: this.scope })
         return void response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(`self.demoOidcConfig = ${config}\n`)
       }
       if (!corsOrigin && !path.startsWith('/api/')) return serveStatic(request, response, () => void response.writeHead(404).end())

@@ -29,6 +29,12 @@ export interface OidcProviderOptions {
    * policy: rotation does not extend the session).
    */
   refreshTokenTtlSeconds?: number
+  /**
+   * Resource servers for RFC 8707 resource indicators (`features.resourceIndicators`), by resource
+   * identifier. A refresh grant with `resource=` answers a JWT access token (`at+jwt`, signed with
+   * the provider's key) whose `aud` is that resource, with the granted ones of these scopes.
+   */
+  resourceServers?: Record<string, { scope: string }>
 }
 
 export interface RunningOidcProvider {
@@ -37,7 +43,7 @@ export interface RunningOidcProvider {
   provider: Provider
   close(): Promise<void>
   /** Live counts: every POST to the token endpoint, and those with `grant_type=refresh_token`. */
-  counters: { tokenRequests: number; refreshGrants: number; revocations: number }
+  counters: { tokenRequests: number; refreshGrants: number; revocations: number; grantRevocations: number; refreshGrantsByResource: Record<string, number> }
   /** Revokes every grant issued so far, with its tokens: the next refresh answers `invalid_grant`. */
   revokeAllGrants(): Promise<void>
 }
@@ -94,9 +100,12 @@ type ProviderConstructor = new (issuer: string, configuration: Record<string, un
 /** Imported through a variable so that `tsc` does not ask for the declarations the package lacks. */
 const OIDC_PROVIDER_MODULE: string = 'oidc-provider'
 
-async function loadProvider(): Promise<ProviderConstructor> {
-  const module = (await import(OIDC_PROVIDER_MODULE)) as { default: ProviderConstructor }
-  return module.default
+/** oidc-provider's `invalid_target` error, for a resource indicator no resource server answers to. */
+type InvalidTargetConstructor = new (description?: string) => Error
+
+async function loadProvider(): Promise<{ Provider: ProviderConstructor; InvalidTarget: InvalidTargetConstructor }> {
+  const module = (await import(OIDC_PROVIDER_MODULE)) as { default: ProviderConstructor; errors: { InvalidTarget: InvalidTargetConstructor } }
+  return { Provider: module.default, InvalidTarget: module.errors.InvalidTarget }
 }
 
 let signingKeys: Promise<JsonWebKey[]> | undefined
@@ -122,7 +131,7 @@ interface RefreshTokenLike {
 export async function startOidcProvider(options: OidcProviderOptions): Promise<RunningOidcProvider> {
   const clientOrigin = new URL(options.clientOrigin).origin
 
-  const [ProviderClass, jwks] = await Promise.all([loadProvider(), getSigningKeys()])
+  const [{ Provider: ProviderClass, InvalidTarget }, jwks] = await Promise.all([loadProvider(), getSigningKeys()])
 
   // The issuer needs the port, so the provider handles requests only once it exists; nobody can
   // reach the server before then anyway.
@@ -132,21 +141,28 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
 
   let provider: Provider
   try {
-    provider = createProvider(ProviderClass, issuer, options, clientOrigin, jwks)
+    provider = createProvider(ProviderClass, issuer, options, clientOrigin, jwks, InvalidTarget)
   } catch (error) {
     await close()
     throw error
   }
 
-  const counters = { tokenRequests: 0, refreshGrants: 0, revocations: 0 }
+  const counters = { tokenRequests: 0, refreshGrants: 0, revocations: 0, grantRevocations: 0, refreshGrantsByResource: {} as Record<string, number> }
   provider.use(async (ctx, next) => {
     const isTokenRequest = ctx.method === 'POST' && ctx.path === TOKEN_PATH
     if (isTokenRequest) counters.tokenRequests += 1
     if (ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`) counters.revocations += 1
     await next()
     // oidc-provider parses the body inside `next`; count refresh attempts whether or not they succeed.
-    if (isTokenRequest && ctx.oidc?.params?.['grant_type'] === 'refresh_token') counters.refreshGrants += 1
+    if (isTokenRequest && ctx.oidc?.params?.['grant_type'] === 'refresh_token') {
+      counters.refreshGrants += 1
+      const resource = ctx.oidc.params['resource']
+      const key = typeof resource === 'string' ? resource : '(none)'
+      counters.refreshGrantsByResource[key] = (counters.refreshGrantsByResource[key] ?? 0) + 1
+    }
   })
+  // Revoking a whole grant is what oidc-provider does when a rotated refresh token is reused.
+  provider.on('grant.revoked', () => (counters.grantRevocations += 1))
 
   const grantIds = new Set<string>()
   provider.on('grant.saved', (grant: { jti: string }) => grantIds.add(grant.jti))
@@ -182,7 +198,19 @@ function createProvider(
   options: OidcProviderOptions,
   clientOrigin: string,
   jwks: JsonWebKey[],
+  InvalidTarget: InvalidTargetConstructor,
 ): Provider {
+  const resourceServers = options.resourceServers
+  const resourceIndicators = resourceServers && {
+    enabled: true,
+    getResourceServerInfo: (_ctx: unknown, resource: string) => {
+      const server = Object.hasOwn(resourceServers, resource) ? resourceServers[resource] : undefined
+      if (!server) throw new InvalidTarget('unknown resource')
+      return { scope: server.scope, audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: options.accessTokenTtlSeconds ?? 60 }
+    },
+    // Without `resource=`, a grant keeps answering the OpenID access token (for userinfo).
+    useGrantedResource: () => false,
+  }
   const accessTokenTtl = options.accessTokenTtlSeconds ?? 60
   const refreshTokenTtl = options.refreshTokenTtlSeconds ?? 3600
   const sessionTtl = Math.max(refreshTokenTtl, 24 * 60 * 60)
@@ -214,6 +242,7 @@ function createProvider(
       client.clientId === SPA_CLIENT_ID && origin === clientOrigin,
     features: {
       devInteractions: { enabled: true },
+      ...(resourceIndicators && { resourceIndicators }),
       revocation: {
         enabled: true,
         allowedPolicy: (_ctx: unknown, client: ProviderClient, token: { clientId?: string }) =>

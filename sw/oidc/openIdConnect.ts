@@ -14,8 +14,10 @@ import {
   type OidcPlugin,
   type OidcSignIn,
   type PendingSignIns,
+  targetParameters,
   type RefreshResult,
   type TokenSet,
+  type TokenTarget,
 } from '../oidcPlugin.js'
 
 /** `installTokenProxy({ oidc })`: the provider and this app's registration with it. */
@@ -97,15 +99,17 @@ class OidcClient implements OidcSignIn {
   readonly #fetch: typeof fetch
   readonly #pendingSignIns: PendingSignIns
   readonly #now: () => number
+  readonly #resources: readonly string[]
   readonly #client: oauth.Client
   readonly issuedBy: string
   #server: Promise<oauth.AuthorizationServer> | undefined
 
-  constructor(options: ResolvedOidc, env: Pick<OidcEnvironment, 'fetch' | 'pendingSignIns' | 'now'>) {
+  constructor(options: ResolvedOidc, env: Pick<OidcEnvironment, 'fetch' | 'pendingSignIns' | 'now'> & Partial<Pick<OidcEnvironment, 'resources'>>) {
     this.#options = options
     this.#fetch = env.fetch
     this.#pendingSignIns = env.pendingSignIns
     this.#now = env.now
+    this.#resources = env.resources ?? []
     this.#client = { client_id: options.clientId }
     this.issuedBy = `oidc ${options.issuer.href} client_id=${options.clientId}`
   }
@@ -130,6 +134,8 @@ class OidcClient implements OidcSignIn {
       code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
     }).toString()
+    // RFC 8707: the grant (and so the refresh token) must cover every API that asks for its own token.
+    for (const resource of this.#resources) url.searchParams.append('resource', resource)
     return url.href
   }
 
@@ -159,11 +165,14 @@ class OidcClient implements OidcSignIn {
     }
   }
 
-  /** Policy 6 for the OAuth refresh grant, with oauth4webapi validating the answer. */
-  async refresh(refreshToken: string): Promise<RefreshResult> {
+  /**
+   * Policy 6 for the OAuth refresh grant, with oauth4webapi validating the answer. With a `target`
+   * (Policy 11) the grant carries its `resource` (RFC 8707), `audience` and `scope`.
+   */
+  async refresh(refreshToken: string, target?: TokenTarget): Promise<RefreshResult> {
     let server: oauth.AuthorizationServer
     let response: Response
-    const options = this.#requestOptions()
+    const options = { ...this.#requestOptions(), additionalParameters: targetParameters(target) }
     try {
       server = await this.#authorizationServer()
       response = await oauth.refreshTokenGrantRequest(server, this.#client, oauth.None(), refreshToken, options)
