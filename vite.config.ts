@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 import { createDemoHandler } from './demo/server/createDemoServer.ts'
@@ -11,12 +13,14 @@ function demoApis(): Plugin {
   return {
     name: 'sw-token-proxy:demo-apis',
     configureServer(server) {
-      const { handle } = createDemoHandler({
+      const { handle, webSockets } = createDemoHandler({
         auth: { accessTtlSeconds: Number(process.env['ACCESS_TTL'] ?? 20), refreshTtlSeconds: Number(process.env['REFRESH_TTL'] ?? 120) },
       })
       server.middlewares.use((request, response, next) => {
         handle(request, response, next).catch(next)
       })
+      // The ticketed WebSocket endpoint (/ws); any other upgrade is Vite's own (HMR).
+      server.httpServer?.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void webSockets.handleUpgrade(request, socket, head))
     },
   }
 }
@@ -48,6 +52,7 @@ export default defineConfig({
         minimal: root('demo/app/minimal.html'),
         oidc: root('demo/app/oidc.html'),
         workers: root('demo/app/workers.html'),
+        realtime: root('demo/app/realtime.html'),
       },
     },
   },

@@ -1,9 +1,11 @@
 /**
  * `sw-token-proxy/client`: the page side. Register the worker, listen for session events, ask for
- * the session's status, log out. Nothing here ever sees a token.
+ * the session's status, log out, open a WebSocket as the signed-in user. Nothing here ever sees a
+ * token.
  */
 export { registerTokenProxy } from './registerTokenProxy.js'
 export type { RegisterTokenProxyOptions, SessionEventName, SessionEvents, TokenProxyClient } from './registerTokenProxy.js'
+export { openAuthenticatedWebSocket, type OpenAuthenticatedWebSocketOptions } from './openAuthenticatedWebSocket.js'
 export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type { SerializedError } from '../protocol/errors.js'

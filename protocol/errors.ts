@@ -24,6 +24,13 @@ export const ErrorCode = {
   UNSUPPORTED: 'ERR_UNSUPPORTED',
   /** The worker script could not be registered or installed: a 404, a script that throws, bad options. */
   REGISTRATION_FAILED: 'ERR_REGISTRATION_FAILED',
+  /**
+   * `openAuthenticatedWebSocket` got no ticket: the ticket request failed or was refused (a 401
+   * once the session is over), or the answer held no `ticket`.
+   */
+  WEBSOCKET_TICKET: 'ERR_WEBSOCKET_TICKET',
+  /** `openAuthenticatedWebSocket` had a ticket, but the socket closed before it opened (the server refused it). */
+  WEBSOCKET_REFUSED: 'ERR_WEBSOCKET_REFUSED',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -22,7 +22,7 @@ const app = join(work, 'app')
 const SUBPATHS = [
   { subpath: 'sw-token-proxy/sw', exports: ['installTokenProxy', 'addTokenProxyRoutes', 'TokenProxyError'], worker: true },
   { subpath: 'sw-token-proxy/sw/oidc', exports: ['openIdConnect'], worker: true },
-  { subpath: 'sw-token-proxy/client', exports: ['registerTokenProxy', 'TokenProxyError', 'TokenProxyUnsupportedError'], worker: false },
+  { subpath: 'sw-token-proxy/client', exports: ['registerTokenProxy', 'openAuthenticatedWebSocket', 'TokenProxyError', 'TokenProxyUnsupportedError'], worker: false },
   { subpath: 'sw-token-proxy/playwright', exports: ['test', 'expect', 'waitForTokenProxy', 'expireAccessToken'], worker: false },
   { subpath: 'sw-token-proxy/vite', exports: ['tokenProxyWorker'], worker: false },
 ]

@@ -66,6 +66,9 @@ export class AuthServer {
   readonly #secret = randomBytes(32)
   readonly #refreshTokens = new Map<string, RefreshTokenState>()
   readonly #revokedFamilies = new Set<string>()
+  /** The `jti` of every access token issued so far, and of those a test declared expired. */
+  readonly #accessTokenIds: string[] = []
+  readonly #expiredAccessTokenIds = new Set<string>()
 
   constructor(options: Partial<AuthServerOptions> = {}) {
     this.options = {
@@ -133,8 +136,9 @@ export class AuthServer {
   async verify(accessToken: string): Promise<{ sub: string; sid: string; exp: number } | undefined> {
     try {
       const { payload } = await jwtVerify(accessToken, this.#secret, { algorithms: ['HS256'], currentDate: new Date(this.#clockSeconds() * 1000) })
-      const { sub, sid, exp } = payload as { sub?: unknown; sid?: unknown; exp?: unknown }
+      const { sub, sid, exp, jti } = payload as { sub?: unknown; sid?: unknown; exp?: unknown; jti?: unknown }
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') return undefined
+      if (typeof jti === 'string' && this.#expiredAccessTokenIds.has(jti)) return undefined
       return this.#revokedFamilies.has(sid) ? undefined : { sub, sid, exp }
     } catch {
       return undefined
@@ -161,6 +165,17 @@ export class AuthServer {
   }
 
   /**
+   * Test control: every access token issued so far counts as expired from now on, as if its
+   * lifetime had run out (`verify()` refuses it, so the API answers 401 `invalid_token`); tokens
+   * issued later are not affected, and the sessions' refresh tokens still work. A test expires a
+   * token on the server's side on command instead of sleeping past a short lifetime, and the worker,
+   * which still believes the token fresh, meets the API's 401.
+   */
+  expireAccessTokens(): void {
+    for (const id of this.#accessTokenIds) this.#expiredAccessTokenIds.add(id)
+  }
+
+  /**
    * Rotated tokens inherit the family's end: `refreshTtlSeconds` is an absolute session lifetime
    * counted from login (as most providers' "absolute lifetime"), so an active session still ends.
    */
@@ -178,10 +193,12 @@ export class AuthServer {
   async #issue(user: string, family: string, refreshToken: string | undefined): Promise<TokenResponseBody> {
     const ttl = this.options.accessTtlSeconds
     const issuedAt = this.#clockSeconds()
+    const tokenId = randomBytes(8).toString('hex')
+    this.#accessTokenIds.push(tokenId)
     const accessToken = await new SignJWT({ sid: family })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user)
-      .setJti(randomBytes(8).toString('hex'))
+      .setJti(tokenId)
       .setIssuedAt(issuedAt)
       // A second more than announced, so the server never rejects a token before its `expires_in`.
       .setExpirationTime(issuedAt + ttl + 1)

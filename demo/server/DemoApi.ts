@@ -3,6 +3,8 @@ import { decodeJwt } from 'jose'
 import type { AuthServer } from './AuthServer.ts'
 import { EndpointControl } from './EndpointControl.ts'
 import { digest, type BodySummary } from './hash.ts'
+import { LiveEvents } from './LiveEvents.ts'
+import type { WebSocketTickets } from './WebSocketTickets.ts'
 
 /** What the API saw of one request. Digests only: a recorded request never holds a token. */
 export interface ApiRecord {
@@ -43,12 +45,17 @@ export class DemoApi {
   sideEffects = 0
   /** Streamed responses (`/api/stream`, `/api/events`) that have sent their last byte. */
   streamsFinished = 0
+  /** The server-sent events of `GET /api/live`, and the test controls to push and end them. */
+  readonly live = new LiveEvents()
   readonly #waitingStreams: Array<() => void> = []
   readonly #auth: AuthServer
+  readonly #tickets: WebSocketTickets
   readonly #scripted: ScriptedFailure[] = []
 
-  constructor(auth: AuthServer) {
+  /** `tickets` issues the one-time WebSocket tickets of `POST /api/ws-ticket`. */
+  constructor(auth: AuthServer, tickets: WebSocketTickets) {
     this.#auth = auth
+    this.#tickets = tickets
   }
 
   /** Lets every streamed response that is waiting send the rest of its body now. */
@@ -141,6 +148,19 @@ export class DemoApi {
       return
     }
     if (url.pathname === '/api/stream' || url.pathname === '/api/events') return this.#stream(url.pathname, response)
+    if (url.pathname === '/api/live' && record.method === 'GET') {
+      const lastEventId = headerValue(request, 'last-event-id')
+      this.live.open(response, { user: claims.sub, tokenDigest: record.authorizationDigest ?? '', lastEventId })
+      return
+    }
+    if (url.pathname === '/api/ws-ticket' && record.method === 'POST') {
+      // The bearer proved who asks; the ticket carries that to the WebSocket handshake, once.
+      const ticket = this.#tickets.issue(claims.sub)
+      response
+        .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .end(JSON.stringify({ ticket, expires_in: this.#tickets.lifetimeSeconds }))
+      return
+    }
     if (url.pathname === '/api/redirect') {
       // An open redirect on the API: the classic way a bearer token could be carried off-site.
       response.writeHead(302, { Location: url.searchParams.get('to') ?? '/' }).end()

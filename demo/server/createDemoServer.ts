@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
+import type { Duplex } from 'node:stream'
 import { join } from 'node:path'
 import sirv from 'sirv'
 import { AuthServer, type AuthResult, type AuthServerOptions } from './AuthServer.ts'
@@ -7,6 +8,8 @@ import { DemoApi } from './DemoApi.ts'
 import { summarizeBody } from './hash.ts'
 import { EndpointControl } from './EndpointControl.ts'
 import { closeServer, listen } from './listen.ts'
+import { TicketedWebSockets } from './TicketedWebSockets.ts'
+import { WebSocketTickets } from './WebSocketTickets.ts'
 
 export interface DemoServerOptions {
   auth?: Partial<AuthServerOptions>
@@ -19,7 +22,8 @@ type Next = () => void
 /**
  * One origin with everything the demo needs: the auth API (`/auth/login`, `/auth/refresh`,
  * `/auth/logout`), the resource API (`/api/…`), the server's own counters (`/demo/stats`) and,
- * when `staticDir` is given, the built page and `/sw.js`.
+ * when `staticDir` is given, the built page and `/sw.js`. `webSockets.handleUpgrade` serves the
+ * ticketed WebSocket endpoint (`/ws`) from the HTTP server's `upgrade` event.
  */
 export function createDemoHandler(options: DemoServerOptions = {}) {
   /**
@@ -30,7 +34,9 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
   /** Test control: extra HTML pages by path, for pages the demo does not have. */
   const pages = new Map<string, string>()
   const auth = new AuthServer(options.auth)
-  const api = new DemoApi(auth)
+  const tickets = new WebSocketTickets()
+  const api = new DemoApi(auth, tickets)
+  const webSockets = new TicketedWebSockets(tickets)
   const refreshControl = new EndpointControl()
   const loginControl = new EndpointControl()
   const logoutControl = new EndpointControl()
@@ -120,7 +126,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     })
   }
 
-  return { handle, auth, api, refreshControl, loginControl, logoutControl, worker, pages, requests }
+  return { handle, auth, api, tickets, webSockets, refreshControl, loginControl, logoutControl, worker, pages, requests }
 }
 
 export type DemoHandler = ReturnType<typeof createDemoHandler>
@@ -141,8 +147,15 @@ export async function startDemoServer(options: DemoServerOptions & { port?: numb
       if (!response.headersSent) response.writeHead(500).end()
     })
   })
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!rest.webSockets.handleUpgrade(request, socket, head)) socket.destroy()
+  })
   const port = await listen(server, options.port, options.host)
-  return { ...rest, origin: `http://localhost:${port}`, server, close: () => closeServer(server) }
+  const close = () => {
+    rest.webSockets.close()
+    return closeServer(server)
+  }
+  return { ...rest, origin: `http://localhost:${port}`, server, close }
 }
 
 async function readSmallBody(request: IncomingMessage): Promise<Record<string, unknown>> {
