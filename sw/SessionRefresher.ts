@@ -2,7 +2,7 @@ import type { RefreshFailedReason, SessionExpiredReason } from '../protocol/mess
 import type { Broadcast } from './broadcast.js'
 import type { RefreshResult } from './refreshResult.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
-import { isLive, type LiveSession, type SessionRecord, type TokenStore } from './tokenStore.js'
+import { isLive, type LiveSession, type SessionRecord, type SessionTokens, type TokenStore } from './tokenStore.js'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
 export interface Locks {
@@ -29,8 +29,11 @@ export interface SessionRefresherOptions {
   now: () => number
   /** What this worker is configured to refresh with (`issuerOf`); a session from elsewhere is ended. */
   issuedBy: string
-  /** Asks the server for new tokens: the plain refresh endpoint, or the OpenID provider. */
-  renew: (refreshToken: string) => Promise<RefreshResult>
+  /**
+   * Asks the server for new tokens: the plain refresh endpoint, or the OpenID provider. `session`
+   * is the stored session being renewed (DPoP, issue 15: its key proves the refresh).
+   */
+  renew: (refreshToken: string, session: SessionTokens) => Promise<RefreshResult>
   /** Warns about a rejected refresh response; never given a token. */
   warn: (message: string) => void
 }
@@ -120,7 +123,7 @@ export class SessionRefresher {
     const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
     if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
 
-    const result = await this.#options.renew(stored.tokens.refreshToken)
+    const result = await this.#options.renew(stored.tokens.refreshToken, stored.tokens)
     if (result.kind === 'ended') return this.#end(stored.generation, result.reason)
     if (result.kind === 'failed') return this.#failed(stored, result, backoff)
 

@@ -12,6 +12,8 @@ import { resolveOptions, type Renewal, type TokenProxyOptions } from './resolveO
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
+import { DpopSender } from './dpop/DpopSender.js'
+import { refreshWithDpop } from './dpop/refreshWithDpop.js'
 
 /** What the proxy needs from its environment; the worker entry passes the real ones. */
 export interface TokenProxyEnvironment {
@@ -34,9 +36,11 @@ export type RequestRole = 'logout' | 'token-endpoint' | 'api' | undefined
 export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment) {
   const resolved = resolveOptions(options, env.origin)
   const pendingSignIns = { save: env.store.savePendingSignIn.bind(env.store), take: env.store.takePendingSignIn.bind(env.store) }
-  const { oidc, issuedBy, renew } = renewerFor(resolved.renewal, env.fetch, (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns }))
+  // DPoP (issue 15): one sender per worker (it keeps the servers' nonces); absent without `dpop: true`.
+  const dpop = resolved.dpop ? new DpopSender({ fetch: env.fetch, now: env.now }) : undefined
+  const { oidc, issuedBy, renew } = renewerFor(resolved.renewal, env.fetch, (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns }), dpop)
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
-  const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes }
+  const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
   const logOutContext = { ...context, revoke: oidc && ((tokens: SessionTokens) => oidc.revoke(tokens.refreshToken ?? tokens.accessToken)) }
   // Built once: the API path is the worker's per-request hot path.
   const apiContext = { ...context, api: resolved.api, refreshAheadSeconds: resolved.refreshAheadSeconds, replayBodyLimitBytes: resolved.replayBodyLimitBytes }
@@ -124,14 +128,19 @@ export type TokenProxy = ReturnType<typeof createTokenProxy>
  * Who renews this worker's sessions: the OpenID provider, or the app's refresh endpoint; and what
  * every session started here records as its issuer (Policy 10: only that may renew it).
  */
-function renewerFor(renewal: Renewal, fetch: typeof globalThis.fetch, createOidc: (plugin: OidcPlugin) => OidcSignIn) {
+function renewerFor(renewal: Renewal, fetch: typeof globalThis.fetch, createOidc: (plugin: OidcPlugin) => OidcSignIn, dpop: DpopSender | undefined) {
   if (renewal.via === 'oidc') {
     const oidc = createOidc(renewal.plugin)
     return { oidc, issuedBy: oidc.issuedBy, renew: (refreshToken: string) => oidc.refresh(refreshToken) }
   }
   const { endpoint } = renewal
-  const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}`
-  return { oidc: undefined, issuedBy, renew: (refreshToken: string) => requestRefresh(fetch, endpoint, refreshToken) }
+  // DPoP (issue 15): a DPoP session and a bearer session are not interchangeable, so turning
+  // `dpop` on or off ends the stored session (`configuration_changed`) instead of sending its
+  // tokens in a form the server refuses.
+  const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}${dpop ? ' dpop' : ''}`
+  const renew = (refreshToken: string, session: SessionTokens) =>
+    dpop && session.dpopKey ? refreshWithDpop(dpop, endpoint, refreshToken, session.dpopKey) : requestRefresh(fetch, endpoint, refreshToken)
+  return { oidc: undefined, issuedBy, renew }
 }
 
 function notConfigured(action: string): TokenProxyError {

@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { SESSION_DATABASE } from '../protocol/storage.js'
+import type { DpopKey } from './dpop/DpopKey.js'
 
 /** The tokens of a live session, with the login they belong to and what issued them. */
 export interface SessionTokens {
@@ -20,6 +21,12 @@ export interface SessionTokens {
   /** Epoch ms on the worker's clock, or `null` when unknown. */
   expiresAt: number | null
   receivedAt: number
+  // DPoP (issue 15), only with `dpop: true`: the session's key lives and dies with the session
+  // record (a logout or a session end clears it with the tokens), and is kept by every refresh.
+  /** The session's non-extractable DPoP key; absent for bearer sessions. */
+  dpopKey?: DpopKey
+  /** `'DPoP'` when the access token is DPoP-bound (`token_type: DPoP`); absent means bearer. */
+  tokenType?: 'DPoP'
 }
 
 /**
