@@ -34,6 +34,8 @@ const workers = [
   tokenProxyWorker({ entry: '../worker/sw-module.ts', fileName: 'sw-module.js', type: 'module' }),
   // An app's own Workbox worker (precaching) with the proxy's routes added (e2e).
   tokenProxyWorker({ entry: '../worker/sw-workbox.ts', fileName: 'sw-workbox.js' }),
+  // The worker with DPoP on (e2e/dpop.spec.ts).
+  tokenProxyWorker({ entry: '../worker/sw-dpop.ts', fileName: 'sw-dpop.js' }),
 ]
 
 export default defineConfig({
@@ -53,6 +55,7 @@ export default defineConfig({
         oidc: root('demo/app/oidc.html'),
         workers: root('demo/app/workers.html'),
         realtime: root('demo/app/realtime.html'),
+        dpop: root('demo/app/dpop.html'),
       },
     },
   },

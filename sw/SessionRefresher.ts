@@ -52,9 +52,10 @@ export interface SessionRefresherOptions {
   issuedBy: string
   /**
    * Asks the server for new tokens: the plain refresh endpoint, or the OpenID provider; with a
-   * `target`, the access token for that API (Policy 11).
+   * `target`, the access token for that API (Policy 11). `session` is the stored session being
+   * renewed (DPoP, issue 15: its key proves the refresh).
    */
-  renew: (refreshToken: string, target?: TokenTarget) => Promise<RefreshResult>
+  renew: (refreshToken: string, session: SessionTokens, target?: TokenTarget) => Promise<RefreshResult>
   /** Warns about a rejected refresh response; never given a token. */
   warn: (message: string) => void
 }
@@ -181,7 +182,7 @@ export class SessionRefresher {
     const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
     if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
 
-    const result = await this.#options.renew(stored.tokens.refreshToken)
+    const result = await this.#options.renew(stored.tokens.refreshToken, stored.tokens)
     if (result.kind === 'ended') return this.#end(stored.generation, result.reason)
     if (result.kind === 'failed') return this.#failed(stored, result, backoff)
 
@@ -212,7 +213,7 @@ export class SessionRefresher {
     const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
     if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
 
-    const result = await this.#options.renew(stored.tokens.refreshToken, target)
+    const result = await this.#options.renew(stored.tokens.refreshToken, stored.tokens, target)
     // The refresh token was presented: whatever the server said about the resource, a refused
     // grant may have consumed it, so a refusal ends the session as it does for the session's own
     // token (Policy 6), and a passing failure backs off every use of it.

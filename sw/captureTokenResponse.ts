@@ -1,12 +1,15 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { parseTokenResponse, withoutTokenFields } from './parseTokenResponse.js'
 import { readJsonWithin } from './readBodyWithin.js'
+import type { DpopSender } from './dpop/DpopSender.js'
 import { startSession, type StartSessionContext } from './startSession.js'
 
 export interface CaptureContext extends StartSessionContext {
   fetch: typeof fetch
   responseLimitBytes: number
   warn: (message: string) => void
+  /** DPoP (issue 15), with `dpop: true`: proves the login request with the new session's key. */
+  dpop?: DpopSender | undefined
 }
 
 /**
@@ -15,14 +18,16 @@ export interface CaptureContext extends StartSessionContext {
  * Error answers carry no tokens and pass through unchanged.
  */
 export async function captureTokenResponse(request: Request, context: CaptureContext): Promise<Response> {
-  const response = await context.fetch(request)
+  // DPoP (issue 15): the new session's key is made before the login request goes out, and proves it.
+  const dpopKey = await context.dpop?.newKey()
+  const response = dpopKey ? await context.dpop!.sendCopyOf(request, dpopKey) : await context.fetch(request)
   if (!response.ok) return response
 
   let body: Record<string, unknown>
   let tokens
   try {
     const json = await readJsonWithin(response, context.responseLimitBytes)
-    tokens = parseTokenResponse(json)
+    tokens = parseTokenResponse(json, { acceptDpop: dpopKey !== undefined })
     body = json as Record<string, unknown>
   } catch (cause) {
     const error =
@@ -41,7 +46,7 @@ export async function captureTokenResponse(request: Request, context: CaptureCon
     return Response.json({ error: 'invalid_token_response', error_description: error.message, code: error.code }, { status: 502 })
   }
 
-  await startSession(tokens, context)
+  await startSession(tokens, context, dpopKey)
 
   const headers = new Headers(response.headers)
   headers.delete('Content-Length')

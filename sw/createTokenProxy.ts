@@ -13,6 +13,8 @@ import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
 import type { TokenTarget } from './tokenTarget.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
+import { DpopSender } from './dpop/DpopSender.js'
+import { refreshWithDpop } from './dpop/refreshWithDpop.js'
 
 /** What the proxy needs from its environment; the worker entry passes the real ones. */
 export interface TokenProxyEnvironment {
@@ -37,9 +39,11 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
   const pendingSignIns = { save: env.store.savePendingSignIn.bind(env.store), take: env.store.takePendingSignIn.bind(env.store) }
   // RFC 8707: a sign-in asks for every resource an `api` entry names, so the grant covers them.
   const resources = [...new Set(resolved.api.flatMap((prefix) => (prefix.target?.resource === undefined ? [] : [prefix.target.resource])))]
-  const { oidc, issuedBy, renew } = renewerFor(resolved.renewal, env.fetch, (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources }))
+  // DPoP (issue 15): one sender per worker (it keeps the servers' nonces); absent without `dpop: true`.
+  const dpop = resolved.dpop ? new DpopSender({ fetch: env.fetch, now: env.now }) : undefined
+  const { oidc, issuedBy, renew } = renewerFor(resolved.renewal, env.fetch, (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources }), dpop)
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
-  const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes }
+  const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
   const logOutContext = { ...context, revoke: oidc && ((tokens: SessionTokens) => oidc.revoke(tokens.refreshToken ?? tokens.accessToken)) }
   // Built once: the API path is the worker's per-request hot path.
   const apiContext = { ...context, api: resolved.api, refreshAheadSeconds: resolved.refreshAheadSeconds, replayBodyLimitBytes: resolved.replayBodyLimitBytes }
@@ -127,14 +131,19 @@ export type TokenProxy = ReturnType<typeof createTokenProxy>
  * Who renews this worker's sessions: the OpenID provider, or the app's refresh endpoint; and what
  * every session started here records as its issuer (Policy 10: only that may renew it).
  */
-function renewerFor(renewal: Renewal, fetch: typeof globalThis.fetch, createOidc: (plugin: OidcPlugin) => OidcSignIn) {
+function renewerFor(renewal: Renewal, fetch: typeof globalThis.fetch, createOidc: (plugin: OidcPlugin) => OidcSignIn, dpop: DpopSender | undefined) {
   if (renewal.via === 'oidc') {
     const oidc = createOidc(renewal.plugin)
-    return { oidc, issuedBy: oidc.issuedBy, renew: (refreshToken: string, target?: TokenTarget) => oidc.refresh(refreshToken, target) }
+    return { oidc, issuedBy: oidc.issuedBy, renew: (refreshToken: string, _session: SessionTokens, target?: TokenTarget) => oidc.refresh(refreshToken, target) }
   }
   const { endpoint } = renewal
-  const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}`
-  return { oidc: undefined, issuedBy, renew: (refreshToken: string, target?: TokenTarget) => requestRefresh(fetch, endpoint, refreshToken, target) }
+  // DPoP (issue 15): a DPoP session and a bearer session are not interchangeable, so turning
+  // `dpop` on or off ends the stored session (`configuration_changed`) instead of sending its
+  // tokens in a form the server refuses.
+  const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}${dpop ? ' dpop' : ''}`
+  const renew = (refreshToken: string, session: SessionTokens, target?: TokenTarget) =>
+    dpop && session.dpopKey ? refreshWithDpop(dpop, endpoint, refreshToken, session.dpopKey) : requestRefresh(fetch, endpoint, refreshToken, target)
+  return { oidc: undefined, issuedBy, renew }
 }
 
 function notConfigured(action: string): TokenProxyError {

@@ -1,6 +1,7 @@
 import { formatMessage } from '../protocol/errors.js'
 import type { Broadcast } from './broadcast.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
+import type { DpopSender } from './dpop/DpopSender.js'
 
 export interface LogOutContext {
   store: TokenStore
@@ -11,6 +12,8 @@ export interface LogOutContext {
   issuedBy: string
   /** Revokes the session at the OpenID provider (RFC 7009), where there is one. */
   revoke: ((tokens: SessionTokens) => Promise<unknown>) | undefined
+  /** DPoP (issue 15): the ended session's key, still in memory, proves this one last request. */
+  dpop?: DpopSender | undefined
 }
 
 /**
@@ -34,6 +37,9 @@ export async function logOut(context: LogOutContext, request: Request | undefine
     context.warn(formatMessage('revoke the refresh token at the provider', error instanceof Error ? error.message : 'the request failed', 'The session was still ended in this browser'))
   })
   try {
+    if (request && context.dpop && tokens?.dpopKey && tokens.tokenType === 'DPoP' && !request.headers.has('Authorization')) {
+      return await context.dpop.send(() => withAccessToken(request, tokens), tokens.dpopKey, tokens.accessToken, false)
+    }
     return request && (await context.fetch(withAccessToken(request, tokens)))
   } finally {
     await revocation

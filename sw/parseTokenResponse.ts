@@ -12,6 +12,8 @@ export interface TokenSet {
    * `exp − iat`; `undefined` when neither says.
    */
   lifetimeSeconds: number | undefined
+  /** `'DPoP'` for a DPoP-bound access token (accepted only when asked for); absent means bearer. */
+  tokenType?: 'DPoP'
 }
 
 /** Fields removed from a token response before the page sees it. */
@@ -74,12 +76,14 @@ function readLifetime(body: Record<string, unknown>, accessToken: string): numbe
  * JSON style `{ access_token, refresh_token, expires_in }`, and rejects everything else with a
  * `TokenProxyError` whose message names the problem but never the token.
  */
-export function parseTokenResponse(body: unknown): TokenSet {
+export function parseTokenResponse(body: unknown, options: { acceptDpop?: boolean } = {}): TokenSet {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) reject('the body is not a JSON object')
   const record = body as Record<string, unknown>
   const tokenType = record['token_type']
-  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    reject('"token_type" is not "Bearer"')
+  // DPoP (issue 15): `token_type: DPoP` only where the worker sent a proof (`dpop: true`).
+  const isDpop = options.acceptDpop === true && typeof tokenType === 'string' && tokenType.toLowerCase() === 'dpop'
+  if (tokenType !== undefined && !isDpop && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
+    reject(options.acceptDpop ? '"token_type" is neither "Bearer" nor "DPoP"' : '"token_type" is not "Bearer" (a "DPoP" token needs dpop: true in the worker options)')
   }
   const accessToken = readToken(record, 'access_token', true) as string
   return {
@@ -87,6 +91,7 @@ export function parseTokenResponse(body: unknown): TokenSet {
     refreshToken: readToken(record, 'refresh_token', false),
     idToken: readToken(record, 'id_token', false),
     lifetimeSeconds: readLifetime(record, accessToken),
+    ...(isDpop && { tokenType: 'DPoP' as const }),
   }
 }
 

@@ -4,6 +4,8 @@ import { readBytesWithin } from './readBodyWithin.js'
 import type { SessionRefresher } from './SessionRefresher.js'
 import type { ApiPrefix, TokenTarget } from './tokenTarget.js'
 import { isLive, resourceTokenOf, type LiveSession, type ResourceToken, type TokenStore } from './tokenStore.js'
+import type { SessionTokens } from './tokenStore.js'
+import type { DpopSender } from './dpop/DpopSender.js'
 
 export interface ProxyApiRequestContext {
   store: TokenStore
@@ -17,6 +19,8 @@ export interface ProxyApiRequestContext {
   api: readonly ApiPrefix[]
   refreshAheadSeconds: number
   replayBodyLimitBytes: number
+  /** DPoP (issue 15), with `dpop: true`: sends DPoP-bound tokens with a proof. */
+  dpop?: DpopSender | undefined
 }
 
 /** Keeps the worker alive for a refresh that other tabs may be waiting on (`event.waitUntil`). */
@@ -52,13 +56,13 @@ export async function proxyApiRequest(request: Request, context: ProxyApiRequest
     else if (outcome.kind === 'ended') return context.fetch(withBody(request, body, undefined))
   }
 
-  const response = await context.fetch(withBody(request, body, session.tokens.accessToken))
+  const response = await send(request, body, session.tokens, context)
   if (!asksForNewToken(response, context.api, undefined) || body.kind === 'not-replayable') return response
 
   const replayWith = await sessionForReplay(session, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
-  const replayed = await context.fetch(withBody(request, body, replayWith.tokens.accessToken))
+  const replayed = await send(request, body, replayWith.tokens, context)
   if (asksForNewToken(replayed, context.api, undefined)) refresher.noteRefusedAfterRenewal(replayWith)
   return replayed
 }
@@ -162,6 +166,17 @@ async function copyBody(request: Request, limitBytes: number): Promise<Replayabl
   }
   const bytes = await readBytesWithin(request.clone().body, limitBytes)
   return bytes === undefined ? { kind: 'not-replayable' } : { kind: 'copied', bytes }
+}
+
+/**
+ * Sends the request with `tokens`' access token. DPoP (issue 15): a DPoP-bound token goes out as
+ * `Authorization: DPoP` with a fresh proof, and a `use_dpop_nonce` challenge is answered inside
+ * `context.dpop.send`, once, below the refresh and replay logic here.
+ */
+function send(request: Request, body: ReplayableBody, tokens: SessionTokens, context: ProxyApiRequestContext): Promise<Response> {
+  const build = () => withBody(request, body, tokens.accessToken)
+  if (!context.dpop || !tokens.dpopKey || tokens.tokenType !== 'DPoP') return context.fetch(build())
+  return context.dpop.send(build, tokens.dpopKey, tokens.accessToken, body.kind !== 'not-replayable')
 }
 
 /**

@@ -10,6 +10,8 @@ export interface RefreshEndpoint {
   clientId: string | undefined
   timeoutMs: number
   responseLimitBytes: number
+  /** DPoP (issue 15): accept `token_type: DPoP` (set by `refreshWithDpop`, which sends the proof). */
+  acceptDpop?: boolean
 }
 
 /**
@@ -47,7 +49,7 @@ export async function requestRefresh(
   if (failure) return failure
   if (!response.ok) return { kind: 'ended', reason: await readOAuthError(response, endpoint.responseLimitBytes) }
   try {
-    return { kind: 'renewed', tokens: parseTokenResponse(await readJsonWithin(response, endpoint.responseLimitBytes)) }
+    return { kind: 'renewed', tokens: parseTokenResponse(await readJsonWithin(response, endpoint.responseLimitBytes), { acceptDpop: endpoint.acceptDpop === true }) }
   } catch (error) {
     return malformed(error)
   }

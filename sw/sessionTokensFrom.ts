@@ -3,7 +3,7 @@ import type { TokenSet } from './parseTokenResponse.js'
 import type { SessionTokens } from './tokenStore.js'
 
 /** What a new session's tokens inherit: a login's identity, or a refreshed session's everything. */
-export type SessionLineage = Pick<SessionTokens, 'loginId' | 'issuedBy'> & Partial<Pick<SessionTokens, 'refreshToken' | 'idToken' | 'resourceTokens'>>
+export type SessionLineage = Pick<SessionTokens, 'loginId' | 'issuedBy'> & Partial<Pick<SessionTokens, 'refreshToken' | 'idToken' | 'resourceTokens' | 'dpopKey'>>
 
 /**
  * The tokens to store from a token response received at `receivedAt`. A refresh passes the
@@ -22,5 +22,8 @@ export function sessionTokensFrom(response: TokenSet, receivedAt: number, lineag
     expiresAt: computeExpiresAt(response.lifetimeSeconds, receivedAt),
     receivedAt,
     ...(lineage.resourceTokens !== undefined && { resourceTokens: lineage.resourceTokens }),
+    // DPoP (issue 15): the login's key stays with every refresh; the type is per response.
+    ...(lineage.dpopKey && { dpopKey: lineage.dpopKey }),
+    ...(response.tokenType && { tokenType: response.tokenType }),
   }
 }

@@ -1,4 +1,5 @@
 import type { Broadcast } from './broadcast.js'
+import type { DpopKey } from './dpop/DpopKey.js'
 import type { TokenSet } from './parseTokenResponse.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
 import type { TokenStore } from './tokenStore.js'
@@ -16,8 +17,9 @@ export interface StartSessionContext {
  * and tells every tab. Nothing of an earlier login's refresh (in flight, backing off, failing)
  * carries over: the refresher keys all of that by login.
  */
-export async function startSession(tokens: TokenSet, context: StartSessionContext): Promise<void> {
-  const session = sessionTokensFrom(tokens, context.now(), { loginId: crypto.randomUUID(), issuedBy: context.issuedBy })
+export async function startSession(tokens: TokenSet, context: StartSessionContext, dpopKey?: DpopKey): Promise<void> {
+  // DPoP (issue 15): the key that proved the login request becomes the session's key.
+  const session = sessionTokensFrom(tokens, context.now(), { loginId: crypto.randomUUID(), issuedBy: context.issuedBy, ...(dpopKey && { dpopKey }) })
   await context.store.start(session)
   await context.broadcast('SESSION_STARTED', { expiresAt: session.expiresAt })
 }

@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { SESSION_DATABASE } from '../protocol/storage.js'
+import type { DpopKey } from './dpop/DpopKey.js'
 
 /** The tokens of a live session, with the login they belong to and what issued them. */
 export interface SessionTokens {
@@ -26,6 +27,12 @@ export interface SessionTokens {
    * written before 0.3, and in a session that has not needed one yet: read as none.
    */
   resourceTokens?: Readonly<Record<string, ResourceToken>>
+  // DPoP (issue 15), only with `dpop: true`: the session's key lives and dies with the session
+  // record (a logout or a session end clears it with the tokens), and is kept by every refresh.
+  /** The session's non-extractable DPoP key; absent for bearer sessions. */
+  dpopKey?: DpopKey
+  /** `'DPoP'` when the access token is DPoP-bound (`token_type: DPoP`); absent means bearer. */
+  tokenType?: 'DPoP'
 }
 
 /** An access token for one target (`TokenTarget`), kept beside the session's own. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { SignJWT, jwtVerify } from 'jose'
+import { DpopVerifier, type DpopPresentation } from './DpopVerifier.ts'
 import { digest } from './hash.ts'
 
 /**
@@ -19,12 +20,18 @@ export interface AuthServerOptions {
   clockOffsetSeconds: number
   /** `false` leaves `expires_in` out of token responses: clients must read the JWT instead. */
   sendExpiresIn: boolean
+  /**
+   * DPoP (RFC 9449): every login and refresh needs a valid proof; tokens are bound to its key
+   * (`cnf.jkt` in the access token, the refresh token remembers it) and issued as `token_type:
+   * DPoP`; the API then needs `Authorization: DPoP` with a proof by the same key.
+   */
+  dpop: boolean
 }
 
 export interface RefreshRecord {
   /** A digest of the presented refresh token: tests compare these, never the token itself. */
   presented: string
-  outcome: 'rotated' | 'renewed' | 'grace' | 'reused' | 'expired' | 'unknown' | 'revoked' | 'bad_request'
+  outcome: 'rotated' | 'renewed' | 'grace' | 'reused' | 'expired' | 'unknown' | 'revoked' | 'bad_request' | 'dpop_rejected' | 'wrong_key'
 }
 
 export interface AuthCounters {
@@ -41,17 +48,22 @@ interface RefreshTokenState {
   usedAt: number | undefined
   /** What the first use of this token returned, for the grace window. */
   successor: string | undefined
+  /** DPoP: the thumbprint of the key the token is bound to (the login's). */
+  jkt: string | undefined
 }
 
 export interface TokenResponseBody {
   access_token: string
-  token_type: 'Bearer'
+  token_type: 'Bearer' | 'DPoP'
   expires_in?: number
   refresh_token?: string
   user: { name: string }
 }
 
-export type AuthResult<T> = { status: 200; body: T } | { status: 400 | 401; body: { error: string; error_description: string } }
+export type AuthResult<T> = ({ status: 200; body: T } | { status: 400 | 401; body: { error: string; error_description: string } }) & {
+  /** Extra response headers (`DPoP-Nonce`). */
+  headers?: Record<string, string>
+}
 
 /** The demo's OAuth-style auth server: issues JWT access tokens and rotating refresh tokens. */
 export class AuthServer {
@@ -69,6 +81,8 @@ export class AuthServer {
   /** The `jti` of every access token issued so far, and of those a test declared expired. */
   readonly #accessTokenIds: string[] = []
   readonly #expiredAccessTokenIds = new Set<string>()
+  /** DPoP proof checks, shared with the API; `undefined` unless `dpop` is on. */
+  readonly dpop: DpopVerifier | undefined
 
   constructor(options: Partial<AuthServerOptions> = {}) {
     this.options = {
@@ -79,21 +93,31 @@ export class AuthServer {
       users: { demo: 'demo' },
       clockOffsetSeconds: 0,
       sendExpiresIn: true,
+      dpop: false,
       ...options,
     }
+    this.dpop = this.options.dpop ? new DpopVerifier() : undefined
   }
 
-  async login(username: unknown, password: unknown): Promise<AuthResult<TokenResponseBody>> {
+  async login(username: unknown, password: unknown, proof?: DpopPresentation): Promise<AuthResult<TokenResponseBody>> {
+    const bound = await this.#checkProof(proof)
+    if ('status' in bound) return bound
     if (typeof username !== 'string' || this.options.users[username] === undefined || this.options.users[username] !== password) {
       return { status: 401, body: { error: 'invalid_grant', error_description: 'Wrong user name or password.' } }
     }
     this.counters.logins += 1
     const family = randomBytes(8).toString('hex')
     const sessionEndsAt = Date.now() + this.options.refreshTtlSeconds * 1000
-    return { status: 200, body: await this.#issue(username, family, this.#newRefreshToken(username, family, sessionEndsAt)) }
+    return this.#answer(await this.#issue(username, family, this.#newRefreshToken(username, family, sessionEndsAt, bound.jkt), bound.jkt))
   }
 
-  async refresh(refreshToken: unknown): Promise<AuthResult<TokenResponseBody>> {
+  async refresh(refreshToken: unknown, proof?: DpopPresentation): Promise<AuthResult<TokenResponseBody>> {
+    const bound = await this.#checkProof(proof)
+    if ('status' in bound) {
+      // A nonce challenge is not a refresh attempt: the client retries with the nonce.
+      if (bound.body.error !== 'use_dpop_nonce') this.refreshLog.push({ presented: typeof refreshToken === 'string' ? digest(refreshToken) : '', outcome: 'dpop_rejected' })
+      return bound
+    }
     if (typeof refreshToken !== 'string' || refreshToken === '') {
       this.refreshLog.push({ presented: '', outcome: 'bad_request' })
       return invalidGrant('refresh_token is missing')
@@ -107,12 +131,14 @@ export class AuthServer {
     if (!state) return fail('unknown', 'unknown refresh token')
     if (this.#revokedFamilies.has(state.family)) return fail('revoked', 'the session was revoked')
     if (Date.now() >= state.expiresAt) return fail('expired', 'the refresh token expired')
+    // DPoP: a bound refresh token with another key's proof is refused, and not used up.
+    if (state.jkt !== bound.jkt) return fail('wrong_key', 'the refresh token is bound to another DPoP key')
 
     const { rotation, graceSeconds } = this.options
     if (rotation === 'none') {
       this.counters.refreshes += 1
       this.refreshLog.push({ presented, outcome: 'renewed' })
-      return { status: 200, body: await this.#issue(state.user, state.family, undefined) }
+      return this.#answer(await this.#issue(state.user, state.family, undefined, state.jkt))
     }
     if (state.usedAt !== undefined) {
       const withinGrace = rotation === 'grace' && Date.now() - state.usedAt <= graceSeconds * 1000 && state.successor !== undefined
@@ -123,31 +149,56 @@ export class AuthServer {
       }
       this.counters.refreshes += 1
       this.refreshLog.push({ presented, outcome: 'grace' })
-      return { status: 200, body: await this.#issue(state.user, state.family, state.successor) }
+      return this.#answer(await this.#issue(state.user, state.family, state.successor, state.jkt))
     }
     state.usedAt = Date.now()
-    state.successor = this.#newRefreshToken(state.user, state.family, state.expiresAt)
+    state.successor = this.#newRefreshToken(state.user, state.family, state.expiresAt, state.jkt)
     this.counters.refreshes += 1
     this.refreshLog.push({ presented, outcome: 'rotated' })
-    return { status: 200, body: await this.#issue(state.user, state.family, state.successor) }
+    return this.#answer(await this.#issue(state.user, state.family, state.successor, state.jkt))
+  }
+
+  /**
+   * DPoP at the token endpoint: `{ jkt }` of a valid proof (`jkt` undefined when DPoP is off), or
+   * the refusal to send: `400 use_dpop_nonce` with the nonce to use, or `400 invalid_dpop_proof`.
+   */
+  async #checkProof(proof: DpopPresentation | undefined): Promise<{ jkt: string | undefined } | AuthResult<never>> {
+    if (!this.dpop) return { jkt: undefined }
+    const check = await this.dpop.check(proof ?? { proof: undefined, method: 'POST', url: 'http://invalid/' }, 'token')
+    if (check.ok) return { jkt: check.jkt }
+    if (check.refusal === 'use_dpop_nonce') {
+      return { status: 400, body: { error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof' }, headers: { 'DPoP-Nonce': this.dpop.nonce } }
+    }
+    return { status: 400, body: { error: 'invalid_dpop_proof', error_description: `DPoP proof refused: ${check.refusal}` } }
+  }
+
+  /** A successful token response; with DPoP it also hands out the current nonce (RFC 9449 §8.2). */
+  #answer(body: TokenResponseBody): AuthResult<TokenResponseBody> {
+    return { status: 200, body, ...(this.dpop && { headers: { 'DPoP-Nonce': this.dpop.nonce } }) }
   }
 
   /** Answers the access token's claims, or `undefined` when it is invalid, expired or revoked. */
-  async verify(accessToken: string): Promise<{ sub: string; sid: string; exp: number } | undefined> {
+  async verify(accessToken: string): Promise<{ sub: string; sid: string; exp: number; jkt: string | undefined } | undefined> {
     try {
       const { payload } = await jwtVerify(accessToken, this.#secret, { algorithms: ['HS256'], currentDate: new Date(this.#clockSeconds() * 1000) })
-      const { sub, sid, exp, jti } = payload as { sub?: unknown; sid?: unknown; exp?: unknown; jti?: unknown }
+      const { sub, sid, exp, jti, cnf } = payload as { sub?: unknown; sid?: unknown; exp?: unknown; jti?: unknown; cnf?: { jkt?: unknown } }
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') return undefined
       if (typeof jti === 'string' && this.#expiredAccessTokenIds.has(jti)) return undefined
-      return this.#revokedFamilies.has(sid) ? undefined : { sub, sid, exp }
+      const jkt = typeof cnf?.jkt === 'string' ? cnf.jkt : undefined
+      return this.#revokedFamilies.has(sid) ? undefined : { sub, sid, exp, jkt }
     } catch {
       return undefined
     }
   }
 
-  /** Revokes the session the access token belongs to. */
-  async logout(accessToken: string | undefined): Promise<void> {
+  /**
+   * Revokes the session the access token belongs to. With DPoP, only with a proof by the key the
+   * token is bound to: a stolen token cannot even end its session.
+   */
+  async logout(accessToken: string | undefined, proof?: DpopPresentation): Promise<void> {
     const claims = accessToken ? await this.verify(accessToken) : undefined
+    const check = this.dpop && claims && proof && (await this.dpop.check({ ...proof, accessToken: accessToken! }, 'api'))
+    if (this.dpop && !(check && check.ok && check.jkt === claims?.jkt)) return
     if (claims) {
       this.#revokedFamilies.add(claims.sid)
       this.counters.logouts += 1
@@ -179,9 +230,9 @@ export class AuthServer {
    * Rotated tokens inherit the family's end: `refreshTtlSeconds` is an absolute session lifetime
    * counted from login (as most providers' "absolute lifetime"), so an active session still ends.
    */
-  #newRefreshToken(user: string, family: string, expiresAt: number): string {
+  #newRefreshToken(user: string, family: string, expiresAt: number, jkt: string | undefined): string {
     const token = randomBytes(32).toString('base64url')
-    this.#refreshTokens.set(token, { family, user, expiresAt, usedAt: undefined, successor: undefined })
+    this.#refreshTokens.set(token, { family, user, expiresAt, usedAt: undefined, successor: undefined, jkt })
     return token
   }
 
@@ -190,12 +241,13 @@ export class AuthServer {
     return Math.floor(Date.now() / 1000) + this.options.clockOffsetSeconds
   }
 
-  async #issue(user: string, family: string, refreshToken: string | undefined): Promise<TokenResponseBody> {
+  async #issue(user: string, family: string, refreshToken: string | undefined, jkt: string | undefined): Promise<TokenResponseBody> {
     const ttl = this.options.accessTtlSeconds
     const issuedAt = this.#clockSeconds()
     const tokenId = randomBytes(8).toString('hex')
     this.#accessTokenIds.push(tokenId)
-    const accessToken = await new SignJWT({ sid: family })
+    // DPoP: the access token names the key it is bound to (RFC 9449 §6.1).
+    const accessToken = await new SignJWT({ sid: family, ...(jkt !== undefined && { cnf: { jkt } }) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user)
       .setJti(tokenId)
@@ -206,7 +258,7 @@ export class AuthServer {
     this.issuedTokens.push(accessToken, ...(refreshToken === undefined ? [] : [refreshToken]))
     return {
       access_token: accessToken,
-      token_type: 'Bearer',
+      token_type: jkt === undefined ? 'Bearer' : 'DPoP',
       ...(this.options.sendExpiresIn && { expires_in: ttl }),
       ...(refreshToken !== undefined && { refresh_token: refreshToken }),
       user: { name: user },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { decodeJwt } from 'jose'
 import type { AuthServer } from './AuthServer.ts'
+import { dpopPresentation, type DpopRefusal } from './DpopVerifier.ts'
 import { EndpointControl } from './EndpointControl.ts'
 import { digest, type BodySummary } from './hash.ts'
 import { LiveEvents } from './LiveEvents.ts'
@@ -16,8 +17,14 @@ export interface ApiRecord {
   authorizationDigest: string | null
   /** How many Authorization header lines arrived (a proxy must never add a second one). */
   authorizationCount: number
-  /** Whether the bearer token was valid when it arrived. */
+  /** Whether the token was valid when it arrived (with DPoP: and its proof, by the bound key). */
   authorized: boolean
+  /**
+   * With DPoP on: `'verified'` (a valid proof by the key the token is bound to), or why not
+   * (`'wrong_key'`: a valid proof by another key; `'bearer'`: a bound token sent as a bearer
+   * token). `null` when the server runs without DPoP.
+   */
+  dpop: 'verified' | 'wrong_key' | 'bearer' | DpopRefusal | null
   /** The user a bearer token was issued to (its `sub`), valid or not; `null` without one. */
   tokenUser: string | null
   bodyDigest: string
@@ -101,12 +108,33 @@ export class DemoApi {
     })
   }
 
+  async #checkDpop(request: IncomingMessage, scheme: string | undefined, token: string, boundTo: string | undefined): Promise<NonNullable<ApiRecord['dpop']>> {
+    if (scheme !== 'DPoP') return 'bearer'
+    const check = await this.#auth.dpop!.check(dpopPresentation(request, token), 'api')
+    if (!check.ok) return check.refusal
+    return check.jkt === boundTo ? 'verified' : 'wrong_key'
+  }
+
+  /** The 401's challenge: `DPoP …` (with a nonce when one is asked for) when DPoP is on. */
+  #challenge(token: string | undefined, dpop: ApiRecord['dpop']): Record<string, string> {
+    const verifier = this.#auth.dpop
+    if (!verifier) return { 'WWW-Authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer' }
+    if (dpop === 'use_dpop_nonce') return { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce", algs="ES256"', 'DPoP-Nonce': verifier.nonce }
+    const error = dpop === null || dpop === 'verified' ? 'invalid_token' : 'invalid_dpop_proof'
+    return { 'WWW-Authenticate': token ? `DPoP error="${error}", algs="ES256"` : 'DPoP algs="ES256"' }
+  }
+
   async handle(request: IncomingMessage, response: ServerResponse, body: BodySummary): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://api.invalid')
     if (url.pathname.startsWith('/api/bench/')) return this.#bench(url, response)
     const authorization = request.headers.authorization ?? null
-    const bearer = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined
-    const claims = bearer ? await this.#auth.verify(bearer) : undefined
+    const scheme = authorization?.split(' ')[0]
+    const bearer = scheme === 'Bearer' || scheme === 'DPoP' ? authorization!.slice(scheme.length + 1) : undefined
+    const verified = bearer ? await this.#auth.verify(bearer) : undefined
+    // DPoP (RFC 9449 §7): a bound token needs the DPoP scheme and a proof by its key, for this
+    // request and this token (`ath`). Without DPoP on the server, a token is a bearer token.
+    const dpop = this.#auth.dpop && bearer ? await this.#checkDpop(request, scheme, bearer, verified?.jkt) : null
+    const claims = verified && (dpop === null || dpop === 'verified') ? verified : undefined
     const scripted = this.#scripted.shift()
 
     const record: ApiRecord = {
@@ -116,6 +144,7 @@ export class DemoApi {
       authorizationDigest: authorization ? digest(authorization) : null,
       authorizationCount: countHeader(request.rawHeaders, 'authorization'),
       authorized: claims !== undefined,
+      dpop,
       tokenUser: bearer ? subjectOf(bearer) : null,
       bodyDigest: body.digest,
       bodyBytes: body.bytes,
@@ -135,9 +164,7 @@ export class DemoApi {
     }
     if (!claims) {
       record.status = 401
-      response
-        .writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': bearer ? 'Bearer error="invalid_token"' : 'Bearer' })
-        .end(JSON.stringify({ error: bearer ? 'invalid_token' : 'unauthorized' }))
+      response.writeHead(401, { 'Content-Type': 'application/json', ...this.#challenge(bearer, dpop) }).end(JSON.stringify({ error: bearer ? 'invalid_token' : 'unauthorized' }))
       return
     }
     if (record.method !== 'GET' && record.method !== 'HEAD') this.sideEffects += 1

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import sirv from 'sirv'
 import { AuthServer, type AuthResult, type AuthServerOptions } from './AuthServer.ts'
 import { DemoApi } from './DemoApi.ts'
+import { dpopPresentation } from './DpopVerifier.ts'
 import { summarizeBody } from './hash.ts'
 import { EndpointControl } from './EndpointControl.ts'
 import { closeServer, listen } from './listen.ts'
@@ -58,14 +59,14 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     requests.push(`${request.method ?? 'GET'} ${path}`)
     if (path.startsWith('/api/') || path === '/api') return api.handle(request, response, await summarizeBody(request))
     if (request.method === 'POST' && path === '/auth/login') {
-      return controlled(loginControl, request, response, (body) => auth.login(body['username'], body['password']))
+      return controlled(loginControl, request, response, (body) => auth.login(body['username'], body['password'], dpopPresentation(request)))
     }
     if (request.method === 'POST' && path === '/auth/refresh') {
-      return controlled(refreshControl, request, response, (body) => auth.refresh(body['refresh_token']))
+      return controlled(refreshControl, request, response, (body) => auth.refresh(body['refresh_token'], dpopPresentation(request)))
     }
     if (request.method === 'POST' && path === '/auth/logout') {
       if (logoutControl.takeFault()?.kind === 'reset') return void request.socket.destroy()
-      await auth.logout(request.headers.authorization?.replace(/^Bearer /, ''))
+      await auth.logout(request.headers.authorization?.replace(/^(Bearer|DPoP) /, ''), dpopPresentation(request))
       logoutControl.deliver(() => {
         if (!response.destroyed) response.writeHead(204).end()
       })
@@ -179,7 +180,7 @@ async function readSmallBody(request: IncomingMessage): Promise<Record<string, u
 }
 
 function sendAuth(response: ServerResponse, result: AuthResult<unknown>): void {
-  response.writeHead(result.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(result.body))
+  response.writeHead(result.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...result.headers }).end(JSON.stringify(result.body))
 }
 
 function notFound(response: ServerResponse): void {

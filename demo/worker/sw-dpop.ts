@@ -1,0 +1,13 @@
+/// <reference lib="webworker" />
+// The demo's worker with DPoP (RFC 9449), built to `/sw-dpop.js` and registered by `/dpop.html`:
+// the same options as `/sw.js` plus `dpop: true`. Serve it with a server that supports DPoP (the
+// demo server with `auth: { dpop: true }`).
+import { installTokenProxy } from '../../sw/index.ts'
+
+installTokenProxy({
+  api: ['/api/'],
+  tokenEndpoints: ['/auth/login'],
+  refresh: { url: '/auth/refresh', format: 'oauth2', clientId: 'spa' },
+  logout: '/auth/logout',
+  dpop: true,
+})

@@ -1,0 +1,185 @@
+import 'fake-indexeddb/auto'
+import { EmbeddedJWK, base64url, calculateJwkThumbprint, decodeJwt, jwtVerify } from 'jose'
+import { describe, expect, it } from 'vitest'
+import type { BroadcastType } from '../../protocol/messages.js'
+import { createTokenProxy } from '../createTokenProxy.js'
+import { parseTokenResponse } from '../parseTokenResponse.js'
+import { resolveOptions } from '../resolveOptions.js'
+import { noLocks } from '../SessionRefresher.js'
+import { TokenStore } from '../tokenStore.js'
+
+const ORIGIN = 'https://app.example'
+const NOW = 1_700_000_000_000
+
+interface Sent {
+  method: string
+  path: string
+  authorization: string | null
+  /** The verified proof's claims and key thumbprint; `null` when the request had no proof. */
+  proof: { payload: Record<string, unknown>; jkt: string } | null
+}
+
+/** The proxy with `dpop: true` over fakes: a scripted network that verifies and records each proof. */
+function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Response>) {
+  const sent: Sent[] = []
+  const broadcasts: BroadcastType[] = []
+  const store = new TokenStore(`dpop-proxy-${crypto.randomUUID()}`)
+  const proxy = createTokenProxy(
+    { api: ['/api/'], tokenEndpoints: ['/auth/login'], refresh: { url: '/auth/refresh', clientId: 'spa' }, logout: '/auth/logout', dpop: true },
+    {
+      origin: ORIGIN,
+      fetch: async (input, init) => {
+        const request = new Request(input, init)
+        const header = request.headers.get('DPoP')
+        let proof: Sent['proof'] = null
+        if (header !== null) {
+          const verified = await jwtVerify(header, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'], currentDate: new Date(NOW) })
+          proof = { payload: verified.payload, jkt: await calculateJwkThumbprint(verified.protectedHeader.jwk!) }
+        }
+        sent.push({ method: request.method, path: new URL(request.url).pathname, authorization: request.headers.get('Authorization'), proof })
+        return answer(request, sent)
+      },
+      store,
+      locks: noLocks,
+      broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
+      now: () => NOW,
+      warn: () => undefined,
+    },
+  )
+  const handle = (request: Request) => {
+    const role = proxy.roleOf(request, new URL(request.url))
+    if (!role) throw new Error(`not routed: ${request.url}`)
+    return proxy.handle(request, role, () => undefined)
+  }
+  return { proxy, handle, sent, broadcasts, store }
+}
+
+const dpopTokens = (access: string, refresh: string, headers: Record<string, string> = {}) =>
+  Response.json({ access_token: access, refresh_token: refresh, token_type: 'DPoP', expires_in: 3600 }, { headers })
+const login = () => new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{"username":"ada"}', headers: { 'Content-Type': 'application/json' } })
+const apiNonceChallenge = (nonce: string) =>
+  new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce", algs="ES256"', 'DPoP-Nonce': nonce } })
+const tokenNonceChallenge = (nonce: string) => Response.json({ error: 'use_dpop_nonce' }, { status: 400, headers: { 'DPoP-Nonce': nonce } })
+/** `ath` computed here, independently of the worker's code. */
+const ath = async (token: string) => base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))))
+
+describe('createTokenProxy with dpop: true', () => {
+  it('proves the login, sends DPoP-bound tokens with a proof and ath, and refreshes with the same key', async () => {
+    let refreshed = false
+    const { handle, proxy, sent, store } = setUp((request) => {
+      if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
+      if (request.url.endsWith('/auth/refresh')) return (refreshed = true), dpopTokens('at-2', 'rt-2')
+      return request.headers.get('Authorization') === 'DPoP at-1' && !refreshed ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } }) : Response.json({ ok: true })
+    })
+
+    const answer = await handle(login())
+    expect(await answer.json()).toEqual({ token_type: 'DPoP', expires_in: 3600 })
+    expect((await store.current()).tokens).toMatchObject({ tokenType: 'DPoP' })
+    expect((await handle(new Request(`${ORIGIN}/api/orders?page=2#x`))).status).toBe(200)
+
+    expect(sent.map(({ method, path, authorization }) => `${method} ${path} ${authorization}`)).toEqual([
+      'POST /auth/login null',
+      'GET /api/orders DPoP at-1',
+      'POST /auth/refresh null',
+      'GET /api/orders DPoP at-2',
+    ])
+    const [loginProof, firstApi, refresh, replay] = sent.map((request) => request.proof!)
+    expect(loginProof!.payload).toEqual({ jti: expect.any(String) as string, htm: 'POST', htu: `${ORIGIN}/auth/login`, iat: NOW / 1000 })
+    expect(firstApi!.payload).toMatchObject({ htm: 'GET', htu: `${ORIGIN}/api/orders`, ath: await ath('at-1') })
+    expect(refresh!.payload).not.toHaveProperty('ath')
+    expect(replay!.payload).toMatchObject({ ath: await ath('at-2') })
+    // One key for the whole session: the login's.
+    expect(new Set(sent.map((request) => request.proof!.jkt)).size).toBe(1)
+    expect(new Set(sent.map((request) => request.proof!.payload['jti'])).size).toBe(4)
+
+    await proxy.logout()
+    expect((await store.reload()).tokens).toBeNull()
+  })
+
+  it('answers an API nonce challenge with exactly one retry carrying the nonce; no refresh, no replay', async () => {
+    let challenges = 0
+    const { handle, sent, broadcasts } = setUp((request) => {
+      if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
+      // Challenges every request whose proof does not carry the nonce.
+      const proof = decodeJwt(request.headers.get('DPoP')!) as { nonce?: string }
+      if (proof.nonce !== 'n-1') return (challenges += 1), apiNonceChallenge('n-1')
+      return Response.json({ ok: true })
+    })
+    await handle(login())
+
+    expect((await handle(new Request(`${ORIGIN}/api/x`, { method: 'POST', body: 'same body' }))).status).toBe(200)
+    const api = sent.filter((request) => request.path === '/api/x')
+    expect(api).toHaveLength(2)
+    expect(api.map((request) => request.proof!.payload['nonce'])).toEqual([undefined, 'n-1'])
+    expect(api[0]!.proof!.payload['jti']).not.toBe(api[1]!.proof!.payload['jti'])
+    expect(sent.filter((request) => request.path === '/auth/refresh')).toHaveLength(0)
+    expect(broadcasts).toEqual(['SESSION_STARTED'])
+    expect(challenges).toBe(1)
+  })
+
+  it('never retries a nonce challenge more than once', async () => {
+    const { handle, sent } = setUp((request) => (request.url.endsWith('/auth/login') ? dpopTokens('at-1', 'rt-1') : apiNonceChallenge(crypto.randomUUID())))
+    await handle(login())
+    const response = await handle(new Request(`${ORIGIN}/api/x`))
+    expect(response.status).toBe(401)
+    expect(sent.filter((request) => request.path === '/api/x')).toHaveLength(2)
+    expect(sent.filter((request) => request.path === '/auth/refresh')).toHaveLength(0)
+  })
+
+  it('answers token-endpoint nonce challenges once, for login and refresh, and takes nonces from successes', async () => {
+    let refreshCalls = 0
+    const { handle, proxy, sent, broadcasts } = setUp((request) => {
+      const nonce = (decodeJwt(request.headers.get('DPoP')!) as { nonce?: string }).nonce
+      if (request.url.endsWith('/auth/login')) return nonce === 'login-nonce' ? dpopTokens('at-1', 'rt-1', { 'DPoP-Nonce': 'from-success' }) : tokenNonceChallenge('login-nonce')
+      if (request.url.endsWith('/auth/refresh')) {
+        refreshCalls += 1
+        return nonce === 'refresh-nonce' ? dpopTokens('at-2', 'rt-2') : tokenNonceChallenge('refresh-nonce')
+      }
+      return request.headers.get('Authorization') === 'DPoP at-1' ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } }) : Response.json({ ok: true })
+    })
+
+    expect((await handle(login())).status).toBe(200)
+    expect(sent.map((request) => request.proof!.payload['nonce'])).toEqual([undefined, 'login-nonce'])
+    expect((await handle(new Request(`${ORIGIN}/api/x`))).status).toBe(200)
+
+    // The API request used the nonce the login's success gave; the refresh was challenged once.
+    expect(sent.slice(2).map((request) => `${request.path} ${String(request.proof!.payload['nonce'])}`)).toEqual([
+      '/api/x from-success',
+      '/auth/refresh from-success',
+      '/auth/refresh refresh-nonce',
+      '/api/x refresh-nonce',
+    ])
+    expect(refreshCalls).toBe(2)
+    expect(broadcasts).toEqual(['SESSION_STARTED', 'SESSION_REFRESHED'])
+    expect((await proxy.status()).authenticated).toBe(true)
+  })
+
+  it('treats a refresh still challenged after its retry as a passing failure that keeps the session', async () => {
+    const { handle, proxy, broadcasts, store } = setUp((request) => {
+      if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
+      if (request.url.endsWith('/auth/refresh')) return tokenNonceChallenge(crypto.randomUUID())
+      return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } })
+    })
+    await handle(login())
+    const before = (await store.current()).generation
+    expect((await handle(new Request(`${ORIGIN}/api/x`))).status).toBe(401)
+    expect(broadcasts).toEqual(['SESSION_STARTED', 'REFRESH_FAILED'])
+    expect((await store.reload()).generation).toBe(before)
+    expect((await proxy.status()).authenticated).toBe(true)
+  })
+})
+
+describe('DPoP options and token types', () => {
+  it('accepts token_type DPoP only when asked to', () => {
+    const body = { access_token: 'at', token_type: 'DPoP', expires_in: 60 }
+    expect(parseTokenResponse(body, { acceptDpop: true }).tokenType).toBe('DPoP')
+    expect(parseTokenResponse({ ...body, token_type: 'bearer' }, { acceptDpop: true }).tokenType).toBeUndefined()
+    expect(() => parseTokenResponse(body)).toThrow(/"token_type" is not "Bearer" \(a "DPoP" token needs dpop: true/)
+  })
+
+  it('is off by default, and refused with OpenID Connect for now', () => {
+    expect(resolveOptions({ api: ['/api/'], refresh: { url: '/r' } }, ORIGIN).dpop).toBe(false)
+    const oidc = { create: () => ({}) } as never
+    expect(() => resolveOptions({ api: ['/api/'], oidc, dpop: true }, ORIGIN)).toThrow(/^\[sw-token-proxy\] Failed to install the token proxy: "dpop" works with a "refresh" endpoint only for now/)
+  })
+})
