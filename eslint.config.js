@@ -32,7 +32,15 @@ export default tseslint.config(
   },
   {
     // Command-line entry points and test reporters print by design.
-    files: ['demo/server/main.ts', 'e2e/support/summaryReporter.ts', 'e2e-engines/support/describeEngines.ts', 'test-support/**', 'test-package/**', 'bench/**', 'scripts/**'],
+    files: [
+      'demo/server/main.ts',
+      'e2e/support/summaryReporter.ts',
+      'e2e-engines/support/describeEngines.ts',
+      'test-support/**',
+      'test-package/**',
+      'bench/**',
+      'scripts/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   {
@@ -44,6 +52,9 @@ export default tseslint.config(
     // Plain Node scripts: no type information to lint with.
     files: ['eslint.config.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly' },
+    },
   },
 )

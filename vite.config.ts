@@ -14,13 +14,20 @@ function demoApis(): Plugin {
     name: 'sw-token-proxy:demo-apis',
     configureServer(server) {
       const { handle, webSockets } = createDemoHandler({
-        auth: { accessTtlSeconds: Number(process.env['ACCESS_TTL'] ?? 20), refreshTtlSeconds: Number(process.env['REFRESH_TTL'] ?? 120) },
+        auth: {
+          accessTtlSeconds: Number(process.env['ACCESS_TTL'] ?? 20),
+          refreshTtlSeconds: Number(process.env['REFRESH_TTL'] ?? 120),
+        },
       })
       server.middlewares.use((request, response, next) => {
         handle(request, response, next).catch(next)
       })
       // The ticketed WebSocket endpoint (/ws); any other upgrade is Vite's own (HMR).
-      server.httpServer?.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void webSockets.handleUpgrade(request, socket, head))
+      server.httpServer?.on(
+        'upgrade',
+        (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+          void webSockets.handleUpgrade(request, socket, head),
+      )
     },
   }
 }

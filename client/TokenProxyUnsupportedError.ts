@@ -61,7 +61,11 @@ export class TokenProxyUnsupportedError extends TokenProxyError {
     const { why, user } = EXPLANATIONS[reason]
     super(
       ErrorCode.UNSUPPORTED,
-      formatMessage('register the token proxy', options.detail ? `${why} (${options.detail})` : why, `Show the user error.userMessage (error.reason is '${reason}'), and let the app work without a session here`),
+      formatMessage(
+        'register the token proxy',
+        options.detail ? `${why} (${options.detail})` : why,
+        `Show the user error.userMessage (error.reason is '${reason}'), and let the app work without a session here`,
+      ),
       { cause: options.cause },
     )
     this.reason = reason

@@ -32,7 +32,11 @@ describe('askWorker', () => {
     const message = '[sw-token-proxy] Failed to read the session: IndexedDB is gone. Reload the page.'
     const worker = workerAnswering(() => ({ ok: false, error: { code: 'ERR_STORAGE_FAILED', message } }))
 
-    await expect(askWorker(worker, 'STATUS', {}, 1_000)).rejects.toMatchObject({ name: 'TokenProxyError', code: 'ERR_STORAGE_FAILED', message })
+    await expect(askWorker(worker, 'STATUS', {}, 1_000)).rejects.toMatchObject({
+      name: 'TokenProxyError',
+      code: 'ERR_STORAGE_FAILED',
+      message,
+    })
   })
 
   it.each([
@@ -40,9 +44,17 @@ describe('askWorker', () => {
     ['an object without ok', { payload: {} }],
     ['an error that is not one of ours', { ok: false, error: { code: 'E_OTHER', message: 'x' } }],
   ])('answers ERR_PROTOCOL_MISMATCH for a reply in another format: %s', async (_what, reply) => {
-    await expect(askWorker(workerAnswering(() => reply), 'LOGOUT', {}, 1_000)).rejects.toMatchObject({
+    await expect(
+      askWorker(
+        workerAnswering(() => reply),
+        'LOGOUT',
+        {},
+        1_000,
+      ),
+    ).rejects.toMatchObject({
       code: 'ERR_PROTOCOL_MISMATCH',
-      message: '[sw-token-proxy] Failed to read the answer to LOGOUT: the worker answered in an unknown format. Deploy the page and the worker from the same sw-token-proxy version.',
+      message:
+        '[sw-token-proxy] Failed to read the answer to LOGOUT: the worker answered in an unknown format. Deploy the page and the worker from the same sw-token-proxy version.',
     })
   })
 
@@ -51,7 +63,8 @@ describe('askWorker', () => {
 
     await expect(askWorker(silent, 'HANDSHAKE', { protocolVersion: 1, clientVersion: 'x' }, 20)).rejects.toMatchObject({
       code: 'ERR_REPLY_TIMEOUT',
-      message: "[sw-token-proxy] Failed to get an answer to HANDSHAKE: the service worker did not answer within 20 ms. Check the worker script for errors in the browser's service-worker console.",
+      message:
+        "[sw-token-proxy] Failed to get an answer to HANDSHAKE: the service worker did not answer within 20 ms. Check the worker script for errors in the browser's service-worker console.",
     })
   })
 })
@@ -75,7 +88,9 @@ describe('isOwnWorker', () => {
 
   it('ignores other workers of the origin, windows, ports and null', () => {
     expect(isOwnWorker(worker('https://app.example/other-sw.js'), 'https://app.example/sw.js')).toBe(false)
-    expect(isOwnWorker({ postMessage: () => undefined } as unknown as MessageEventSource, 'https://app.example/sw.js')).toBe(false)
+    expect(
+      isOwnWorker({ postMessage: () => undefined } as unknown as MessageEventSource, 'https://app.example/sw.js'),
+    ).toBe(false)
     expect(isOwnWorker(null, 'https://app.example/sw.js')).toBe(false)
   })
 })

@@ -4,7 +4,12 @@
  * token.
  */
 export { registerTokenProxy } from './registerTokenProxy.js'
-export type { RegisterTokenProxyOptions, SessionEventName, SessionEvents, TokenProxyClient } from './registerTokenProxy.js'
+export type {
+  RegisterTokenProxyOptions,
+  SessionEventName,
+  SessionEvents,
+  TokenProxyClient,
+} from './registerTokenProxy.js'
 export { openAuthenticatedWebSocket, type OpenAuthenticatedWebSocketOptions } from './openAuthenticatedWebSocket.js'
 export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'

@@ -86,22 +86,36 @@ describe('openAuthenticatedWebSocket', () => {
     vi.stubGlobal('navigator', { serviceWorker: { controller: null } })
     answerTicketWith(() => new Response('', { status: 401 }))
 
-    const error: unknown = await openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket' }).catch((error: unknown) => error)
+    const error: unknown = await openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket' }).catch(
+      (error: unknown) => error,
+    )
 
     expect(error).toMatchObject({ code: 'ERR_WEBSOCKET_TICKET' })
-    expect((error as Error).message).toContain('this page has no service worker to add the token. Await registerTokenProxy() before opening the socket')
+    expect((error as Error).message).toContain(
+      'this page has no service worker to add the token. Await registerTokenProxy() before opening the socket',
+    )
   })
 
   it.each([
     ['a 500', () => new Response('oops', { status: 500 }), 'the ticket endpoint /api/ws-ticket answered 500'],
-    ['a JSON body without a ticket', () => Response.json({ token: 'x' }), 'answered 200 without a "ticket" string in a JSON body'],
+    [
+      'a JSON body without a ticket',
+      () => Response.json({ token: 'x' }),
+      'answered 200 without a "ticket" string in a JSON body',
+    ],
     ['an empty ticket', () => Response.json({ ticket: '' }), 'answered 200 without a "ticket" string'],
     ['a body that is not JSON', () => new Response('<html>'), 'answered 200 without a "ticket" string'],
-    ['no answer at all', () => Promise.reject(new TypeError('Failed to fetch')), 'the ticket request to /api/ws-ticket got no answer (Failed to fetch)'],
+    [
+      'no answer at all',
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      'the ticket request to /api/ws-ticket got no answer (Failed to fetch)',
+    ],
   ])('rejects with ERR_WEBSOCKET_TICKET and opens nothing on %s', async (_what, response, why) => {
     answerTicketWith(response)
 
-    const error: unknown = await openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket' }).catch((error: unknown) => error)
+    const error: unknown = await openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket' }).catch(
+      (error: unknown) => error,
+    )
 
     expect(error).toMatchObject({ code: 'ERR_WEBSOCKET_TICKET' })
     expect((error as Error).message).toMatch(/^\[sw-token-proxy\] Failed to open the WebSocket: /)
@@ -113,7 +127,9 @@ describe('openAuthenticatedWebSocket', () => {
     answerTicketWith(() => Response.json({ ticket: TICKET }))
     FakeWebSocket.outcome = 'refuse'
 
-    const error: unknown = await openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket' }).catch((error: unknown) => error)
+    const error: unknown = await openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket' }).catch(
+      (error: unknown) => error,
+    )
 
     expect(error).toMatchObject({
       code: 'ERR_WEBSOCKET_REFUSED',
@@ -126,9 +142,12 @@ describe('openAuthenticatedWebSocket', () => {
   it('refuses a URL that is not a WebSocket URL before minting a ticket', async () => {
     const fetch = answerTicketWith(() => Response.json({ ticket: TICKET }))
 
-    await expect(openAuthenticatedWebSocket('ftp://app.example/ws', { ticketUrl: '/api/ws-ticket' })).rejects.toMatchObject({
+    await expect(
+      openAuthenticatedWebSocket('ftp://app.example/ws', { ticketUrl: '/api/ws-ticket' }),
+    ).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTIONS',
-      message: "[sw-token-proxy] Failed to open the WebSocket: 'ftp:' is not a WebSocket URL scheme. Pass a ws:, wss:, http: or https: URL, or a path on this origin.",
+      message:
+        "[sw-token-proxy] Failed to open the WebSocket: 'ftp:' is not a WebSocket URL scheme. Pass a ws:, wss:, http: or https: URL, or a path on this origin.",
     })
     expect(fetch).not.toHaveBeenCalled()
   })

@@ -47,7 +47,10 @@ const ACTION = 'open the WebSocket'
  * // A socket outlives the token it was opened with: when it drops, open a new one the same way.
  * ```
  */
-export async function openAuthenticatedWebSocket(url: string | URL, options: OpenAuthenticatedWebSocketOptions): Promise<WebSocket> {
+export async function openAuthenticatedWebSocket(
+  url: string | URL,
+  options: OpenAuthenticatedWebSocketOptions,
+): Promise<WebSocket> {
   const { ticketUrl, protocols, ticketParam = 'ticket' } = options
   const socketUrl = toWebSocketUrl(url)
   const ticket = await fetchTicket(String(ticketUrl))
@@ -63,7 +66,11 @@ function toWebSocketUrl(url: string | URL): URL {
   if (resolved.protocol !== 'ws:' && resolved.protocol !== 'wss:') {
     throw new TokenProxyError(
       ErrorCode.INVALID_OPTIONS,
-      formatMessage(ACTION, `'${resolved.protocol}' is not a WebSocket URL scheme`, 'Pass a ws:, wss:, http: or https: URL, or a path on this origin'),
+      formatMessage(
+        ACTION,
+        `'${resolved.protocol}' is not a WebSocket URL scheme`,
+        'Pass a ws:, wss:, http: or https: URL, or a path on this origin',
+      ),
     )
   }
   return resolved
@@ -71,13 +78,23 @@ function toWebSocketUrl(url: string | URL): URL {
 
 /** Asks `ticketUrl` for a ticket through the worker, which adds the bearer. */
 async function fetchTicket(ticketUrl: string): Promise<string> {
-  const fail = (why: string, remedy: string, cause?: unknown) => new TokenProxyError(ErrorCode.WEBSOCKET_TICKET, formatMessage(ACTION, why, remedy), { cause })
+  const fail = (why: string, remedy: string, cause?: unknown) =>
+    new TokenProxyError(ErrorCode.WEBSOCKET_TICKET, formatMessage(ACTION, why, remedy), { cause })
   let response: Response
   try {
-    response = await fetch(ticketUrl, { method: 'POST', cache: 'no-store', credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    response = await fetch(ticketUrl, {
+      method: 'POST',
+      cache: 'no-store',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+    })
   } catch (error) {
     const detail = error instanceof Error ? ` (${error.message})` : ''
-    throw fail(`the ticket request to ${ticketUrl} got no answer${detail}`, 'Check that the ticket endpoint is reachable, then try again', error)
+    throw fail(
+      `the ticket request to ${ticketUrl} got no answer${detail}`,
+      'Check that the ticket endpoint is reachable, then try again',
+      error,
+    )
   }
   if (response.status === 401) {
     const controlled = globalThis.navigator?.serviceWorker?.controller != null
@@ -91,12 +108,18 @@ async function fetchTicket(ticketUrl: string): Promise<string> {
     )
   }
   if (!response.ok) {
-    throw fail(`the ticket endpoint ${ticketUrl} answered ${response.status}`, 'Check that ticketUrl is your ticket endpoint and that it accepts a POST')
+    throw fail(
+      `the ticket endpoint ${ticketUrl} answered ${response.status}`,
+      'Check that ticketUrl is your ticket endpoint and that it accepts a POST',
+    )
   }
   const body: unknown = await response.json().catch(() => undefined)
   const ticket = typeof body === 'object' && body !== null ? (body as { ticket?: unknown }).ticket : undefined
   if (typeof ticket !== 'string' || ticket === '') {
-    throw fail(`the ticket endpoint ${ticketUrl} answered ${response.status} without a "ticket" string in a JSON body`, 'Make it answer { "ticket": "…" }')
+    throw fail(
+      `the ticket endpoint ${ticketUrl} answered ${response.status} without a "ticket" string in a JSON body`,
+      'Make it answer { "ticket": "…" }',
+    )
   }
   return ticket
 }

@@ -120,8 +120,16 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   })
   container.startMessages()
 
-  const registration = await register(container, url, { ...(scope !== undefined && { scope }), type, updateViaCache: 'none' })
-  await withTimeout(waitForControl(container, registration, url, workerError, timeoutMs), timeoutMs, 'take control of the page')
+  const registration = await register(container, url, {
+    ...(scope !== undefined && { scope }),
+    type,
+    updateViaCache: 'none',
+  })
+  await withTimeout(
+    waitForControl(container, registration, url, workerError, timeoutMs),
+    timeoutMs,
+    'take control of the page',
+  )
   await checkVersions(timeoutMs)
 
   return {
@@ -152,8 +160,10 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
 
 /** Where the proxy cannot work at all, the reason, found without touching the network. */
 function unsupportedHere(): TokenProxyUnsupportedError | undefined {
-  if (typeof isSecureContext === 'boolean' && !isSecureContext) return new TokenProxyUnsupportedError('insecure-context')
-  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator) || !navigator.serviceWorker) return new TokenProxyUnsupportedError('no-service-worker')
+  if (typeof isSecureContext === 'boolean' && !isSecureContext)
+    return new TokenProxyUnsupportedError('insecure-context')
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator) || !navigator.serviceWorker)
+    return new TokenProxyUnsupportedError('no-service-worker')
   if (!hasIndexedDb()) return new TokenProxyUnsupportedError('no-indexeddb')
   return undefined
 }
@@ -167,7 +177,11 @@ function hasIndexedDb(): boolean {
   }
 }
 
-async function register(container: ServiceWorkerContainer, url: string, options: RegistrationOptions): Promise<ServiceWorkerRegistration> {
+async function register(
+  container: ServiceWorkerContainer,
+  url: string,
+  options: RegistrationOptions,
+): Promise<ServiceWorkerRegistration> {
   try {
     return await container.register(url, options)
   } catch (error) {
@@ -179,7 +193,9 @@ async function register(container: ServiceWorkerContainer, url: string, options:
     if (error instanceof DOMException && error.name === 'SecurityError' && sameOrigin && options.scope === undefined) {
       throw new TokenProxyUnsupportedError('blocked', { detail, cause: error })
     }
-    throw new TokenProxyError(ErrorCode.REGISTRATION_FAILED, registrationFailed(url, `the browser said "${detail}"`), { cause: error })
+    throw new TokenProxyError(ErrorCode.REGISTRATION_FAILED, registrationFailed(url, `the browser said "${detail}"`), {
+      cause: error,
+    })
   }
 }
 
@@ -205,7 +221,9 @@ async function waitForControl(
   timeoutMs: number,
 ): Promise<void> {
   if (container.controller) return
-  const controlled = new Promise<void>((resolve) => container.addEventListener('controllerchange', () => resolve(), { once: true }))
+  const controlled = new Promise<void>((resolve) =>
+    container.addEventListener('controllerchange', () => resolve(), { once: true }),
+  )
   const claimed = (async () => {
     const ready = await container.ready
     if (container.controller) return
@@ -222,15 +240,25 @@ async function waitForControl(
  * error, which it posts just before failing; the two arrive by different routes, so it waits a
  * moment for it. Never settles when an active worker is there: that one keeps serving.
  */
-function installFailure(registration: ServiceWorkerRegistration, url: string, workerError: Promise<TokenProxyError>): Promise<never> {
+function installFailure(
+  registration: ServiceWorkerRegistration,
+  url: string,
+  workerError: Promise<TokenProxyError>,
+): Promise<never> {
   return new Promise((_, reject) => {
     const worker = registration.installing ?? registration.waiting
     if (!worker || registration.active) return
     const check = () => {
       if (worker.state !== 'redundant' || registration.active) return
       worker.removeEventListener('statechange', check)
-      const fallback = new TokenProxyError(ErrorCode.REGISTRATION_FAILED, registrationFailed(url, 'the worker failed to install'))
-      void Promise.race([workerError, new Promise<TokenProxyError>((resolve) => setTimeout(() => resolve(fallback), 1_000))]).then(reject)
+      const fallback = new TokenProxyError(
+        ErrorCode.REGISTRATION_FAILED,
+        registrationFailed(url, 'the worker failed to install'),
+      )
+      void Promise.race([
+        workerError,
+        new Promise<TokenProxyError>((resolve) => setTimeout(() => resolve(fallback), 1_000)),
+      ]).then(reject)
     }
     worker.addEventListener('statechange', check)
     check()
@@ -238,7 +266,11 @@ function installFailure(registration: ServiceWorkerRegistration, url: string, wo
 }
 
 async function checkVersions(timeoutMs: number): Promise<void> {
-  const { protocolVersion, workerVersion } = await ask('HANDSHAKE', { protocolVersion: PROTOCOL_VERSION, clientVersion: LIBRARY_VERSION }, timeoutMs)
+  const { protocolVersion, workerVersion } = await ask(
+    'HANDSHAKE',
+    { protocolVersion: PROTOCOL_VERSION, clientVersion: LIBRARY_VERSION },
+    timeoutMs,
+  )
   if (protocolVersion !== PROTOCOL_VERSION || workerVersion !== LIBRARY_VERSION) {
     console.warn(
       formatMessage(
@@ -250,11 +282,22 @@ async function checkVersions(timeoutMs: number): Promise<void> {
   }
 }
 
-function ask<T extends RequestType>(type: T, payload: RequestPayloads[T], timeoutMs: number): Promise<ReplyPayloads[T]> {
+function ask<T extends RequestType>(
+  type: T,
+  payload: RequestPayloads[T],
+  timeoutMs: number,
+): Promise<ReplyPayloads[T]> {
   const controller = navigator.serviceWorker.controller
   if (!controller) {
     return Promise.reject(
-      new TokenProxyError(ErrorCode.UNSUPPORTED, formatMessage(`send ${type}`, 'this page has no service worker controlling it', 'Await registerTokenProxy() before using the proxy')),
+      new TokenProxyError(
+        ErrorCode.UNSUPPORTED,
+        formatMessage(
+          `send ${type}`,
+          'this page has no service worker controlling it',
+          'Await registerTokenProxy() before using the proxy',
+        ),
+      ),
     )
   }
   return askWorker(controller, type, payload, timeoutMs)

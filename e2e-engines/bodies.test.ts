@@ -33,7 +33,13 @@ describeEngines('replaying a request after a 401', (engine) => {
       expect(app.api.records.map((record) => record.status)).toEqual([401, 200])
       const [first, replay] = app.api.records
       expect(first!.bodyBytes).toBeGreaterThan(0)
-      expect(replay).toMatchObject({ method: 'POST', path: '/api/upload', authorized: true, bodyDigest: first!.bodyDigest, bodyBytes: first!.bodyBytes })
+      expect(replay).toMatchObject({
+        method: 'POST',
+        path: '/api/upload',
+        authorized: true,
+        bodyDigest: first!.bodyDigest,
+        bodyBytes: first!.bodyBytes,
+      })
       expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['rotated'])
       expect(app.api.sideEffects).toBe(1)
     })

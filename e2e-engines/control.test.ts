@@ -31,24 +31,32 @@ describeEngines('an uncontrolled page', (engine) => {
     app.pages.set('/first-visit.html', watchedMinimalApp())
     const tab = await openTab(`${app.origin}/first-visit.html`)
     await waitForTokenProxy(tab)
-    await expect.poll(() => tab.evaluate(() => (window as unknown as { __control: unknown }).__control)).toEqual({ atStart: false, whenReady: true })
+    await expect
+      .poll(() => tab.evaluate(() => (window as unknown as { __control: unknown }).__control))
+      .toEqual({ atStart: false, whenReady: true })
 
     await logIn(tab)
     expect((await tabFetch(tab, '/api/first-visit')).status).toBe(200)
-    expect(app.api.records).toEqual([expect.objectContaining({ path: '/api/first-visit', authScheme: 'Bearer', authorized: true })])
+    expect(app.api.records).toEqual([
+      expect.objectContaining({ path: '/api/first-visit', authScheme: 'Bearer', authorized: true }),
+    ])
   })
 
   test('after a shift-reload the page is controlled again, its next API call carries the token, and an uncontrolled tab still hears the session end', async (context) => {
     const { app, openApp, openTab } = await startScene(engine.browser())
     const tab = await openApp()
     if (!tab.hardReload) {
-      context.skip(`no shift-reload a test can drive in ${engine.backend.engine} (${engine.backend.via}): ${engine.backend.noHardReload ?? 'unknown'}. The first-visit test covers a page that starts uncontrolled`)
+      context.skip(
+        `no shift-reload a test can drive in ${engine.backend.engine} (${engine.backend.via}): ${engine.backend.noHardReload ?? 'unknown'}. The first-visit test covers a page that starts uncontrolled`,
+      )
     }
     await logIn(tab)
     await tab.hardReload!()
     await waitForTokenProxy(tab)
     expect((await tabFetch(tab, '/api/after-hard-reload')).status).toBe(200)
-    expect(app.api.records).toEqual([expect.objectContaining({ path: '/api/after-hard-reload', authScheme: 'Bearer', authorized: true })])
+    expect(app.api.records).toEqual([
+      expect.objectContaining({ path: '/api/after-hard-reload', authScheme: 'Bearer', authorized: true }),
+    ])
 
     // After the app's own claim (which takes every page of the scope), a page without the app:
     // the worker controls it on a plain load, so only a reload that bypassed the worker leaves it

@@ -1,7 +1,15 @@
 import { expect, test } from 'vitest'
 import { describeEngines } from './support/describeEngines.ts'
 import { startScene } from './support/startScene.ts'
-import { expireAccessToken, finishRequests, logIn, sessionEvents, sessionStatus, startRequests, tabFetch } from './support/tokenProxyTab.ts'
+import {
+  expireAccessToken,
+  finishRequests,
+  logIn,
+  sessionEvents,
+  sessionStatus,
+  startRequests,
+  tabFetch,
+} from './support/tokenProxyTab.ts'
 import { withRefreshTimeout } from './support/workerVariants.ts'
 
 // TESTS.md cases 7, 22 and 31: one refresh for every tab, and a refresh that hangs times out.
@@ -47,7 +55,10 @@ describeEngines('refreshing the access token', (engine) => {
     expect((await tabFetch(tabs[0]!, '/api/during-hang')).status).toBe(200)
 
     for (const tab of tabs) {
-      const failures = async () => (await sessionEvents(tab)).filter((event) => event.type !== 'SESSION_STARTED').map(({ type, payload }) => ({ type, reason: payload['reason'], retryAt: typeof payload['retryAt'] }))
+      const failures = async () =>
+        (await sessionEvents(tab))
+          .filter((event) => event.type !== 'SESSION_STARTED')
+          .map(({ type, payload }) => ({ type, reason: payload['reason'], retryAt: typeof payload['retryAt'] }))
       await expect.poll(failures).toEqual([{ type: 'REFRESH_FAILED', reason: 'timeout', retryAt: 'number' }])
     }
     expect(app.refreshControl.attempts).toBe(1)

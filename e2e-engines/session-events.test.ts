@@ -27,11 +27,16 @@ describeEngines('the end of a session', (engine) => {
     expect((await tabFetch(tabs[1]!, '/auth/logout', { method: 'POST' })).status).toBe(204)
 
     expect(app.auth.counters.logouts).toBe(1)
-    for (const tab of tabs) await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+    for (const tab of tabs)
+      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
     expect(await sessionStatus(tabs[2]!)).toEqual({ authenticated: false, expiresAt: null })
     for (const tab of tabs) await tabFetch(tab, '/api/after-logout')
-    expect(app.api.records.filter((record) => record.path === '/api/after-logout').map((record) => record.authScheme)).toEqual([null, null, null])
-    expect(await eventsUpToNextLogin(tabs)).toEqual(Array(3).fill(['SESSION_STARTED', 'SESSION_ENDED', 'SESSION_STARTED']))
+    expect(
+      app.api.records.filter((record) => record.path === '/api/after-logout').map((record) => record.authScheme),
+    ).toEqual([null, null, null])
+    expect(await eventsUpToNextLogin(tabs)).toEqual(
+      Array(3).fill(['SESSION_STARTED', 'SESSION_ENDED', 'SESSION_STARTED']),
+    )
   })
 
   test('a session revoked on the server: one refresh attempt, then SESSION_EXPIRED once in every tab', async () => {
@@ -44,10 +49,13 @@ describeEngines('the end of a session', (engine) => {
     expect((await tabFetch(tabs[1]!, '/api/after-revocation')).status).toBe(401)
 
     expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['revoked'])
-    for (const tab of tabs) await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+    for (const tab of tabs)
+      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
     expect(await sessionStatus(tabs[0]!)).toEqual({ authenticated: false, expiresAt: null })
     expect((await tabFetch(tabs[2]!, '/api/after-expiry')).status).toBe(401)
     expect(app.auth.refreshLog).toHaveLength(1)
-    expect(await eventsUpToNextLogin(tabs)).toEqual(Array(3).fill(['SESSION_STARTED', 'SESSION_EXPIRED', 'SESSION_STARTED']))
+    expect(await eventsUpToNextLogin(tabs)).toEqual(
+      Array(3).fill(['SESSION_STARTED', 'SESSION_EXPIRED', 'SESSION_STARTED']),
+    )
   })
 })

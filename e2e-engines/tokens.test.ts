@@ -18,7 +18,9 @@ describeEngines('where the token goes', (engine) => {
     expect(app.auth.issuedTokens.some((token) => body.includes(token))).toBe(false)
     expect(app.auth.counters.logins).toBe(1)
     expect((await tabFetch(tab, '/api/me')).status).toBe(200)
-    expect(app.api.records).toEqual([expect.objectContaining({ path: '/api/me', authScheme: 'Bearer', authorized: true, authorizationCount: 1 })])
+    expect(app.api.records).toEqual([
+      expect.objectContaining({ path: '/api/me', authScheme: 'Bearer', authorized: true, authorizationCount: 1 }),
+    ])
   })
 
   test('API requests carry the bearer token; another site, another port, no-cors requests and navigations never do', async () => {
@@ -41,10 +43,14 @@ describeEngines('where the token goes', (engine) => {
         'GET /api/no-cors null',
         'GET /api/typed-url null',
       ])
-      expect(app.api.records.slice(0, 2).every((record) => record.authorized && record.authorizationCount === 1)).toBe(true)
+      expect(app.api.records.slice(0, 2).every((record) => record.authorized && record.authorizationCount === 1)).toBe(
+        true,
+      )
       // CORS preflights come and go with the browser's cache; count the real requests.
       for (const server of [thirdParty, sameHost]) {
-        expect(server.records.filter((record) => record.path === '/api/data' && record.method !== 'OPTIONS')).toHaveLength(2)
+        expect(
+          server.records.filter((record) => record.path === '/api/data' && record.method !== 'OPTIONS'),
+        ).toHaveLength(2)
         expect(server.records.filter((record) => record.authorization)).toEqual([])
       }
     } finally {
@@ -56,14 +62,24 @@ describeEngines('where the token goes', (engine) => {
     const { app, thirdParty, openApp, openTab } = await startScene(engine.browser())
     const tab = await openApp()
     await logIn(tab)
-    const attack = thirdParty.page('/attack.html', `<form id="f" method="POST" action="${app.origin}/api/transfer"><input name="amount" value="1000"></form>`)
+    const attack = thirdParty.page(
+      '/attack.html',
+      `<form id="f" method="POST" action="${app.origin}/api/transfer"><input name="amount" value="1000"></form>`,
+    )
 
     const attacker = await openTab(attack)
     await attacker.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit())
     await expect.poll(() => app.api.records.filter((record) => record.path === '/api/transfer')).toHaveLength(1)
 
     const [forged] = app.api.records
-    expect(forged).toMatchObject({ method: 'POST', path: '/api/transfer', authScheme: null, secFetchSite: 'cross-site', secFetchMode: 'navigate', status: 401 })
+    expect(forged).toMatchObject({
+      method: 'POST',
+      path: '/api/transfer',
+      authScheme: null,
+      secFetchSite: 'cross-site',
+      secFetchMode: 'navigate',
+      status: 401,
+    })
     expect(app.api.sideEffects).toBe(0)
   })
 })

@@ -13,7 +13,8 @@ test.describe('who gets the token', () => {
         expect((await pageFetch(page, `${samehost.origin}/api/data`, { method })).status).toBe(200)
       }
       // CORS preflights (OPTIONS) come and go with the browser's cache; count the real requests.
-      const requests = (server: ThirdPartyServer) => server.records.filter((record) => record.path === '/api/data' && record.method !== 'OPTIONS')
+      const requests = (server: ThirdPartyServer) =>
+        server.records.filter((record) => record.path === '/api/data' && record.method !== 'OPTIONS')
       expect(requests(thirdParty)).toHaveLength(4)
       expect(requests(samehost)).toHaveLength(4)
       expect(thirdParty.records.filter((record) => record.authorization)).toEqual([])

@@ -4,7 +4,11 @@ import { logIn, pageFetch } from './support/tabs.ts'
 // Issue 3, attacks: whatever way a page makes a request, the token goes to the API prefix only,
 // and no message to the worker gets a token back.
 test.describe('attacks', () => {
-  test('XHR, sendBeacon, EventSource and a dedicated worker never carry the token to another site or a look-alike path', async ({ page, app, thirdParty }) => {
+  test('XHR, sendBeacon, EventSource and a dedicated worker never carry the token to another site or a look-alike path', async ({
+    page,
+    app,
+    thirdParty,
+  }) => {
     await logIn(page)
     await page.evaluate(async (other) => {
       const targets = [`${other}/collect`, '/apix/collect', '/api-evil/collect']
@@ -23,14 +27,24 @@ test.describe('attacks', () => {
           source.onerror = source.onopen = () => (source.close(), resolve())
         })
       }
-      const worker = new Worker(URL.createObjectURL(new Blob([`onmessage = async (e) => { for (const url of e.data) await fetch(url, { method: 'POST', body: 'x' }).catch(() => {}); postMessage('done') }`])))
+      const worker = new Worker(
+        URL.createObjectURL(
+          new Blob([
+            `onmessage = async (e) => { for (const url of e.data) await fetch(url, { method: 'POST', body: 'x' }).catch(() => {}); postMessage('done') }`,
+          ]),
+        ),
+      )
       await new Promise((resolve) => {
         worker.onmessage = resolve
         worker.postMessage(targets.map((url) => new URL(url, location.href).href))
       })
     }, thirdParty.origin)
     // sendBeacon is fire-and-forget: wait until the other site has seen all of them.
-    await expect.poll(() => thirdParty.records.filter((record) => record.path === '/collect' && record.method !== 'OPTIONS').length).toBeGreaterThanOrEqual(7)
+    await expect
+      .poll(
+        () => thirdParty.records.filter((record) => record.path === '/collect' && record.method !== 'OPTIONS').length,
+      )
+      .toBeGreaterThanOrEqual(7)
 
     expect(thirdParty.records.filter((record) => record.authorization)).toEqual([])
     // Look-alike paths are not API paths: the API server never even sees them.
@@ -46,7 +60,9 @@ test.describe('attacks', () => {
         request.onloadend = resolve
         request.send('payload')
       })
-      const worker = new Worker(URL.createObjectURL(new Blob([`onmessage = async (e) => { await fetch(e.data); postMessage('done') }`])))
+      const worker = new Worker(
+        URL.createObjectURL(new Blob([`onmessage = async (e) => { await fetch(e.data); postMessage('done') }`])),
+      )
       await new Promise((resolve) => {
         worker.onmessage = resolve
         worker.postMessage(new URL('/api/from-worker', location.href).href)
@@ -65,7 +81,9 @@ test.describe('attacks', () => {
 
     expect(response.status).toBe(200)
     expect(app.api.records).toEqual([expect.objectContaining({ path: '/api/redirect', authorized: true })])
-    expect(thirdParty.records.filter((record) => record.path === '/stolen')).toEqual([expect.objectContaining({ authorization: false })])
+    expect(thirdParty.records.filter((record) => record.path === '/stolen')).toEqual([
+      expect.objectContaining({ authorization: false }),
+    ])
   })
 
   test('no message a page can send gets a token back', async ({ page, app }) => {

@@ -30,24 +30,43 @@ test.describe('request bodies', () => {
       const [first, replay] = app.api.records
       expect(app.api.records).toHaveLength(2)
       expect(first!.status).toBe(401)
-      expect(replay).toMatchObject({ status: 200, authorized: true, bodyDigest: first!.bodyDigest, bodyBytes: first!.bodyBytes })
+      expect(replay).toMatchObject({
+        status: 200,
+        authorized: true,
+        bodyDigest: first!.bodyDigest,
+        bodyBytes: first!.bodyBytes,
+      })
       expect(first!.bodyBytes).toBeGreaterThan(0)
       expect(app.api.sideEffects).toBe(1)
     })
   }
 
-  test('a 100 MB upload at expiry gets a definite answer: the 401 passes through, nothing is replayed', async ({ page, app }) => {
+  test('a 100 MB upload at expiry gets a definite answer: the 401 passes through, nothing is replayed', async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
     app.api.failNext({ status: 401 })
-    const status = await page.evaluate(async () => (await fetch('/api/big-upload', { method: 'PUT', body: new Blob([new Uint8Array(100 * 1024 * 1024)]) })).status)
+    const status = await page.evaluate(
+      async () =>
+        (await fetch('/api/big-upload', { method: 'PUT', body: new Blob([new Uint8Array(100 * 1024 * 1024)]) })).status,
+    )
 
     expect(status).toBe(401)
-    expect(app.api.records).toEqual([expect.objectContaining({ path: '/api/big-upload', bodyBytes: 100 * 1024 * 1024, status: 401 })])
+    expect(app.api.records).toEqual([
+      expect.objectContaining({ path: '/api/big-upload', bodyBytes: 100 * 1024 * 1024, status: 401 }),
+    ])
     expect(app.auth.refreshLog).toHaveLength(0)
   })
 
-  for (const [label, chunks] of [['1 MB', 16], ['11 MB', 176]] as const) {
-    test(`a ${label} streamed upload at expiry settles with a definite answer and the worker keeps working`, async ({ page, app }) => {
+  for (const [label, chunks] of [
+    ['1 MB', 16],
+    ['11 MB', 176],
+  ] as const) {
+    test(`a ${label} streamed upload at expiry settles with a definite answer and the worker keeps working`, async ({
+      page,
+      app,
+    }) => {
       await logIn(page)
       app.api.failNext({ status: 401 })
       const outcome = await page.evaluate(async (chunks) => {
@@ -85,15 +104,28 @@ test.describe('request bodies', () => {
 
   test('a 100 MB upload with a valid token goes through once, complete', async ({ page, app }) => {
     await logIn(page)
-    const status = await page.evaluate(async () => (await fetch('/api/big-upload', { method: 'PUT', body: new Blob([new Uint8Array(100 * 1024 * 1024).fill(7)]) })).status)
+    const status = await page.evaluate(
+      async () =>
+        (await fetch('/api/big-upload', { method: 'PUT', body: new Blob([new Uint8Array(100 * 1024 * 1024).fill(7)]) }))
+          .status,
+    )
 
     expect(status).toBe(200)
-    expect(app.api.records).toEqual([expect.objectContaining({ bodyBytes: 100 * 1024 * 1024, authorized: true, bodyDigest: digest(Buffer.alloc(100 * 1024 * 1024, 7)) })])
+    expect(app.api.records).toEqual([
+      expect.objectContaining({
+        bodyBytes: 100 * 1024 * 1024,
+        authorized: true,
+        bodyDigest: digest(Buffer.alloc(100 * 1024 * 1024, 7)),
+      }),
+    ])
   })
 })
 
 test.describe('streamed responses', () => {
-  test('the first chunk of a streamed response reaches the page while the server is still sending', async ({ page, app }) => {
+  test('the first chunk of a streamed response reaches the page while the server is still sending', async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
     const first = await page.evaluate(async () => {
       const response = await fetch('/api/stream')
@@ -109,7 +141,8 @@ test.describe('streamed responses', () => {
     const rest = await page.evaluate(async () => {
       const reader = (window as unknown as { streamReader: ReadableStreamDefaultReader<Uint8Array> }).streamReader
       let text = ''
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value)
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+        text += new TextDecoder().decode(chunk.value)
       return text
     })
     expect(rest).toBe('rest of the body\n')
@@ -146,28 +179,45 @@ test.describe('streamed responses', () => {
   })
 })
 
-test('after login and refreshes, no token is in any storage a page can read except the documented IndexedDB record', async ({ page, app, context }) => {
+test('after login and refreshes, no token is in any storage a page can read except the documented IndexedDB record', async ({
+  page,
+  app,
+  context,
+}) => {
   await logIn(page)
   app.api.failNext({ status: 401 })
   await pageFetch(page, '/api/refresh-once')
   expect(app.auth.refreshLog).toHaveLength(1)
 
   const dump = await page.evaluate(async () => {
-    const caches_ = await Promise.all((await caches.keys()).map(async (name) => {
-      const cache = await caches.open(name)
-      return Promise.all((await cache.keys()).map(async (request) => `${request.url} ${await (await cache.match(request))!.text()}`))
-    }))
+    const caches_ = await Promise.all(
+      (await caches.keys()).map(async (name) => {
+        const cache = await caches.open(name)
+        return Promise.all(
+          (await cache.keys()).map(async (request) => `${request.url} ${await (await cache.match(request))!.text()}`),
+        )
+      }),
+    )
     const storage = (store: Storage) => Object.keys(store).map((key) => `${key}=${store.getItem(key)}`)
-    return { cacheStorage: caches_.flat().join('\n'), localStorage: storage(localStorage).join('\n'), sessionStorage: storage(sessionStorage).join('\n'), cookies: document.cookie }
+    return {
+      cacheStorage: caches_.flat().join('\n'),
+      localStorage: storage(localStorage).join('\n'),
+      sessionStorage: storage(sessionStorage).join('\n'),
+      cookies: document.cookie,
+    }
   })
   const cookies = JSON.stringify(await context.cookies())
-  const indexedDb = await page.evaluate(async () => JSON.stringify(await new Promise((resolve) => {
-    const open = indexedDB.open('sw-token-proxy')
-    open.onsuccess = () => {
-      const get = open.result.transaction('session').objectStore('session').get('current')
-      get.onsuccess = () => resolve(get.result)
-    }
-  })))
+  const indexedDb = await page.evaluate(async () =>
+    JSON.stringify(
+      await new Promise((resolve) => {
+        const open = indexedDB.open('sw-token-proxy')
+        open.onsuccess = () => {
+          const get = open.result.transaction('session').objectStore('session').get('current')
+          get.onsuccess = () => resolve(get.result)
+        }
+      }),
+    ),
+  )
 
   const current = app.auth.issuedTokens.slice(-2)
   for (const token of app.auth.issuedTokens) {

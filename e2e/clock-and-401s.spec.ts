@@ -13,7 +13,10 @@ for (const [direction, offsetSeconds] of [
   test.describe(`an issuer whose clock is ${direction} the device, with JWTs and no expires_in`, () => {
     test.use({ authOptions: { clockOffsetSeconds: offsetSeconds, sendExpiresIn: false, accessTtlSeconds: ACCESS_TTL } })
 
-    test('the token lives its real lifetime: no refresh per request, no 401s, one refresh when it runs out', async ({ page, app }) => {
+    test('the token lives its real lifetime: no refresh per request, no 401s, one refresh when it runs out', async ({
+      page,
+      app,
+    }) => {
       const loggedInAt = Date.now()
       await logIn(page)
       const { expiresAt } = await sessionStatus(page)
@@ -35,21 +38,26 @@ for (const [direction, offsetSeconds] of [
   })
 }
 
-test.describe('only the API\'s own 401 asks for a new token', () => {
-  test('a 401 from a page the API redirected to (off the api prefixes) is not refreshed or replayed', async ({ page, app }) => {
+test.describe("only the API's own 401 asks for a new token", () => {
+  test('a 401 from a page the API redirected to (off the api prefixes) is not refreshed or replayed', async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
 
     const response = await pageFetch(page, '/api/redirect?to=/demo/sign-in-required')
 
     expect(response.status).toBe(401)
-    expect(app.requests.filter((request) => request.endsWith('/api/redirect') || request.endsWith('/demo/sign-in-required'))).toEqual([
-      'GET /api/redirect',
-      'GET /demo/sign-in-required',
-    ])
+    expect(
+      app.requests.filter((request) => request.endsWith('/api/redirect') || request.endsWith('/demo/sign-in-required')),
+    ).toEqual(['GET /api/redirect', 'GET /demo/sign-in-required'])
     expect(app.auth.refreshLog).toEqual([])
   })
 
-  test('an API that always answers 401 costs one refresh per token generation, not one per call', async ({ page, app }) => {
+  test('an API that always answers 401 costs one refresh per token generation, not one per call', async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
     app.api.failNext({ status: 401 }, 20)
 
@@ -57,6 +65,13 @@ test.describe('only the API\'s own 401 asks for a new token', () => {
 
     expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['rotated'])
     // The first call and its one replay, then each later call once: no further replays.
-    expect(app.api.records.map((record) => record.path)).toEqual(['/api/always-401-0', '/api/always-401-0', '/api/always-401-1', '/api/always-401-2', '/api/always-401-3', '/api/always-401-4'])
+    expect(app.api.records.map((record) => record.path)).toEqual([
+      '/api/always-401-0',
+      '/api/always-401-0',
+      '/api/always-401-1',
+      '/api/always-401-2',
+      '/api/always-401-3',
+      '/api/always-401-4',
+    ])
   })
 })

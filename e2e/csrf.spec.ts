@@ -3,7 +3,11 @@ import { logIn, pageFetch } from './support/tabs.ts'
 
 // Cases 3, 4 and 5: navigations and no-cors requests never carry the token. (e2e/README.md)
 test.describe('requests the page did not make with fetch', () => {
-  test('a cross-site form post and link into the API reach it without a token and change nothing', async ({ page, app, thirdParty }) => {
+  test('a cross-site form post and link into the API reach it without a token and change nothing', async ({
+    page,
+    app,
+    thirdParty,
+  }) => {
     await logIn(page)
     const attack = thirdParty.page(
       '/attack.html',
@@ -12,14 +16,29 @@ test.describe('requests the page did not make with fetch', () => {
     )
     const attacker = await page.context().newPage()
     await attacker.goto(attack)
-    await Promise.all([attacker.waitForURL(`${app.origin}/api/transfer`), attacker.locator('#f').evaluate((form: HTMLFormElement) => form.submit())])
+    await Promise.all([
+      attacker.waitForURL(`${app.origin}/api/transfer`),
+      attacker.locator('#f').evaluate((form: HTMLFormElement) => form.submit()),
+    ])
     await attacker.goto(attack)
     await Promise.all([attacker.waitForURL(`${app.origin}/api/me`), attacker.click('#link')])
 
     const forged = app.api.records.filter((record) => record.path === '/api/transfer' || record.path === '/api/me')
     expect(forged).toEqual([
-      expect.objectContaining({ method: 'POST', path: '/api/transfer', authScheme: null, secFetchSite: 'cross-site', status: 401 }),
-      expect.objectContaining({ method: 'GET', path: '/api/me', authScheme: null, secFetchSite: 'cross-site', status: 401 }),
+      expect.objectContaining({
+        method: 'POST',
+        path: '/api/transfer',
+        authScheme: null,
+        secFetchSite: 'cross-site',
+        status: 401,
+      }),
+      expect.objectContaining({
+        method: 'GET',
+        path: '/api/me',
+        authScheme: null,
+        secFetchSite: 'cross-site',
+        status: 401,
+      }),
     ])
     expect(app.api.sideEffects).toBe(0)
   })
@@ -34,7 +53,11 @@ test.describe('requests the page did not make with fetch', () => {
     await page.waitForURL('**/api/form-post')
     await page.goto(`${app.origin}/api/typed-url`)
 
-    const navigations = app.api.records.map(({ path, authScheme, secFetchMode }) => ({ path, authScheme, secFetchMode }))
+    const navigations = app.api.records.map(({ path, authScheme, secFetchMode }) => ({
+      path,
+      authScheme,
+      secFetchMode,
+    }))
     expect(navigations).toEqual([
       { path: '/api/form-post', authScheme: null, secFetchMode: 'navigate' },
       { path: '/api/typed-url', authScheme: null, secFetchMode: 'navigate' },
@@ -73,7 +96,10 @@ test.describe('requests the page did not make with fetch', () => {
     )
   })
 
-  test("a request with the page's own Authorization passes through untouched, with one header value", async ({ page, app }) => {
+  test("a request with the page's own Authorization passes through untouched, with one header value", async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
     await pageFetch(page, '/api/own-credentials', { headers: { Authorization: 'Basic ZGVtbzpkZW1v' } })
 

@@ -41,14 +41,16 @@ interface StoredKeyView {
 /** Opens the worker's database from page script, exactly as an injected script could. */
 function readRecordInPage(page: Page): Promise<StoredKeyView> {
   return page.evaluate(async (where) => {
-    const record = await new Promise<{ tokens: { dpopKey?: { privateKey: CryptoKey } } | null } | undefined>((resolve, reject) => {
-      const open = indexedDB.open(where.name)
-      open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
-      open.onsuccess = () => {
-        const get = open.result.transaction(where.store).objectStore(where.store).get(where.key)
-        get.onsuccess = () => (open.result.close(), resolve(get.result as never))
-      }
-    })
+    const record = await new Promise<{ tokens: { dpopKey?: { privateKey: CryptoKey } } | null } | undefined>(
+      (resolve, reject) => {
+        const open = indexedDB.open(where.name)
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'))
+        open.onsuccess = () => {
+          const get = open.result.transaction(where.store).objectStore(where.store).get(where.key)
+          get.onsuccess = () => (open.result.close(), resolve(get.result as never))
+        }
+      },
+    )
     const findKey = (value: unknown): boolean =>
       value instanceof CryptoKey || (typeof value === 'object' && value !== null && Object.values(value).some(findKey))
     const privateKey = record?.tokens?.dpopKey?.privateKey
@@ -63,7 +65,13 @@ function readRecordInPage(page: Page): Promise<StoredKeyView> {
     }
     const algorithm = privateKey.algorithm as EcKeyAlgorithm
     return {
-      key: { type: privateKey.type, extractable: privateKey.extractable, algorithm: algorithm.name, curve: algorithm.namedCurve, usages: [...privateKey.usages] },
+      key: {
+        type: privateKey.type,
+        extractable: privateKey.extractable,
+        algorithm: algorithm.name,
+        curve: algorithm.namedCurve,
+        usages: [...privateKey.usages],
+      },
       exportAttempt,
       anyCryptoKey: true,
     }
@@ -71,7 +79,11 @@ function readRecordInPage(page: Page): Promise<StoredKeyView> {
 }
 
 test.describe('DPoP', () => {
-  test('login, then three tabs across three expiries: every API call carries a verified proof, one refresh per expiry, no reuse', async ({ page, app, openTab }) => {
+  test('login, then three tabs across three expiries: every API call carries a verified proof, one refresh per expiry, no reuse', async ({
+    page,
+    app,
+    openTab,
+  }) => {
     const tabs = [page, await openTab(), await openTab()]
     const login = await logIn(page)
     expect(login.status).toBe(200)
@@ -80,7 +92,9 @@ test.describe('DPoP', () => {
 
     for (let expiry = 1; expiry <= 3; expiry++) {
       await expireAccessToken(page)
-      const statuses = await Promise.all(tabs.map((tab, t) => pageFetch(tab, `/api/expiry-${expiry}/tab-${t}?q=1`).then((response) => response.status)))
+      const statuses = await Promise.all(
+        tabs.map((tab, t) => pageFetch(tab, `/api/expiry-${expiry}/tab-${t}?q=1`).then((response) => response.status)),
+      )
       expect(statuses).toEqual([200, 200, 200])
     }
 
@@ -89,14 +103,29 @@ test.describe('DPoP', () => {
     expect(app.auth.counters.reuseDetections).toBe(0)
     expect(app.api.records).toHaveLength(9)
     for (const record of app.api.records) {
-      expect(record).toMatchObject({ authScheme: 'DPoP', dpop: 'verified', authorized: true, authorizationCount: 1, status: 200 })
+      expect(record).toMatchObject({
+        authScheme: 'DPoP',
+        dpop: 'verified',
+        authorized: true,
+        authorizationCount: 1,
+        status: 200,
+      })
     }
 
     const stored = await readRecordInPage(page)
-    expect(stored.key).toEqual({ type: 'private', extractable: false, algorithm: 'ECDSA', curve: 'P-256', usages: ['sign'] })
+    expect(stored.key).toEqual({
+      type: 'private',
+      extractable: false,
+      algorithm: 'ECDSA',
+      curve: 'P-256',
+      usages: ['sign'],
+    })
   })
 
-  test('nonce challenges at the token endpoint and at the API are each answered with one retry, never a refresh or a replay', async ({ page, app }) => {
+  test('nonce challenges at the token endpoint and at the API are each answered with one retry, never a refresh or a replay', async ({
+    page,
+    app,
+  }) => {
     const dpop = app.auth.dpop!
     dpop.requireNonce.token = true
     expect((await logIn(page)).status).toBe(200)
@@ -107,7 +136,10 @@ test.describe('DPoP', () => {
     dpop.rotateNonce()
     expect((await pageFetch(page, '/api/first')).status).toBe(200)
     expect(dpop.nonceChallenges.api).toBe(1)
-    expect(app.api.records.map((record) => `${record.path} ${record.status} ${record.dpop}`)).toEqual(['/api/first 401 use_dpop_nonce', '/api/first 200 verified'])
+    expect(app.api.records.map((record) => `${record.path} ${record.status} ${record.dpop}`)).toEqual([
+      '/api/first 401 use_dpop_nonce',
+      '/api/first 200 verified',
+    ])
     // Remembered: the next request goes out with it, and is not challenged.
     expect((await pageFetch(page, '/api/second')).status).toBe(200)
     expect(dpop.nonceChallenges.api).toBe(1)
@@ -136,7 +168,10 @@ test.describe('DPoP', () => {
     expect(app.api.records.at(-1)?.authScheme).toBeNull()
   })
 
-  test('an XSS that steals the stored record gets a key it cannot export and tokens the API and the token endpoint refuse', async ({ page, app }) => {
+  test('an XSS that steals the stored record gets a key it cannot export and tokens the API and the token endpoint refuse', async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
 
     // In the page, as injected script: the key is there, and cannot be exported.
@@ -161,20 +196,36 @@ test.describe('DPoP', () => {
     const attacker = await generateKeyPair('ES256')
     const jwk = await exportJWK(attacker.publicKey)
     const proof = (htm: string, htu: string, accessToken?: string) =>
-      new SignJWT({ jti: randomUUID(), htm, htu, iat: Math.floor(Date.now() / 1000), ...(accessToken && { ath: accessTokenHash(accessToken) }) })
+      new SignJWT({
+        jti: randomUUID(),
+        htm,
+        htu,
+        iat: Math.floor(Date.now() / 1000),
+        ...(accessToken && { ath: accessTokenHash(accessToken) }),
+      })
         .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
         .sign(attacker.privateKey)
     expect(await calculateJwkThumbprint(jwk)).toBeTruthy()
 
     const apiUrl = `${app.origin}/api/stolen`
-    const asDpop = await fetch(apiUrl, { headers: { Authorization: `DPoP ${stolen.accessToken}`, DPoP: await proof('GET', apiUrl, stolen.accessToken) } })
+    const asDpop = await fetch(apiUrl, {
+      headers: { Authorization: `DPoP ${stolen.accessToken}`, DPoP: await proof('GET', apiUrl, stolen.accessToken) },
+    })
     const asBearer = await fetch(apiUrl, { headers: { Authorization: `Bearer ${stolen.accessToken}` } })
     expect([asDpop.status, asBearer.status]).toEqual([401, 401])
-    expect(app.api.records.map((record) => `${record.path} ${record.authorized} ${record.dpop}`)).toEqual(['/api/stolen false wrong_key', '/api/stolen false bearer'])
+    expect(app.api.records.map((record) => `${record.path} ${record.authorized} ${record.dpop}`)).toEqual([
+      '/api/stolen false wrong_key',
+      '/api/stolen false bearer',
+    ])
 
     const refreshUrl = `${app.origin}/auth/refresh`
-    const form = () => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stolen.refreshToken, client_id: 'spa' })
-    const withOwnKey = await fetch(refreshUrl, { method: 'POST', headers: { DPoP: await proof('POST', refreshUrl) }, body: form() })
+    const form = () =>
+      new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stolen.refreshToken, client_id: 'spa' })
+    const withOwnKey = await fetch(refreshUrl, {
+      method: 'POST',
+      headers: { DPoP: await proof('POST', refreshUrl) },
+      body: form(),
+    })
     const withoutProof = await fetch(refreshUrl, { method: 'POST', body: form() })
     expect([withOwnKey.status, withoutProof.status]).toEqual([400, 400])
     expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['wrong_key', 'dpop_rejected'])

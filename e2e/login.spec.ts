@@ -21,7 +21,13 @@ test.describe('login', () => {
     expect(response.status).toBe(200)
     const [before, after] = app.api.records
     expect(before).toMatchObject({ path: '/api/before', authScheme: null, status: 401 })
-    expect(after).toMatchObject({ path: '/api/after', authScheme: 'Bearer', authorized: true, authorizationCount: 1, status: 200 })
+    expect(after).toMatchObject({
+      path: '/api/after',
+      authScheme: 'Bearer',
+      authorized: true,
+      authorizationCount: 1,
+      status: 200,
+    })
   })
 
   test('passes a failed login through unchanged and keeps no session', async ({ page }) => {

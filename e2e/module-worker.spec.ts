@@ -4,7 +4,10 @@ import { logIn, pageFetch } from './support/tabs.ts'
 
 // Issue 10: an app may build its worker as an ES module and register it with
 // registerTokenProxy({ type: 'module' }). /sw-module.js uses import.meta, so it runs only as one.
-test('a worker built as an ES module and registered with type: module controls the page and adds the token', async ({ context, app }) => {
+test('a worker built as an ES module and registered with type: module controls the page and adds the token', async ({
+  context,
+  app,
+}) => {
   const page = await context.newPage()
   await page.goto(`${app.origin}/workers.html?sw=/sw-module.js&type=module`)
   await expect(page.locator('#state')).toHaveText(/^Ready/)

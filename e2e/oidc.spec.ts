@@ -1,5 +1,13 @@
 import type { Page } from '@playwright/test'
-import { expect, expireAccessToken, sessionEventTypes, sessionStatus, stopServiceWorker, test as base, waitForTokenProxy } from '../playwright/index.ts'
+import {
+  expect,
+  expireAccessToken,
+  sessionEventTypes,
+  sessionStatus,
+  stopServiceWorker,
+  test as base,
+  waitForTokenProxy,
+} from '../playwright/index.ts'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { OidcApp } from './support/OidcApp.ts'
 import { DEV_INTERACTIONS, startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
@@ -17,7 +25,11 @@ const test = base.extend<{ accessTokenTtlSeconds: number; app: OidcApp; provider
     await app.close()
   },
   provider: async ({ app, accessTokenTtlSeconds }, use) => {
-    const provider = await startOidcProvider({ clientOrigin: app.origin, clientRedirectUris: [`${app.origin}/oidc.html`], accessTokenTtlSeconds })
+    const provider = await startOidcProvider({
+      clientOrigin: app.origin,
+      clientRedirectUris: [`${app.origin}/oidc.html`],
+      accessTokenTtlSeconds,
+    })
     app.issuer = provider.issuer
     await use(provider)
     await provider.close()
@@ -31,7 +43,13 @@ async function openApp(page: Page, app: OidcApp, api = '/api/'): Promise<void> {
 }
 
 /** Signs in as `login` through the provider's own login and consent screens. */
-async function signIn(page: Page, app: OidcApp, provider: RunningOidcProvider, login = 'alice', api = '/api/'): Promise<void> {
+async function signIn(
+  page: Page,
+  app: OidcApp,
+  provider: RunningOidcProvider,
+  login = 'alice',
+  api = '/api/',
+): Promise<void> {
   await openApp(page, app, api)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.waitForURL(`${provider.issuer}/**`)
@@ -44,31 +62,51 @@ async function signIn(page: Page, app: OidcApp, provider: RunningOidcProvider, l
 }
 
 test.describe('OpenID Connect with oidc-provider', () => {
-  test('signs in through the real redirect flow; the tokens stay in the worker and the API accepts them', async ({ page, app, provider }) => {
+  test('signs in through the real redirect flow; the tokens stay in the worker and the API accepts them', async ({
+    page,
+    app,
+    provider,
+  }) => {
     await signIn(page, app, provider)
 
     await expect(page.locator('#session-user')).toHaveText('as alice')
     expect(page.url()).toBe(`${app.origin}/oidc.html`)
     expect(provider.counters.tokenRequests).toBe(1)
-    expect(await sessionStatus(page)).toMatchObject({ authenticated: true, claims: expect.objectContaining({ sub: 'alice', iss: provider.issuer }) })
+    expect(await sessionStatus(page)).toMatchObject({
+      authenticated: true,
+      claims: expect.objectContaining({ sub: 'alice', iss: provider.issuer }),
+    })
     expect((await pageFetch(page, '/api/me')).status).toBe(200)
     expect(app.records).toEqual([{ path: '/api/me', authorized: true, status: 200 }])
     // The page holds nothing of the flow: no verifier, no state, no token.
-    expect(await page.evaluate(() => ({ local: Object.keys(localStorage), session: Object.keys(sessionStorage) }))).toEqual({ local: [], session: [] })
+    expect(
+      await page.evaluate(() => ({ local: Object.keys(localStorage), session: Object.keys(sessionStorage) })),
+    ).toEqual({ local: [], session: [] })
     expect(await sessionEventTypes(page)).toEqual(['SESSION_STARTED'])
   })
 
   // Expired on command (the Playwright helper), never by sleeping past a short lifetime: the
   // count of refresh grants must not depend on how busy the machine is.
   test.describe('across expiries', () => {
-    test('three tabs across three expiries: one refresh per expiry with rotation, and the grant is never revoked', async ({ page, context, app, provider }) => {
+    test('three tabs across three expiries: one refresh per expiry with rotation, and the grant is never revoked', async ({
+      page,
+      context,
+      app,
+      provider,
+    }) => {
       await signIn(page, app, provider)
       const tabs = [page, await context.newPage(), await context.newPage()]
       for (const tab of tabs.slice(1)) await openApp(tab, app)
 
       for (let expiry = 1; expiry <= 3; expiry++) {
         await expireAccessToken(page)
-        const statuses = await Promise.all(tabs.map((tab) => tab.evaluate(async () => Promise.all(Array.from({ length: 5 }, async () => (await fetch('/api/data')).status)))))
+        const statuses = await Promise.all(
+          tabs.map((tab) =>
+            tab.evaluate(async () =>
+              Promise.all(Array.from({ length: 5 }, async () => (await fetch('/api/data')).status)),
+            ),
+          ),
+        )
         expect(statuses.flat()).toEqual(Array(15).fill(200))
       }
 
@@ -78,7 +116,12 @@ test.describe('OpenID Connect with oidc-provider', () => {
     })
   })
 
-  test('revoking the grant at the provider: every tab receives SESSION_EXPIRED once', async ({ page, context, app, provider }) => {
+  test('revoking the grant at the provider: every tab receives SESSION_EXPIRED once', async ({
+    page,
+    context,
+    app,
+    provider,
+  }) => {
     await signIn(page, app, provider)
     const tabs = [page, await context.newPage(), await context.newPage()]
     for (const tab of tabs.slice(1)) await openApp(tab, app)
@@ -89,12 +132,19 @@ test.describe('OpenID Connect with oidc-provider', () => {
     expect(statuses.map((response) => response.status)).toEqual([401, 401, 401])
     expect(provider.counters.refreshGrants).toBe(1)
     for (const tab of tabs) {
-      await expect.poll(async () => (await sessionEventTypes(tab)).filter((type) => type === 'SESSION_EXPIRED')).toEqual(['SESSION_EXPIRED'])
+      await expect
+        .poll(async () => (await sessionEventTypes(tab)).filter((type) => type === 'SESSION_EXPIRED'))
+        .toEqual(['SESSION_EXPIRED'])
     }
     await expect(page.locator('#message')).toContainText('Your session expired (invalid_grant)')
   })
 
-  test('logout revokes the refresh token at the provider (RFC 7009) and ends the session in every tab', async ({ page, context, app, provider }) => {
+  test('logout revokes the refresh token at the provider (RFC 7009) and ends the session in every tab', async ({
+    page,
+    context,
+    app,
+    provider,
+  }) => {
     await signIn(page, app, provider)
     const other = await context.newPage()
     await openApp(other, app)
@@ -107,7 +157,11 @@ test.describe('OpenID Connect with oidc-provider', () => {
     expect(app.records.at(-1)).toEqual({ path: '/api/after-logout', authorized: false, status: 401 })
   })
 
-  test('an API on another site, listed as an absolute prefix, gets the token; the same site off the prefix does not', async ({ page, app, provider }) => {
+  test('an API on another site, listed as an absolute prefix, gets the token; the same site off the prefix does not', async ({
+    page,
+    app,
+    provider,
+  }) => {
     const remoteApi = await new OidcApp().start(dist, { corsOrigin: app.origin })
     remoteApi.issuer = provider.issuer
     try {
@@ -127,7 +181,11 @@ test.describe('OpenID Connect with oidc-provider', () => {
     }
   })
 
-  test('a worker stopped while the user is at the provider still completes the sign-in', async ({ page, app, provider }) => {
+  test('a worker stopped while the user is at the provider still completes the sign-in', async ({
+    page,
+    app,
+    provider,
+  }) => {
     await openApp(page, app)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForURL(`${provider.issuer}/**`)
@@ -142,11 +200,17 @@ test.describe('OpenID Connect with oidc-provider', () => {
     expect((await pageFetch(page, '/api/me')).status).toBe(200)
   })
 
-  test('a forged callback (unknown state) is refused with a clear error and redeems nothing', async ({ page, app, provider }) => {
+  test('a forged callback (unknown state) is refused with a clear error and redeems nothing', async ({
+    page,
+    app,
+    provider,
+  }) => {
     await openApp(page, app)
     await page.goto(`${app.origin}/oidc.html?code=stolen-code&state=forged-state`)
 
-    await expect(page.locator('#message')).toHaveText(/^\[sw-token-proxy\] Failed to complete the sign-in: this callback does not answer a sign-in in progress/)
+    await expect(page.locator('#message')).toHaveText(
+      /^\[sw-token-proxy\] Failed to complete the sign-in: this callback does not answer a sign-in in progress/,
+    )
     expect(provider.counters.tokenRequests).toBe(0)
     expect(await sessionStatus(page)).toMatchObject({ authenticated: false })
   })

@@ -2,7 +2,13 @@ import { chromium } from '@playwright/test'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expireAccessToken, sessionEvents, sessionEventTypes, sessionStatus, waitForTokenProxy } from '../playwright/index.ts'
+import {
+  expireAccessToken,
+  sessionEvents,
+  sessionEventTypes,
+  sessionStatus,
+  waitForTokenProxy,
+} from '../playwright/index.ts'
 import { chromiumLaunchOptions } from '../test-support/chromiumLaunchOptions.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
@@ -12,7 +18,11 @@ import { logIn, pageFetch } from './support/tabs.ts'
 test.describe('a session belongs to one login', () => {
   test.use({ authOptions: { users: { alice: 'alice-pw', bob: 'bob-pw' } } })
 
-  test("a request of user A's that is out while A logs out and B logs in is never replayed with B's token", async ({ page, app, openTab }) => {
+  test("a request of user A's that is out while A logs out and B logs in is never replayed with B's token", async ({
+    page,
+    app,
+    openTab,
+  }) => {
     const other = await openTab()
     await logIn(page, 'alice', 'alice-pw')
     // Alice's request reaches the API, which holds its answer (a 401) until Alice has logged out
@@ -26,14 +36,20 @@ test.describe('a session belongs to one login', () => {
     app.api.control.release()
 
     expect((await alicesRequest).status).toBe(401)
-    expect(app.api.records.filter((record) => record.path === '/api/alice-order').map((record) => record.tokenUser)).toEqual(['alice'])
+    expect(
+      app.api.records.filter((record) => record.path === '/api/alice-order').map((record) => record.tokenUser),
+    ).toEqual(['alice'])
     expect(app.auth.refreshLog).toEqual([])
     // Bob's own requests carry Bob's token, never none.
     expect((await pageFetch(page, '/api/bob')).status).toBe(200)
     expect(app.api.records.at(-1)).toMatchObject({ path: '/api/bob', tokenUser: 'bob', authorized: true })
   })
 
-  test("user B neither waits on nor hears about user A's refresh that is still in flight, nor its backoff", async ({ page, app, openTab }) => {
+  test("user B neither waits on nor hears about user A's refresh that is still in flight, nor its backoff", async ({
+    page,
+    app,
+    openTab,
+  }) => {
     const other = await openTab()
     await logIn(page, 'alice', 'alice-pw')
     // Alice's refresh reaches the server and fails, but its answer (a 503 with a long
@@ -60,14 +76,15 @@ test.describe('a session belongs to one login', () => {
     expect((await pageFetch(other, '/api/bob-again')).status).toBe(200)
 
     expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['rotated', 'rotated'])
-    expect(app.api.records.filter((record) => record.path.startsWith('/api/bob')).map((record) => `${record.tokenUser} ${record.status}`)).toEqual([
-      'bob 401',
-      'bob 200',
-      'bob 401',
-      'bob 200',
-    ])
+    expect(
+      app.api.records
+        .filter((record) => record.path.startsWith('/api/bob'))
+        .map((record) => `${record.tokenUser} ${record.status}`),
+    ).toEqual(['bob 401', 'bob 200', 'bob 401', 'bob 200'])
     for (const tab of [page, other]) {
-      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED', 'SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_REFRESHED'])
+      await expect
+        .poll(() => sessionEventTypes(tab))
+        .toEqual(['SESSION_STARTED', 'SESSION_ENDED', 'SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_REFRESHED'])
     }
   })
 })
@@ -75,7 +92,8 @@ test.describe('a session belongs to one login', () => {
 test.describe('logout is durable', () => {
   test('a browser closed while the logout request is in flight comes back logged out', async ({ app }) => {
     const profile = await mkdtemp(join(tmpdir(), 'sw-token-proxy-profile-'))
-    const launch = () => chromium.launchPersistentContext(profile, { ...chromiumLaunchOptions, serviceWorkers: 'allow' })
+    const launch = () =>
+      chromium.launchPersistentContext(profile, { ...chromiumLaunchOptions, serviceWorkers: 'allow' })
     try {
       const first = await launch()
       const page = first.pages()[0] ?? (await first.newPage())
@@ -115,7 +133,8 @@ test.describe('logout is durable', () => {
     // The logout request is still held at the server, yet the session is gone from the store
     // and every tab hears of it (messages arrive on their own schedule, hence the poll).
     expect(await sessionStatus(other)).toEqual({ authenticated: false, expiresAt: null })
-    for (const tab of [page, other]) await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+    for (const tab of [page, other])
+      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
     expect(app.logoutControl.heldCount).toBe(1)
     app.logoutControl.release()
     await expect.poll(() => app.auth.counters.logouts).toBe(1)
@@ -123,7 +142,10 @@ test.describe('logout is durable', () => {
 })
 
 test.describe('a session is refreshed only where it was issued', () => {
-  test('a worker configured with another refresh endpoint ends the session and never sends the refresh token there', async ({ page, app }) => {
+  test('a worker configured with another refresh endpoint ends the session and never sends the refresh token there', async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
     expect((await pageFetch(page, '/api/before-change')).status).toBe(200)
 
@@ -132,7 +154,9 @@ test.describe('a session is refreshed only where it was issued', () => {
     app.worker.variant = 'another refresh endpoint'
     await page.evaluate(async () => {
       const registration = await navigator.serviceWorker.getRegistration()
-      const changed = new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+      const changed = new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+      )
       await registration?.update()
       await changed
     })
@@ -140,7 +164,9 @@ test.describe('a session is refreshed only where it was issued', () => {
     await expireAccessToken(page)
     expect((await pageFetch(page, '/api/after-change')).status).toBe(401)
 
-    await expect.poll(async () => (await sessionEvents(page)).at(-1)).toEqual({ type: 'SESSION_EXPIRED', payload: { reason: 'configuration_changed' } })
+    await expect
+      .poll(async () => (await sessionEvents(page)).at(-1))
+      .toEqual({ type: 'SESSION_EXPIRED', payload: { reason: 'configuration_changed' } })
     expect(app.requests.filter((request) => request.includes('/refresh'))).toEqual([])
     expect(app.api.records.find((record) => record.path === '/api/after-change')).toMatchObject({ authScheme: null })
     expect(await sessionStatus(page)).toEqual({ authenticated: false, expiresAt: null })

@@ -26,18 +26,23 @@ test.describe('sw-token-proxy/playwright', () => {
   })
 
   test('expireAccessToken without a session fails with a clear error', async ({ page }) => {
-    await expect(expireAccessToken(page)).rejects.toThrow(/^\[sw-token-proxy\] Failed to expire the access token: there is no session in this origin\./)
+    await expect(expireAccessToken(page)).rejects.toThrow(
+      /^\[sw-token-proxy\] Failed to expire the access token: there is no session in this origin\./,
+    )
   })
 
-  test('workerRequests lists what the worker sent and whether it was authorised, never the token', async ({ page, app, workerRequests }) => {
+  test('workerRequests lists what the worker sent and whether it was authorised, never the token', async ({
+    page,
+    app,
+    workerRequests,
+  }) => {
     await logIn(page)
     await pageFetch(page, '/api/listed', { method: 'POST', body: 'x' })
     const path = (url: string) => new URL(url).pathname
 
-    await expect.poll(() => workerRequests.map((request) => `${request.method} ${path(request.url)} ${request.authorized}`)).toEqual([
-      'POST /auth/login false',
-      'POST /api/listed true',
-    ])
+    await expect
+      .poll(() => workerRequests.map((request) => `${request.method} ${path(request.url)} ${request.authorized}`))
+      .toEqual(['POST /auth/login false', 'POST /api/listed true'])
     expect(app.auth.issuedTokens.some((token) => JSON.stringify(workerRequests).includes(token))).toBe(false)
   })
 })

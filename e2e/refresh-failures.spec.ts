@@ -6,11 +6,15 @@ import { sessionEventTypes, sessionEvents } from '../playwright/index.ts'
 import { logIn, pageFetch, sleep, storedTokensDigest } from './support/tabs.ts'
 
 // Cases 10 and 11: a refresh that fails for a passing reason never ends the session. (e2e/README.md)
-const refreshFailures = async (page: Page) => (await sessionEvents(page)).filter((event) => event.type === 'REFRESH_FAILED').map((event) => event.payload)
+const refreshFailures = async (page: Page) =>
+  (await sessionEvents(page)).filter((event) => event.type === 'REFRESH_FAILED').map((event) => event.payload)
 
 const transientFaults: Array<[string, EndpointFault]> = [
   ['500', { kind: 'status', status: 500 }],
-  ['502 with an HTML body', { kind: 'status', status: 502, contentType: 'text/html', body: '<html><body>Bad gateway</body></html>' }],
+  [
+    '502 with an HTML body',
+    { kind: 'status', status: 502, contentType: 'text/html', body: '<html><body>Bad gateway</body></html>' },
+  ],
   ['503 with Retry-After', { kind: 'status', status: 503, headers: { 'Retry-After': '2' } }],
   ['429', { kind: 'status', status: 429 }],
   ['connection reset', { kind: 'reset' }],
@@ -26,10 +30,20 @@ const malformedBodies: Array<[string, string | Buffer]> = [
   ['a negative expires_in', '{"access_token":"abc","token_type":"Bearer","expires_in":-5}'],
   ['a huge expires_in', '{"access_token":"abc","token_type":"Bearer","expires_in":1e12}'],
   ['token_type mac', '{"access_token":"abc","token_type":"mac"}'],
-  ['a 5 MB body', Buffer.concat([Buffer.from('{"access_token":"abc","token_type":"Bearer","padding":"'), Buffer.alloc(5 * 1024 * 1024, 'a'), Buffer.from('"}')])],
+  [
+    'a 5 MB body',
+    Buffer.concat([
+      Buffer.from('{"access_token":"abc","token_type":"Bearer","padding":"'),
+      Buffer.alloc(5 * 1024 * 1024, 'a'),
+      Buffer.from('"}'),
+    ]),
+  ],
 ]
 
-async function expectSessionKeptThroughFailure(fault: EndpointFault, { page, app }: { page: Page; app: RunningDemoServer }) {
+async function expectSessionKeptThroughFailure(
+  fault: EndpointFault,
+  { page, app }: { page: Page; app: RunningDemoServer },
+) {
   await logIn(page)
   const before = await storedTokensDigest(page)
   // Chromium itself retries a request whose reused connection was reset (twice, here), so a
@@ -63,10 +77,14 @@ async function expectSessionKeptThroughFailure(fault: EndpointFault, { page, app
 
 test.describe('transient refresh failures', () => {
   for (const [name, fault] of transientFaults) {
-    test(`a ${name} from the refresh endpoint keeps the session byte-identical, reports REFRESH_FAILED once, and recovers`, async ({ page, app }) => {
+    test(`a ${name} from the refresh endpoint keeps the session byte-identical, reports REFRESH_FAILED once, and recovers`, async ({
+      page,
+      app,
+    }) => {
       const started = Date.now()
       const { retryAt } = await expectSessionKeptThroughFailure(fault, { page, app })
-      if (fault.kind === 'status' && fault.headers?.['Retry-After']) expect(retryAt - started).toBeGreaterThanOrEqual(2_000)
+      if (fault.kind === 'status' && fault.headers?.['Retry-After'])
+        expect(retryAt - started).toBeGreaterThanOrEqual(2_000)
     })
   }
 
@@ -89,7 +107,9 @@ test.describe('malformed token responses', () => {
       expect((await pageFetch(page, '/api/after-malformed')).status).toBe(401)
 
       expect(await storedTokensDigest(page)).toBe(before)
-      await expect.poll(() => refreshFailures(page)).toEqual([expect.objectContaining({ reason: 'malformed_response' })])
+      await expect
+        .poll(() => refreshFailures(page))
+        .toEqual([expect.objectContaining({ reason: 'malformed_response' })])
       // No junk reached the API: the only token it saw after the failure is the old one.
       expect((await pageFetch(page, '/api/still-valid')).status).toBe(200)
       const after = app.api.records.at(-1)!
@@ -98,13 +118,18 @@ test.describe('malformed token responses', () => {
     })
   }
 
-  test('a login answered with a malformed 2xx reaches the page as a clear 502 error, without the body, and keeps no session', async ({ page, app }) => {
+  test('a login answered with a malformed 2xx reaches the page as a clear 502 error, without the body, and keeps no session', async ({
+    page,
+    app,
+  }) => {
     app.loginControl.fail({ kind: 'body', body: '{"access_token":"abc\\r\\nX: 1","token_type":"Bearer"}' })
     const { status, body } = await logIn(page)
 
     expect(status).toBe(502)
     expect(body).toMatchObject({ error: 'invalid_token_response', code: 'ERR_INVALID_TOKEN_RESPONSE' })
-    expect(String(body['error_description'])).toMatch(/^\[sw-token-proxy\] Failed to accept the token response: "access_token" contains characters not allowed in an HTTP header\./)
+    expect(String(body['error_description'])).toMatch(
+      /^\[sw-token-proxy\] Failed to accept the token response: "access_token" contains characters not allowed in an HTTP header\./,
+    )
     expect(JSON.stringify(body)).not.toContain('abc')
     expect(await storedTokensDigest(page)).toBeNull()
   })

@@ -9,7 +9,10 @@ test.describe('refresh', () => {
   test.describe('with strict rotation', () => {
     test.use({ authOptions: { rotation: 'strict' } })
 
-    test('refreshes once per expiry across three expiries and never presents a refresh token twice', async ({ page, app }) => {
+    test('refreshes once per expiry across three expiries and never presents a refresh token twice', async ({
+      page,
+      app,
+    }) => {
       await logIn(page)
       for (let expiry = 1; expiry <= 3; expiry++) {
         await expireAccessToken(page)
@@ -21,10 +24,16 @@ test.describe('refresh', () => {
       expect(new Set(presented).size).toBe(3)
       expect(app.auth.counters.reuseDetections).toBe(0)
       expect(app.api.records.map((record) => record.status)).toEqual([200, 200, 200])
-      await expect.poll(() => sessionEventTypes(page)).toEqual(['SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_REFRESHED', 'SESSION_REFRESHED'])
+      await expect
+        .poll(() => sessionEventTypes(page))
+        .toEqual(['SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_REFRESHED', 'SESSION_REFRESHED'])
     })
 
-    test('5 tabs × 20 concurrent requests of every method just after expiry make exactly one refresh', async ({ page, app, openTab }) => {
+    test('5 tabs × 20 concurrent requests of every method just after expiry make exactly one refresh', async ({
+      page,
+      app,
+      openTab,
+    }) => {
       const tabs = [page, ...(await Promise.all([openTab(), openTab(), openTab(), openTab()]))]
       await logIn(page)
       await expireAccessToken(page)
@@ -57,7 +66,10 @@ test.describe('refresh', () => {
   test.describe('without rotation', () => {
     test.use({ authOptions: { rotation: 'none' } })
 
-    test('keeps the old refresh token when the refresh response has none, and uses it next time', async ({ page, app }) => {
+    test('keeps the old refresh token when the refresh response has none, and uses it next time', async ({
+      page,
+      app,
+    }) => {
       await logIn(page)
       await expireAccessToken(page)
       expect((await pageFetch(page, '/api/first')).status).toBe(200)
@@ -69,18 +81,31 @@ test.describe('refresh', () => {
     })
   })
 
-  test('an API 401 invalid_token leads to one refresh and exactly one replay with the same method, URL and body', async ({ page, app }) => {
+  test('an API 401 invalid_token leads to one refresh and exactly one replay with the same method, URL and body', async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
     app.api.failNext({ status: 401 })
     const body = JSON.stringify({ order: 42, note: 'ünïcødé' })
-    const response = await pageFetch(page, '/api/orders?draft=1', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+    const response = await pageFetch(page, '/api/orders?draft=1', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    })
 
     expect(response.status).toBe(200)
     expect(app.auth.refreshLog).toHaveLength(1)
     const [first, replay] = app.api.records
     expect(app.api.records).toHaveLength(2)
     expect(first).toMatchObject({ method: 'POST', path: '/api/orders', status: 401 })
-    expect(replay).toMatchObject({ method: 'POST', path: '/api/orders', status: 200, authorized: true, bodyDigest: first!.bodyDigest })
+    expect(replay).toMatchObject({
+      method: 'POST',
+      path: '/api/orders',
+      status: 200,
+      authorized: true,
+      bodyDigest: first!.bodyDigest,
+    })
     expect(replay!.authorizationDigest).not.toBe(first!.authorizationDigest)
     expect(app.api.sideEffects).toBe(1)
   })
@@ -96,7 +121,9 @@ test.describe('refresh', () => {
     app.api.failNext({ status: 401 }, 2)
     expect((await pageFetch(page, '/api/twice', { method: 'PUT', body: 'x' })).status).toBe(401)
     expect(app.auth.refreshLog).toHaveLength(1)
-    expect(app.api.records.filter((record) => record.path === '/api/twice').map((record) => record.status)).toEqual([401, 401])
+    expect(app.api.records.filter((record) => record.path === '/api/twice').map((record) => record.status)).toEqual([
+      401, 401,
+    ])
   })
 
   test('a 401 for a reason a new token cannot fix passes through without a refresh', async ({ page, app }) => {

@@ -17,7 +17,10 @@ const test = base.extend<{ app: OidcApp; apis: [AudienceApi, AudienceApi]; provi
     await app.close()
   },
   apis: async ({ app }, use) => {
-    const apis: [AudienceApi, AudienceApi] = [await new AudienceApi().start(app.origin), await new AudienceApi().start(app.origin)]
+    const apis: [AudienceApi, AudienceApi] = [
+      await new AudienceApi().start(app.origin),
+      await new AudienceApi().start(app.origin),
+    ]
     await use(apis)
     await Promise.all(apis.map((api) => api.close()))
   },
@@ -57,13 +60,24 @@ async function signIn(page: Page, app: OidcApp, provider: RunningOidcProvider): 
 /** Every tab calls the app's API and both resource APIs, three times each, all at once. */
 async function callEverything(tabs: Page[], urls: string[]): Promise<number[]> {
   const statuses = await Promise.all(
-    tabs.map((tab) => tab.evaluate(async (targets) => Promise.all(targets.flatMap((url) => [1, 2, 3].map(async () => (await fetch(url)).status))), urls)),
+    tabs.map((tab) =>
+      tab.evaluate(
+        async (targets) => Promise.all(targets.flatMap((url) => [1, 2, 3].map(async () => (await fetch(url)).status))),
+        urls,
+      ),
+    ),
   )
   return statuses.flat()
 }
 
 test.describe('many APIs, one refresh token (RFC 8707 resource indicators)', () => {
-  test('three tabs × two APIs across three expiries: one refresh-grant per renewal, never a reuse, each API sees only its own tokens', async ({ page, context, app, apis, provider }) => {
+  test('three tabs × two APIs across three expiries: one refresh-grant per renewal, never a reuse, each API sees only its own tokens', async ({
+    page,
+    context,
+    app,
+    apis,
+    provider,
+  }) => {
     await signIn(page, app, provider)
     const tabs = [page, await context.newPage(), await context.newPage()]
     for (const tab of tabs.slice(1)) await openApp(tab, app)
@@ -78,14 +92,28 @@ test.describe('many APIs, one refresh token (RFC 8707 resource indicators)', () 
       await expireAccessToken(page)
       expect(await callEverything(tabs, urls)).toEqual(Array(27).fill(200))
       // Per expiry, one renewal each: the session's token and both APIs', one after another.
-      expect(provider.counters.refreshGrantsByResource).toEqual({ '(none)': expiry, [apis[0].resource]: 1 + expiry, [apis[1].resource]: 1 + expiry })
+      expect(provider.counters.refreshGrantsByResource).toEqual({
+        '(none)': expiry,
+        [apis[0].resource]: 1 + expiry,
+        [apis[1].resource]: 1 + expiry,
+      })
     }
 
     expect(provider.counters.refreshGrants).toBe(2 + 3 * 3)
     expect(provider.counters.grantRevocations).toBe(0)
     for (const api of apis) {
-      expect(api.records).toHaveLength(4 * 27 / 3)
-      expect(api.records.filter((record) => !(record.authorized && Array.isArray(record.audience) && record.audience.length === 1 && record.audience[0] === api.resource))).toEqual([])
+      expect(api.records).toHaveLength((4 * 27) / 3)
+      expect(
+        api.records.filter(
+          (record) =>
+            !(
+              record.authorized &&
+              Array.isArray(record.audience) &&
+              record.audience.length === 1 &&
+              record.audience[0] === api.resource
+            ),
+        ),
+      ).toEqual([])
     }
     expect(app.records.every((record) => record.authorized)).toBe(true)
     for (const tab of tabs) expect(await sessionEventTypes(tab)).not.toContain('SESSION_EXPIRED')

@@ -23,7 +23,10 @@ declare global {
 // side only (expireAccessTokens), on command, and the reconnect meets the API's 401.
 test.use({ authOptions: { accessTtlSeconds: 3600 } })
 
-test('a stream carries on across a token renewal: the server closes it, the reconnect gets a 401, one refresh, and the stream resumes with the new token', async ({ page, app }) => {
+test('a stream carries on across a token renewal: the server closes it, the reconnect gets a 401, one refresh, and the stream resumes with the new token', async ({
+  page,
+  app,
+}) => {
   await logIn(page)
   await page.evaluate(() => {
     const source = new EventSource('/api/live')
@@ -32,7 +35,12 @@ test('a stream carries on across a token renewal: the server closes it, the reco
     // An `error` with readyState CONNECTING is the browser reconnecting; CLOSED would be for good.
     source.onerror = () => window.live.errorStates.push(source.readyState)
   })
-  const view = () => page.evaluate((): LiveView => ({ events: window.live.events, errorStates: window.live.errorStates, readyState: window.live.source.readyState }))
+  const view = () =>
+    page.evaluate((): LiveView => ({
+      events: window.live.events,
+      errorStates: window.live.errorStates,
+      readyState: window.live.source.readyState,
+    }))
   await expect.poll(async () => (await view()).events.map((event) => event.text)).toEqual(['connected'])
 
   // The token runs out on the server, which ends the stream opened with it, as a server does.
@@ -42,7 +50,9 @@ test('a stream carries on across a token renewal: the server closes it, the reco
   await expect.poll(() => app.api.live.openCount).toBe(1)
   app.api.live.send('after the renewal')
 
-  await expect.poll(async () => (await view()).events.map((event) => event.text)).toEqual(['connected', 'connected', 'after the renewal'])
+  await expect
+    .poll(async () => (await view()).events.map((event) => event.text))
+    .toEqual(['connected', 'connected', 'after the renewal'])
   const { events, errorStates, readyState } = await view()
   expect(readyState).toBe(1) // OPEN: no error closed the EventSource for good
   expect(errorStates).toEqual([0]) // one reconnect, CONNECTING

@@ -5,14 +5,24 @@ import { logIn, pageFetch, readStoredSession } from './support/tabs.ts'
 
 function burst(tab: Page, count: number, label: string): Promise<number[]> {
   return tab.evaluate(
-    ([count, label]) => Promise.all(Array.from({ length: count }, async (_, i) => (await fetch(`/api/${label}/${i}`, { method: i % 2 ? 'POST' : 'GET' })).status)),
+    ([count, label]) =>
+      Promise.all(
+        Array.from(
+          { length: count },
+          async (_, i) => (await fetch(`/api/${label}/${i}`, { method: i % 2 ? 'POST' : 'GET' })).status,
+        ),
+      ),
     [count, label] as const,
   )
 }
 
 // Cases 9, 23 and 24: when the session really ends, every tab hears it once. (e2e/README.md)
 test.describe('end of session', () => {
-  test('a revoked refresh token: one refresh call, session cleared, SESSION_EXPIRED once per tab, then no refresh until login', async ({ page, app, openTab }) => {
+  test('a revoked refresh token: one refresh call, session cleared, SESSION_EXPIRED once per tab, then no refresh until login', async ({
+    page,
+    app,
+    openTab,
+  }) => {
     const tabs = [page, await openTab(), await openTab()]
     await logIn(page)
     app.auth.revokeAll()
@@ -28,14 +38,22 @@ test.describe('end of session', () => {
 
     await Promise.all(tabs.map((tab, t) => burst(tab, 5, `after-${t}`)))
     expect(app.auth.refreshLog).toHaveLength(1)
-    expect(app.api.records.filter((record) => record.path.startsWith('/api/after-')).every((record) => record.authScheme === null)).toBe(true)
+    expect(
+      app.api.records
+        .filter((record) => record.path.startsWith('/api/after-'))
+        .every((record) => record.authScheme === null),
+    ).toBe(true)
 
     await logIn(page)
     expect((await pageFetch(page, '/api/after-login')).status).toBe(200)
   })
 
   test.describe('with an expired access token', () => {
-    test('5 tabs × 20 requests with a revoked refresh token: one refresh call, one SESSION_EXPIRED per tab, all 401', async ({ page, app, openTab }) => {
+    test('5 tabs × 20 requests with a revoked refresh token: one refresh call, one SESSION_EXPIRED per tab, all 401', async ({
+      page,
+      app,
+      openTab,
+    }) => {
       const tabs = [page, ...(await Promise.all([openTab(), openTab(), openTab(), openTab()]))]
       await logIn(page)
       app.auth.revokeAll()
@@ -65,7 +83,11 @@ test.describe('end of session', () => {
     await expect.poll(() => sessionEventTypes(uncontrolled)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
   })
 
-  test('logout in one tab: every tab gets SESSION_ENDED, the store is cleared, next requests carry no token', async ({ page, app, openTab }) => {
+  test('logout in one tab: every tab gets SESSION_ENDED, the store is cleared, next requests carry no token', async ({
+    page,
+    app,
+    openTab,
+  }) => {
     const tabs = [page, await openTab(), await openTab()]
     await logIn(page)
     expect((await pageFetch(tabs[2]!, '/api/before-logout')).status).toBe(200)
@@ -78,6 +100,8 @@ test.describe('end of session', () => {
     }
     expect(await readStoredSession(page)).toMatchObject({ hasTokens: false })
     await Promise.all(tabs.map((tab) => pageFetch(tab, '/api/after-logout')))
-    expect(app.api.records.filter((record) => record.path === '/api/after-logout').map((record) => record.authScheme)).toEqual([null, null, null])
+    expect(
+      app.api.records.filter((record) => record.path === '/api/after-logout').map((record) => record.authScheme),
+    ).toEqual([null, null, null])
   })
 })

@@ -11,7 +11,11 @@ const soakSeconds = Number(process.env['SOAK_SECONDS'] ?? 150)
 test.describe('soak', () => {
   test.use({ authOptions: { accessTtlSeconds: 3, rotation: 'grace', graceSeconds: 30, refreshTtlSeconds: 3600 } })
 
-  test(`${soakSeconds} s, 3 tabs, worker stopped at random: zero reuse detections, zero 401s seen by pages`, async ({ page, app, openTab }) => {
+  test(`${soakSeconds} s, 3 tabs, worker stopped at random: zero reuse detections, zero 401s seen by pages`, async ({
+    page,
+    app,
+    openTab,
+  }) => {
     test.setTimeout((soakSeconds + 60) * 1000)
     const tabs = [page, await openTab(), await openTab()]
     await logIn(page)
@@ -25,7 +29,10 @@ test.describe('soak', () => {
           void (async () => {
             for (let i = 0; state.soak.running; i++) {
               const method = methods[i % methods.length]!
-              const outcome = await fetch(`/api/soak/${i}`, { method, body: method === 'GET' ? undefined : `request ${i}` }).then(
+              const outcome = await fetch(`/api/soak/${i}`, {
+                method,
+                body: method === 'GET' ? undefined : `request ${i}`,
+              }).then(
                 (response) => String(response.status),
                 () => 'network error',
               )
@@ -39,7 +46,7 @@ test.describe('soak', () => {
 
     // A seeded generator, so a failing run can be replayed with the same stop pattern.
     let seed = Number(process.env['SOAK_SEED'] ?? Date.now() % 100_000)
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647)
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
     test.info().annotations.push({ type: 'soak seed', description: String(seed) })
     let stops = 0
     const deadline = Date.now() + soakSeconds * 1000
@@ -58,7 +65,10 @@ test.describe('soak', () => {
       })
       for (const [status, count] of Object.entries(statuses)) totals[status] = (totals[status] ?? 0) + count
     }
-    test.info().annotations.push({ type: 'soak totals', description: JSON.stringify({ stops, refreshes: app.auth.counters.refreshes, ...totals }) })
+    test.info().annotations.push({
+      type: 'soak totals',
+      description: JSON.stringify({ stops, refreshes: app.auth.counters.refreshes, ...totals }),
+    })
 
     expect(app.auth.counters.reuseDetections).toBe(0)
     expect(totals['401'] ?? 0).toBe(0)

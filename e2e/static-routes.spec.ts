@@ -13,7 +13,11 @@ async function watchWorker(page: Page) {
     for (const version of versions) status = version.runningStatus
   })
   await session.send('ServiceWorker.enable')
-  return { status: () => status, stop: () => session.send('ServiceWorker.stopAllWorkers'), detach: () => session.detach() }
+  return {
+    status: () => status,
+    stop: () => session.send('ServiceWorker.stopAllWorkers'),
+    detach: () => session.detach(),
+  }
 }
 
 /** What Resource Timing says the static router chose for each URL this page loaded. */
@@ -22,13 +26,18 @@ function routerSources(page: Page): Promise<Record<string, string>> {
     Object.fromEntries(
       performance.getEntries().flatMap((entry) => {
         const timing = entry as PerformanceResourceTiming & { workerMatchedSourceType?: string }
-        return timing.workerMatchedSourceType === undefined ? [] : [[new URL(timing.name).pathname, timing.workerMatchedSourceType || 'fetch-event']]
+        return timing.workerMatchedSourceType === undefined
+          ? []
+          : [[new URL(timing.name).pathname, timing.workerMatchedSourceType || 'fetch-event']]
       }),
     ),
   )
 }
 
-test('a stopped worker is not started for assets or off-API fetches, and navigations go to the network; the API goes through the worker', async ({ page, app }) => {
+test('a stopped worker is not started for assets or off-API fetches, and navigations go to the network; the API goes through the worker', async ({
+  page,
+  app,
+}) => {
   await logIn(page)
   const worker = await watchWorker(page)
   await worker.stop()
@@ -42,11 +51,19 @@ test('a stopped worker is not started for assets or off-API fetches, and navigat
   // start the worker alongside, for the page's later requests).
   app.pages.set('/plain.html', '<!doctype html><title>plain</title><p>No worker registration on this page.</p>')
   await page.goto(`${app.origin}/plain.html`)
-  expect(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).workerStart)).toBe(0)
+  expect(
+    await page.evaluate(
+      () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).workerStart,
+    ),
+  ).toBe(0)
 
   expect((await pageFetch(page, '/favicon.svg')).status).toBe(200)
   expect((await pageFetch(page, '/api/me')).status).toBe(200)
-  expect(await routerSources(page)).toMatchObject({ '/plain.html': 'network', '/favicon.svg': 'network', '/api/me': 'fetch-event' })
+  expect(await routerSources(page)).toMatchObject({
+    '/plain.html': 'network',
+    '/favicon.svg': 'network',
+    '/api/me': 'fetch-event',
+  })
   // The API request went through the worker, which added the token.
   expect(app.api.records.at(-1)).toMatchObject({ path: '/api/me', authScheme: 'Bearer', authorized: true })
   await worker.detach()

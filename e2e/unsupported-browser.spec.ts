@@ -23,7 +23,9 @@ test('says this browser can’t keep you signed in when it has no IndexedDB', as
   const page = await context.newPage()
   await page.goto(`${app.origin}/minimal.html`)
 
-  await expect(page.locator('#state')).toHaveText("This browser can't keep you signed in here: it has site storage turned off (a private window or a policy can do that).")
+  await expect(page.locator('#state')).toHaveText(
+    "This browser can't keep you signed in here: it has site storage turned off (a private window or a policy can do that).",
+  )
   await expect(page.locator('html')).toHaveAttribute('data-proxy', 'unsupported')
   // Nothing was registered: the app learned before it started a worker it could not use.
   expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0)

@@ -21,25 +21,41 @@ async function openRealtimePage(page: Page, origin: string): Promise<void> {
   await waitForTokenProxy(page)
 }
 
-test('the socket opens with a fresh ticket fetched through the worker, and the server knows the user', async ({ page, app }) => {
+test('the socket opens with a fresh ticket fetched through the worker, and the server knows the user', async ({
+  page,
+  app,
+}) => {
   await openRealtimePage(page, app.origin)
   await logIn(page)
 
   const welcome = await page.evaluate(async () => {
     const socket = await window.tokenProxyDemo.openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket' })
-    const message = await new Promise<unknown>((resolve) => socket.addEventListener('message', (event) => resolve(JSON.parse(String(event.data))), { once: true }))
+    const message = await new Promise<unknown>((resolve) =>
+      socket.addEventListener('message', (event) => resolve(JSON.parse(String(event.data))), { once: true }),
+    )
     socket.close()
     return message
   })
 
   expect(welcome).toEqual({ type: 'welcome', user: 'demo' })
   // The ticket request went through the worker, with the bearer.
-  expect(app.api.records.map(({ method, path, authScheme, authorized, tokenUser, status }) => ({ method, path, authScheme, authorized, tokenUser, status }))).toEqual([
+  expect(
+    app.api.records.map(({ method, path, authScheme, authorized, tokenUser, status }) => ({
+      method,
+      path,
+      authScheme,
+      authorized,
+      tokenUser,
+      status,
+    })),
+  ).toEqual([
     { method: 'POST', path: '/api/ws-ticket', authScheme: 'Bearer', authorized: true, tokenUser: 'demo', status: 200 },
   ])
   // The handshake spent exactly the ticket that was issued.
   expect(app.tickets.issued).toHaveLength(1)
-  expect(app.tickets.redemptions).toEqual([{ ticketDigest: app.tickets.issued[0]?.ticketDigest, outcome: 'accepted', user: 'demo' }])
+  expect(app.tickets.redemptions).toEqual([
+    { ticketDigest: app.tickets.issued[0]?.ticketDigest, outcome: 'accepted', user: 'demo' },
+  ])
   expect(app.webSockets.handshakes).toEqual([{ accepted: true, user: 'demo', refusal: null }])
 })
 
@@ -68,13 +84,20 @@ test('a ticket is good once: the same ticket presented again is refused', async 
   expect(app.webSockets.handshakes.map((handshake) => handshake.accepted)).toEqual([true, false])
 })
 
-test('with no session, never signed in or after logout, the helper rejects with ERR_WEBSOCKET_TICKET and opens no socket', async ({ page, app }) => {
+test('with no session, never signed in or after logout, the helper rejects with ERR_WEBSOCKET_TICKET and opens no socket', async ({
+  page,
+  app,
+}) => {
   await openRealtimePage(page, app.origin)
   const attempt = () =>
     page.evaluate(() =>
       window.tokenProxyDemo.openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket' }).then(
         () => 'opened',
-        (error: unknown) => ({ name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message }),
+        (error: unknown) => ({
+          name: (error as Error).name,
+          code: (error as { code?: string }).code,
+          message: (error as Error).message,
+        }),
       ),
     )
   const noSession = {
@@ -98,16 +121,21 @@ test('with no session, never signed in or after logout, the helper rejects with 
   expect(app.webSockets.handshakes).toEqual([])
 })
 
-test('a handshake the server refuses rejects with ERR_WEBSOCKET_REFUSED, without the ticket in the message', async ({ page, app }) => {
+test('a handshake the server refuses rejects with ERR_WEBSOCKET_REFUSED, without the ticket in the message', async ({
+  page,
+  app,
+}) => {
   await openRealtimePage(page, app.origin)
   await logIn(page)
 
   // The ticket goes in a parameter this server does not read: it sees a handshake without one.
   const error = await page.evaluate(() =>
-    window.tokenProxyDemo.openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket', ticketParam: 'not-the-ticket' }).then(
-      () => undefined,
-      (error: unknown) => ({ code: (error as { code?: string }).code, message: (error as Error).message }),
-    ),
+    window.tokenProxyDemo
+      .openAuthenticatedWebSocket('/ws', { ticketUrl: '/api/ws-ticket', ticketParam: 'not-the-ticket' })
+      .then(
+        () => undefined,
+        (error: unknown) => ({ code: (error as { code?: string }).code, message: (error as Error).message }),
+      ),
   )
 
   expect(error).toEqual({

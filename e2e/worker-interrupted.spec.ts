@@ -58,7 +58,11 @@ test.describe('a refresh in flight when the worker goes away', () => {
     })
   })
 
-  test('a new worker version installed mid-refresh: one refresh reaches the server and no page sees a 401', async ({ page, app, openTab }) => {
+  test('a new worker version installed mid-refresh: one refresh reaches the server and no page sees a 401', async ({
+    page,
+    app,
+    openTab,
+  }) => {
     const other = await openTab()
     await logIn(page)
     app.refreshControl.hold()
@@ -86,7 +90,10 @@ test.describe('a refresh in flight when the worker goes away', () => {
     // The new version takes over (skipWaiting + clients.claim) and serves the renewed session as is.
     await other.waitForFunction(() => {
       const controller = navigator.serviceWorker.controller
-      return controller !== null && controller !== (window as unknown as { oldController: ServiceWorker | null }).oldController
+      return (
+        controller !== null &&
+        controller !== (window as unknown as { oldController: ServiceWorker | null }).oldController
+      )
     })
     expect((await pageFetch(other, '/api/after-update')).status).toBe(200)
     expect((await pageFetch(page, '/api/after-update')).status).toBe(200)

@@ -4,7 +4,10 @@ import { logIn, pageFetch } from './support/tabs.ts'
 
 // Cases 14, 17 and 18: the worker comes and goes; the session stays. (e2e/README.md)
 test.describe('worker lifecycle', () => {
-  test('after a shift-reload the page is controlled again and its next API call carries the token', async ({ page, app }) => {
+  test('after a shift-reload the page is controlled again and its next API call carries the token', async ({
+    page,
+    app,
+  }) => {
     await logIn(page)
     await hardReload(page)
     await waitForTokenProxy(page)
@@ -25,7 +28,11 @@ test.describe('worker lifecycle', () => {
     expect(app.auth.refreshLog).toHaveLength(0)
   })
 
-  test('the tab that triggered a refresh closes: the refresh completes for the others, once', async ({ page, app, openTab }) => {
+  test('the tab that triggered a refresh closes: the refresh completes for the others, once', async ({
+    page,
+    app,
+    openTab,
+  }) => {
     const other = await openTab()
     await logIn(page)
     app.refreshControl.hold()
@@ -39,12 +46,18 @@ test.describe('worker lifecycle', () => {
     app.refreshControl.release()
 
     expect((await waiting).status).toBe(200)
-    expect(app.api.records.filter((record) => record.path === '/api/waiting').map((record) => record.status)).toEqual([401, 200])
+    expect(app.api.records.filter((record) => record.path === '/api/waiting').map((record) => record.status)).toEqual([
+      401, 200,
+    ])
     expect(app.auth.refreshLog).toHaveLength(1)
     expect(app.auth.counters.reuseDetections).toBe(0)
   })
 
-  test('the request that triggered a refresh is aborted: the refresh completes for the others, once', async ({ page, app, openTab }) => {
+  test('the request that triggered a refresh is aborted: the refresh completes for the others, once', async ({
+    page,
+    app,
+    openTab,
+  }) => {
     const other = await openTab()
     await logIn(page)
     app.refreshControl.hold()

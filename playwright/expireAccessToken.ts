@@ -38,7 +38,11 @@ export async function writeExpiredAccessToken(where: { name: string; store: stri
       const store = db.transaction(where.store, 'readwrite').objectStore(where.store)
       const read = store.get(where.key)
       read.onsuccess = () => {
-        const record = read.result as { tokens: { expiresAt: number | null; resourceTokens?: Record<string, { expiresAt: number | null }> } | null } | undefined
+        const record = read.result as
+          | {
+              tokens: { expiresAt: number | null; resourceTokens?: Record<string, { expiresAt: number | null }> } | null
+            }
+          | undefined
         if (!record?.tokens) return (db.close(), resolve(false))
         record.tokens.expiresAt = Date.now() - 1_000
         for (const token of Object.values(record.tokens.resourceTokens ?? {})) token.expiresAt = Date.now() - 1_000
@@ -50,5 +54,7 @@ export async function writeExpiredAccessToken(where: { name: string; store: stri
 
 /** The error for `expireAccessToken` without a session. */
 export function noSessionToExpire(): Error {
-  return new Error('[sw-token-proxy] Failed to expire the access token: there is no session in this origin. Log in first (or start the test from a logged-in storageState).')
+  return new Error(
+    '[sw-token-proxy] Failed to expire the access token: there is no session in this origin. Log in first (or start the test from a logged-in storageState).',
+  )
 }

@@ -51,7 +51,10 @@ export function startRecordingSessionEvents(source: string): void {
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as { source?: unknown; type?: unknown; payload?: unknown } | null
     if (data?.source !== source || typeof data.type !== 'string') return
-    recording.__swTokenProxyEvents?.push({ type: data.type as RecordedSessionEvent['type'], payload: (data.payload ?? {}) as Record<string, unknown> })
+    recording.__swTokenProxyEvents?.push({
+      type: data.type as RecordedSessionEvent['type'],
+      payload: (data.payload ?? {}) as Record<string, unknown>,
+    })
   })
   navigator.serviceWorker.startMessages()
 }

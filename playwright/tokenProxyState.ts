@@ -17,7 +17,10 @@ export async function waitForTokenProxy(page: Page, { timeout = 10_000 }: { time
  * Asks the worker controlling `page` for the session's status, over the library's own protocol.
  * The worker reads the stored record afresh to answer. Every engine.
  */
-export async function sessionStatus(page: Page, { timeout = 10_000 }: { timeout?: number } = {}): Promise<SessionStatus> {
+export async function sessionStatus(
+  page: Page,
+  { timeout = 10_000 }: { timeout?: number } = {},
+): Promise<SessionStatus> {
   return readStatusReply(await page.evaluate(askWorkerStatus, { timeout, source: MESSAGE_SOURCE }))
 }
 
@@ -30,9 +33,22 @@ export async function sessionStatus(page: Page, { timeout = 10_000 }: { timeout?
 export function askWorkerStatus({ timeout, source }: { timeout: number; source: string }): Promise<unknown> {
   return new Promise<unknown>((resolve, reject) => {
     const controller = navigator.serviceWorker.controller
-    if (!controller) return reject(new Error('[sw-token-proxy] Failed to ask for the session status: the page has no service worker. Await waitForTokenProxy(page) first.'))
+    if (!controller)
+      return reject(
+        new Error(
+          '[sw-token-proxy] Failed to ask for the session status: the page has no service worker. Await waitForTokenProxy(page) first.',
+        ),
+      )
     const channel = new MessageChannel()
-    const timer = setTimeout(() => reject(new Error(`[sw-token-proxy] Failed to ask for the session status: the worker did not answer within ${timeout} ms. Check the worker's console.`)), timeout)
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `[sw-token-proxy] Failed to ask for the session status: the worker did not answer within ${timeout} ms. Check the worker's console.`,
+          ),
+        ),
+      timeout,
+    )
     channel.port1.onmessage = (event) => {
       clearTimeout(timer)
       resolve(event.data)
@@ -45,7 +61,10 @@ export function askWorkerStatus({ timeout, source }: { timeout: number; source: 
 export function readStatusReply(reply: unknown): SessionStatus {
   const answer = reply as { ok?: boolean; payload?: SessionStatus; error?: { message?: string } } | null
   if (answer?.ok !== true || !answer.payload) {
-    throw new Error(answer?.error?.message ?? '[sw-token-proxy] Failed to ask for the session status: the worker answered in an unknown format. Use the same sw-token-proxy version for the worker and the tests.')
+    throw new Error(
+      answer?.error?.message ??
+        '[sw-token-proxy] Failed to ask for the session status: the worker answered in an unknown format. Use the same sw-token-proxy version for the worker and the tests.',
+    )
   }
   return answer.payload
 }

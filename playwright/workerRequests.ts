@@ -22,7 +22,12 @@ export function recordWorkerRequests(context: BrowserContext): WorkerRequest[] {
     if (!request.serviceWorker()) return
     // Headers arrive asynchronously: assert with `expect.poll` rather than right after a fetch.
     request.allHeaders().then(
-      (headers) => requests.push({ method: request.method(), url: request.url(), authorized: /^bearer /i.test(headers['authorization'] ?? '') }),
+      (headers) =>
+        requests.push({
+          method: request.method(),
+          url: request.url(),
+          authorized: /^bearer /i.test(headers['authorization'] ?? ''),
+        }),
       () => undefined,
     )
   })

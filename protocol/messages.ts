@@ -29,7 +29,8 @@ export interface SessionStatus {
  * - `configuration_changed`: the worker now refreshes somewhere else than where the session was
  *   issued (another refresh endpoint, OpenID issuer or client).
  */
-export type SessionExpiredReason = 'invalid_grant' | 'refresh_rejected' | 'no_refresh_token' | 'configuration_changed' | (string & {})
+export type SessionExpiredReason =
+  'invalid_grant' | 'refresh_rejected' | 'no_refresh_token' | 'configuration_changed' | (string & {})
 
 /**
  * Why a refresh failed for now (`REFRESH_FAILED`); the session is kept and retried after `retryAt`.
@@ -92,8 +93,7 @@ export type RequestMessage = {
 }[RequestType]
 
 export type Reply<T extends RequestType> =
-  | { ok: true; payload: ReplyPayloads[T] }
-  | { ok: false; error: SerializedError }
+  { ok: true; payload: ReplyPayloads[T] } | { ok: false; error: SerializedError }
 
 const BROADCAST_TYPES: ReadonlySet<string> = new Set<BroadcastType>([
   'SESSION_STARTED',
@@ -103,7 +103,14 @@ const BROADCAST_TYPES: ReadonlySet<string> = new Set<BroadcastType>([
   'REFRESH_FAILED',
 ])
 
-const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>(['HANDSHAKE', 'CLAIM', 'STATUS', 'LOGOUT', 'SIGN_IN', 'COMPLETE_SIGN_IN'])
+const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
+  'HANDSHAKE',
+  'CLAIM',
+  'STATUS',
+  'LOGOUT',
+  'SIGN_IN',
+  'COMPLETE_SIGN_IN',
+])
 
 function isTaggedObject(value: unknown): value is { source: unknown; type: unknown; payload: unknown } {
   return typeof value === 'object' && value !== null && (value as { source?: unknown }).source === MESSAGE_SOURCE
@@ -120,7 +127,13 @@ export function isBroadcastMessage(value: unknown): value is BroadcastMessage {
 }
 
 export function isWorkerErrorMessage(value: unknown): value is WorkerErrorMessage {
-  if (!isTaggedObject(value) || value.type !== 'WORKER_ERROR' || typeof value.payload !== 'object' || value.payload === null) return false
+  if (
+    !isTaggedObject(value) ||
+    value.type !== 'WORKER_ERROR' ||
+    typeof value.payload !== 'object' ||
+    value.payload === null
+  )
+    return false
   return isSerializedError((value.payload as { error?: unknown }).error)
 }
 

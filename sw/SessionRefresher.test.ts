@@ -164,7 +164,9 @@ const LOGIN: SessionTokens = {
 }
 
 /** A logged-in session in a fresh database, and one worker refreshing it. */
-async function setup(defaultReply: Reply = tokenResponse({ access_token: 'at-2', token_type: 'Bearer', expires_in: 3600 })) {
+async function setup(
+  defaultReply: Reply = tokenResponse({ access_token: 'at-2', token_type: 'Bearer', expires_in: 3600 }),
+) {
   databaseCount += 1
   const databaseName = `session-refresher-test-${databaseCount}-${crypto.randomUUID()}`
   const store = new TokenStore(databaseName)
@@ -200,7 +202,13 @@ function times<T>(count: number, make: () => T): T[] {
  * Two workers without Web Locks (two stores on one database) refreshing the same generation at
  * once, with both requests held at the endpoint until both have arrived.
  */
-async function raceWithoutLocks(options: { databaseName: string; store: TokenStore; generation: number; clock: { now: number }; endpoint: ReturnType<typeof createEndpoint> }) {
+async function raceWithoutLocks(options: {
+  databaseName: string
+  store: TokenStore
+  generation: number
+  clock: { now: number }
+  endpoint: ReturnType<typeof createEndpoint>
+}) {
   const { databaseName, store, generation, clock, endpoint } = options
   const a = createWorker({ store, locks: noLocks, endpoint, clock })
   const otherStore = new TokenStore(databaseName)
@@ -225,9 +233,17 @@ describe('SessionRefresher: one refresh for every caller', () => {
     expect(endpoint.sentRefreshTokens).toEqual(['rt-1'])
     const renewed: SessionRecord & { tokens: SessionTokens } = {
       generation: generation + 1,
-      tokens: { ...LINEAGE, accessToken: 'at-2', refreshToken: 'rt-2', idToken: 'id-1', expiresAt: T0 + 5_000 + 600_000, receivedAt: T0 + 5_000 },
+      tokens: {
+        ...LINEAGE,
+        accessToken: 'at-2',
+        refreshToken: 'rt-2',
+        idToken: 'id-1',
+        expiresAt: T0 + 5_000 + 600_000,
+        receivedAt: T0 + 5_000,
+      },
     }
-    for (const outcome of outcomes) expect(outcome).toEqual({ kind: 'renewed', record: renewed } satisfies RefreshOutcome)
+    for (const outcome of outcomes)
+      expect(outcome).toEqual({ kind: 'renewed', record: renewed } satisfies RefreshOutcome)
     expect(broadcasts).toEqual([{ type: 'SESSION_REFRESHED', payload: { expiresAt: T0 + 605_000 } }])
     expect(await storedRecord(databaseName)).toEqual(renewed)
   })
@@ -266,7 +282,10 @@ describe('SessionRefresher: one refresh for every caller', () => {
     const third = await refresher.refresh(seen(second.kind === 'renewed' ? second.record.generation : -1))
 
     expect(endpoint.sentRefreshTokens).toEqual(['rt-1', 'rt-2'])
-    expect(third).toMatchObject({ kind: 'renewed', record: { generation: generation + 2, tokens: { accessToken: 'at-3', refreshToken: 'rt-3' } } })
+    expect(third).toMatchObject({
+      kind: 'renewed',
+      record: { generation: generation + 2, tokens: { accessToken: 'at-3', refreshToken: 'rt-3' } },
+    })
   })
 
   it('keeps the old refresh token when the response has none (Policy 7)', async () => {
@@ -309,14 +328,19 @@ describe('SessionRefresher: one refresh for every caller', () => {
     expect(oldOutcome.kind).toBe('renewed')
     expect(newOutcome).toEqual(oldOutcome)
     expect(newOutcome.kind === 'renewed' && newOutcome.record.tokens.accessToken).toBe('at-2')
-    expect([...broadcasts, ...other.broadcasts]).toEqual([{ type: 'SESSION_REFRESHED', payload: { expiresAt: T0 + 600_000 } }])
+    expect([...broadcasts, ...other.broadcasts]).toEqual([
+      { type: 'SESSION_REFRESHED', payload: { expiresAt: T0 + 600_000 } },
+    ])
     expect(await otherStore.current()).toEqual(await store.reload())
     await otherStore.close()
   })
 
   it('without Web Locks still keeps one winner: the store compare-and-swap decides', async () => {
     const { databaseName, generation, clock, endpoint, store } = await setup()
-    endpoint.replyNext(tokenResponse({ access_token: 'at-a', refresh_token: 'rt-a' }), tokenResponse({ access_token: 'at-b', refresh_token: 'rt-b' }))
+    endpoint.replyNext(
+      tokenResponse({ access_token: 'at-a', refresh_token: 'rt-a' }),
+      tokenResponse({ access_token: 'at-b', refresh_token: 'rt-b' }),
+    )
     const { a, b, otherStore, pending } = await raceWithoutLocks({ databaseName, store, generation, clock, endpoint })
     const [fromA, fromB] = await pending
 
@@ -335,7 +359,9 @@ describe('SessionRefresher: one refresh for every caller', () => {
 
 describe('SessionRefresher: a rejected refresh token ends the session', () => {
   it('clears the tokens and broadcasts SESSION_EXPIRED once for many concurrent callers', async () => {
-    const { refresher, endpoint, broadcasts, generation, databaseName } = await setup(tokenResponse({ error: 'invalid_grant' }, 400))
+    const { refresher, endpoint, broadcasts, generation, databaseName } = await setup(
+      tokenResponse({ error: 'invalid_grant' }, 400),
+    )
 
     const outcomes = await Promise.all(times(20, () => refresher.refresh(seen(generation))))
 
@@ -359,7 +385,9 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
   })
 
   it('ends with its own reason for other OAuth 400 errors', async () => {
-    const { refresher, broadcasts, generation, databaseName } = await setup(tokenResponse({ error: 'invalid_client' }, 400))
+    const { refresher, broadcasts, generation, databaseName } = await setup(
+      tokenResponse({ error: 'invalid_client' }, 400),
+    )
     expect(await refresher.refresh(seen(generation))).toEqual({ kind: 'ended', reason: 'invalid_client' })
     expect((await storedRecord(databaseName)).tokens).toBeNull()
     expect(broadcasts).toEqual([{ type: 'SESSION_EXPIRED', payload: { reason: 'invalid_client' } }])
@@ -376,12 +404,16 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
 
     expect(endpoint.fetch).toHaveBeenCalledTimes(1)
     expect(outcomes.map((o) => o.kind)).toEqual(['ended', 'ended'])
-    expect([...broadcasts, ...other.broadcasts]).toEqual([{ type: 'SESSION_EXPIRED', payload: { reason: 'refresh_rejected' } }])
+    expect([...broadcasts, ...other.broadcasts]).toEqual([
+      { type: 'SESSION_EXPIRED', payload: { reason: 'refresh_rejected' } },
+    ])
     await otherStore.close()
   })
 
   it('broadcasts SESSION_EXPIRED once even when two workers without Web Locks both hear the rejection', async () => {
-    const { databaseName, store, generation, clock, endpoint } = await setup(tokenResponse({ error: 'invalid_grant' }, 400))
+    const { databaseName, store, generation, clock, endpoint } = await setup(
+      tokenResponse({ error: 'invalid_grant' }, 400),
+    )
     const { a, b, otherStore, pending } = await raceWithoutLocks({ databaseName, store, generation, clock, endpoint })
 
     expect(await pending).toEqual([
@@ -389,7 +421,9 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
       { kind: 'ended', reason: 'invalid_grant' },
     ])
     expect(await storedRecord(databaseName)).toEqual({ generation: generation + 1, tokens: null })
-    expect([...a.broadcasts, ...b.broadcasts]).toEqual([{ type: 'SESSION_EXPIRED', payload: { reason: 'invalid_grant' } }])
+    expect([...a.broadcasts, ...b.broadcasts]).toEqual([
+      { type: 'SESSION_EXPIRED', payload: { reason: 'invalid_grant' } },
+    ])
     await otherStore.close()
   })
 
@@ -411,7 +445,9 @@ describe('SessionRefresher: a rejected refresh token ends the session', () => {
 
 describe('SessionRefresher: a transient failure keeps the session', () => {
   it('leaves the stored record exactly as it was and broadcasts REFRESH_FAILED once', async () => {
-    const { refresher, endpoint, broadcasts, generation, databaseName, clock } = await setup(new Response('oops', { status: 500 }))
+    const { refresher, endpoint, broadcasts, generation, databaseName, clock } = await setup(
+      new Response('oops', { status: 500 }),
+    )
     const before = structuredClone(await storedRecord(databaseName))
 
     const outcomes = await Promise.all(times(10, () => refresher.refresh(seen(generation))))
@@ -440,7 +476,10 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
     clock.now = retryAt
     const after = await refresher.refresh(seen(generation))
     expect(endpoint.fetch).toHaveBeenCalledTimes(2)
-    expect(after).toMatchObject({ kind: 'renewed', record: { generation: generation + 1, tokens: { accessToken: 'at-2', refreshToken: 'rt-1' } } })
+    expect(after).toMatchObject({
+      kind: 'renewed',
+      record: { generation: generation + 1, tokens: { accessToken: 'at-2', refreshToken: 'rt-1' } },
+    })
     expect((await storedRecord(databaseName)).tokens?.accessToken).toBe('at-2')
     expect(broadcasts.map((b) => b.type)).toEqual(['REFRESH_FAILED', 'SESSION_REFRESHED'])
   })
@@ -533,7 +572,12 @@ describe('SessionRefresher: a transient failure keeps the session', () => {
     const firstLogin = await store.reload()
     expect((await refresher.refresh(seen(firstLogin.generation))).kind).toBe('failed')
 
-    const { generation } = await store.start({ ...LOGIN, loginId: 'login-B', accessToken: 'at-login-2', refreshToken: 'rt-login-2' })
+    const { generation } = await store.start({
+      ...LOGIN,
+      loginId: 'login-B',
+      accessToken: 'at-login-2',
+      refreshToken: 'rt-login-2',
+    })
     clock.now += 1
     expect((await refresher.refresh(seen(generation, 'login-B'))).kind).toBe('renewed')
     expect(endpoint.sentRefreshTokens).toEqual(['rt-1', 'rt-login-2'])
@@ -592,13 +636,20 @@ describe('SessionRefresher: the store wins over an in-flight refresh', () => {
 // Policy 10: a session belongs to one login, and to what issued it
 // ---------------------------------------------------------------------------------------------
 
-describe('SessionRefresher: a new login never inherits the previous login\'s refresh', () => {
-  it('refreshes the new login at once while the old login\'s refresh is still held at the server', async () => {
-    const { refresher, endpoint, store, generation } = await setup(tokenResponse({ access_token: 'at-next', refresh_token: 'rt-next', expires_in: 600 }))
+describe("SessionRefresher: a new login never inherits the previous login's refresh", () => {
+  it("refreshes the new login at once while the old login's refresh is still held at the server", async () => {
+    const { refresher, endpoint, store, generation } = await setup(
+      tokenResponse({ access_token: 'at-next', refresh_token: 'rt-next', expires_in: 600 }),
+    )
     const release = endpoint.hold()
     const oldRefresh = refresher.refresh(seen(generation))
     await endpoint.called(1)
-    const { generation: newGeneration } = await store.start({ ...LOGIN, loginId: 'login-B', accessToken: 'at-B', refreshToken: 'rt-B' })
+    const { generation: newGeneration } = await store.start({
+      ...LOGIN,
+      loginId: 'login-B',
+      accessToken: 'at-B',
+      refreshToken: 'rt-B',
+    })
 
     const newRefresh = refresher.refresh(seen(newGeneration, 'login-B'))
     // The new login's refresh reaches the server without waiting for the old one's answer.
@@ -607,16 +658,24 @@ describe('SessionRefresher: a new login never inherits the previous login\'s ref
     release()
 
     expect(await oldRefresh).toEqual({ kind: 'ended', reason: 'logged_out' })
-    expect(await newRefresh).toMatchObject({ kind: 'renewed', record: { tokens: { loginId: 'login-B', accessToken: 'at-next' } } })
+    expect(await newRefresh).toMatchObject({
+      kind: 'renewed',
+      record: { tokens: { loginId: 'login-B', accessToken: 'at-next' } },
+    })
   })
 
-  it('keeps the old login\'s failure to itself: no REFRESH_FAILED for the new login\'s tabs, no backoff for its requests', async () => {
+  it("keeps the old login's failure to itself: no REFRESH_FAILED for the new login's tabs, no backoff for its requests", async () => {
     const { refresher, endpoint, store, generation, broadcasts } = await setup()
     endpoint.replyNext(tokenResponse({ error: 'temporarily_unavailable' }, 503, { 'Retry-After': '600' }))
     const release = endpoint.hold()
     const oldRefresh = refresher.refresh(seen(generation))
     await endpoint.called(1)
-    const { generation: newGeneration } = await store.start({ ...LOGIN, loginId: 'login-B', accessToken: 'at-B', refreshToken: 'rt-B' })
+    const { generation: newGeneration } = await store.start({
+      ...LOGIN,
+      loginId: 'login-B',
+      accessToken: 'at-B',
+      refreshToken: 'rt-B',
+    })
     release()
 
     expect(await oldRefresh).toMatchObject({ kind: 'failed', reason: 'http_503' })
@@ -637,7 +696,10 @@ describe('SessionRefresher: a new login never inherits the previous login\'s ref
 describe('SessionRefresher: a session is refreshed only where it was issued', () => {
   it('ends a session another endpoint issued, once, without sending its refresh token anywhere', async () => {
     const { refresher, endpoint, store, broadcasts, databaseName } = await setup()
-    const { generation } = await store.start({ ...LOGIN, issuedBy: 'refresh https://old-auth.example/refresh client_id=spa' })
+    const { generation } = await store.start({
+      ...LOGIN,
+      issuedBy: 'refresh https://old-auth.example/refresh client_id=spa',
+    })
 
     const outcomes = await Promise.all(times(5, () => refresher.refresh(seen(generation))))
 

@@ -4,7 +4,15 @@ import { computeExpiresAt } from './expiry.js'
 import type { RefreshResult } from './refreshResult.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
 import type { TokenTarget } from './tokenTarget.js'
-import { isLive, resourceTokenOf, type LiveSession, type ResourceToken, type SessionRecord, type SessionTokens, type TokenStore } from './tokenStore.js'
+import {
+  isLive,
+  resourceTokenOf,
+  type LiveSession,
+  type ResourceToken,
+  type SessionRecord,
+  type SessionTokens,
+  type TokenStore,
+} from './tokenStore.js'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
 export interface Locks {
@@ -26,7 +34,9 @@ export type RefreshOutcome =
  * known the access token it used, so that a generation moved only by another API's renewal
  * (Policy 11) is not mistaken for a renewal of this token.
  */
-export type SeenSession = Pick<LiveSession, 'generation'> & { tokens: Pick<SessionTokens, 'loginId'> & Partial<Pick<SessionTokens, 'accessToken'>> }
+export type SeenSession = Pick<LiveSession, 'generation'> & {
+  tokens: Pick<SessionTokens, 'loginId'> & Partial<Pick<SessionTokens, 'accessToken'>>
+}
 
 /**
  * What a caller of `renewResource()` gets: as `RefreshOutcome`, with the API's token; or
@@ -108,7 +118,9 @@ export class SessionRefresher {
     const { loginId } = seen.tokens
     let flight = this.#inFlight.get(loginId)
     if (!flight) {
-      flight = this.#exclusive(loginId, () => this.#refreshUnderLock(seen)).finally(() => this.#inFlight.delete(loginId))
+      flight = this.#exclusive(loginId, () => this.#refreshUnderLock(seen)).finally(() =>
+        this.#inFlight.delete(loginId),
+      )
       this.#inFlight.set(loginId, flight)
     }
     return flight
@@ -124,7 +136,9 @@ export class SessionRefresher {
     const flightKey = `${seen.loginId}\n${target.key}`
     let flight = this.#resourceInFlight.get(flightKey)
     if (!flight) {
-      flight = this.#exclusive(seen.loginId, () => this.#renewResourceUnderLock(seen, target)).finally(() => this.#resourceInFlight.delete(flightKey))
+      flight = this.#exclusive(seen.loginId, () => this.#renewResourceUnderLock(seen, target)).finally(() =>
+        this.#resourceInFlight.delete(flightKey),
+      )
       this.#resourceInFlight.set(flightKey, flight)
     }
     return flight
@@ -162,7 +176,9 @@ export class SessionRefresher {
 
   wasRefusedAfterRenewal(session: SeenSession): boolean {
     const refused = this.#refusedAfterRenewal
-    return refused !== undefined && refused.loginId === session.tokens.loginId && refused.generation === session.generation
+    return (
+      refused !== undefined && refused.loginId === session.tokens.loginId && refused.generation === session.generation
+    )
   }
 
   async #refreshUnderLock(seen: SeenSession): Promise<RefreshOutcome> {
@@ -192,7 +208,9 @@ export class SessionRefresher {
     const { written, record: after } = await store.compareAndSwap(stored.generation, tokens)
     if (!written) {
       // Only possible without working locks, or when a logout or a new login landed meanwhile.
-      return isLive(after) && after.tokens.loginId === stored.tokens.loginId ? { kind: 'renewed', record: after } : { kind: 'ended', reason: 'logged_out' }
+      return isLive(after) && after.tokens.loginId === stored.tokens.loginId
+        ? { kind: 'renewed', record: after }
+        : { kind: 'ended', reason: 'logged_out' }
     }
     // Not awaited: the waiting requests need the new token, not the tabs' notification.
     this.#options.broadcast('SESSION_REFRESHED', { expiresAt: tokens.expiresAt }).catch(() => undefined)
@@ -237,7 +255,8 @@ export class SessionRefresher {
     }
     const { written, record: after } = await store.compareAndSwap(stored.generation, tokens)
     if (!written) {
-      if (!isLive(after) || after.tokens.loginId !== stored.tokens.loginId) return { kind: 'ended', reason: 'logged_out' }
+      if (!isLive(after) || after.tokens.loginId !== stored.tokens.loginId)
+        return { kind: 'ended', reason: 'logged_out' }
       const theirs = resourceTokenOf(after.tokens, target.key)
       return theirs ? { kind: 'renewed', record: after, token: theirs } : { kind: 'unavailable' }
     }
@@ -262,7 +281,11 @@ export class SessionRefresher {
     return run
   }
 
-  async #failed(stored: LiveSession, result: Extract<RefreshResult, { kind: 'failed' }>, previous: Backoff | undefined): Promise<Extract<RefreshOutcome, { kind: 'failed' }>> {
+  async #failed(
+    stored: LiveSession,
+    result: Extract<RefreshResult, { kind: 'failed' }>,
+    previous: Backoff | undefined,
+  ): Promise<Extract<RefreshOutcome, { kind: 'failed' }>> {
     const { now, store, broadcast, warn } = this.#options
     const failures = (previous?.failures ?? 0) + 1
     const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), MAX_BACKOFF_MS)
@@ -271,7 +294,8 @@ export class SessionRefresher {
     if (result.error) warn(result.error.message)
     // A login that ended while its refresh was out does not tell the next login's tabs it failed.
     const current = await store.reload()
-    if (isLive(current) && current.tokens.loginId === stored.tokens.loginId) await broadcast('REFRESH_FAILED', { reason: result.reason, retryAt })
+    if (isLive(current) && current.tokens.loginId === stored.tokens.loginId)
+      await broadcast('REFRESH_FAILED', { reason: result.reason, retryAt })
     return { kind: 'failed', reason: result.reason, retryAt }
   }
 

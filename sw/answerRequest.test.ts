@@ -7,7 +7,8 @@ import type { TokenProxy } from './createTokenProxy.js'
 /** Only what answerRequest uses; a call to anything else fails the test. */
 function fakeProxy(overrides: Partial<TokenProxy> = {}): TokenProxy {
   return new Proxy(overrides, {
-    get: (target, name) => target[name as keyof TokenProxy] ?? (() => Promise.reject(new Error(`unexpected call: ${String(name)}`))),
+    get: (target, name) =>
+      target[name as keyof TokenProxy] ?? (() => Promise.reject(new Error(`unexpected call: ${String(name)}`))),
   }) as TokenProxy
 }
 
@@ -16,16 +17,27 @@ const message = <T extends RequestMessage['type']>(type: T, payload: Extract<Req
 
 describe('answerRequest', () => {
   it('answers the handshake with the worker’s protocol and library versions', async () => {
-    const reply = await answerRequest(fakeProxy(), message('HANDSHAKE', { protocolVersion: PROTOCOL_VERSION, clientVersion: LIBRARY_VERSION }), () => Promise.resolve())
+    const reply = await answerRequest(
+      fakeProxy(),
+      message('HANDSHAKE', { protocolVersion: PROTOCOL_VERSION, clientVersion: LIBRARY_VERSION }),
+      () => Promise.resolve(),
+    )
     expect(reply).toEqual({ ok: true, payload: { protocolVersion: PROTOCOL_VERSION, workerVersion: LIBRARY_VERSION } })
   })
 
   it('claims the uncontrolled pages when a page asks, and only then', async () => {
     let claims = 0
     const claim = () => ((claims += 1), Promise.resolve())
-    await answerRequest(fakeProxy({ status: () => Promise.resolve({ authenticated: false, expiresAt: null }) }), message('STATUS', {}), claim)
+    await answerRequest(
+      fakeProxy({ status: () => Promise.resolve({ authenticated: false, expiresAt: null }) }),
+      message('STATUS', {}),
+      claim,
+    )
     expect(claims).toBe(0)
-    expect(await answerRequest(fakeProxy(), message('CLAIM', {}), claim)).toEqual({ ok: true, payload: { claimed: true } })
+    expect(await answerRequest(fakeProxy(), message('CLAIM', {}), claim)).toEqual({
+      ok: true,
+      payload: { claimed: true },
+    })
     expect(claims).toBe(1)
   })
 
@@ -34,7 +46,11 @@ describe('answerRequest', () => {
     const reply = await answerRequest(proxy, message('STATUS', {}), () => Promise.resolve())
     expect(reply).toEqual({
       ok: false,
-      error: { code: 'ERR_WORKER_FAILED', message: '[sw-token-proxy] Failed to answer STATUS: the worker failed unexpectedly. Try again, and check the worker console.' },
+      error: {
+        code: 'ERR_WORKER_FAILED',
+        message:
+          '[sw-token-proxy] Failed to answer STATUS: the worker failed unexpectedly. Try again, and check the worker console.',
+      },
     })
   })
 })

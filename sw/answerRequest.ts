@@ -9,7 +9,11 @@ import type { TokenProxy } from './createTokenProxy.js'
  * `CLAIM` only when it has no controller although the worker is active (after a shift-reload, or a
  * first visit to a worker that does not claim on activation). It activates no waiting worker.
  */
-export async function answerRequest(proxy: TokenProxy, message: RequestMessage, claim: () => Promise<void>): Promise<Reply<RequestType>> {
+export async function answerRequest(
+  proxy: TokenProxy,
+  message: RequestMessage,
+  claim: () => Promise<void>,
+): Promise<Reply<RequestType>> {
   try {
     switch (message.type) {
       case 'HANDSHAKE':
@@ -28,14 +32,30 @@ export async function answerRequest(proxy: TokenProxy, message: RequestMessage, 
         return { ok: true, payload: { url: await proxy.signIn(returnTo) } }
       }
       case 'COMPLETE_SIGN_IN':
-        if (typeof message.payload.callbackUrl !== 'string') throw new TokenProxyError(ErrorCode.SIGN_IN_FAILED, formatMessage('complete the sign-in', 'no callback URL was given', 'Call completeSignIn() on the redirect page'))
+        if (typeof message.payload.callbackUrl !== 'string')
+          throw new TokenProxyError(
+            ErrorCode.SIGN_IN_FAILED,
+            formatMessage(
+              'complete the sign-in',
+              'no callback URL was given',
+              'Call completeSignIn() on the redirect page',
+            ),
+          )
         return { ok: true, payload: await proxy.completeSignIn(message.payload.callbackUrl) }
     }
   } catch (error) {
     const proxyError =
       error instanceof TokenProxyError
         ? error
-        : new TokenProxyError(ErrorCode.WORKER_FAILED, formatMessage(`answer ${message.type}`, 'the worker failed unexpectedly', 'Try again, and check the worker console'), { cause: error })
+        : new TokenProxyError(
+            ErrorCode.WORKER_FAILED,
+            formatMessage(
+              `answer ${message.type}`,
+              'the worker failed unexpectedly',
+              'Try again, and check the worker console',
+            ),
+            { cause: error },
+          )
     return { ok: false, error: proxyError.toJSON() }
   }
 }

@@ -2,7 +2,13 @@
 import { Route } from 'workbox-routing'
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js'
 import { TokenProxyError } from '../protocol/errors.js'
-import { MESSAGE_SOURCE, isRequestMessage, type Reply, type RequestType, type WorkerErrorMessage } from '../protocol/messages.js'
+import {
+  MESSAGE_SOURCE,
+  isRequestMessage,
+  type Reply,
+  type RequestType,
+  type WorkerErrorMessage,
+} from '../protocol/messages.js'
 import { answerRequest } from './answerRequest.js'
 import { createBroadcast } from './broadcast.js'
 import { createTokenProxy, type RequestRole, type TokenProxy } from './createTokenProxy.js'
@@ -26,7 +32,10 @@ const ROUTED_METHODS: ReadonlySet<string> = new Set(METHODS)
  * Invalid options do not throw: the worker reports the error to the pages and fails its install,
  * so the previous worker (if any) keeps serving and no page is left with a proxy that does nothing.
  */
-export function attachTokenProxy(options: TokenProxyOptions, registerRoute: (route: Route) => void): TokenProxy | undefined {
+export function attachTokenProxy(
+  options: TokenProxyOptions,
+  registerRoute: (route: Route) => void,
+): TokenProxy | undefined {
   const proxy = startProxy(options)
   if (proxy instanceof TokenProxyError) return refuseToStart(proxy)
 
@@ -35,7 +44,9 @@ export function attachTokenProxy(options: TokenProxyOptions, registerRoute: (rou
       new Route(
         ({ url, request }) => proxy.roleOf(request, url),
         ({ request, event, params }) =>
-          proxy.handle(request, params as unknown as Exclude<RequestRole, undefined>, (promise) => (event as FetchEvent).waitUntil(promise)),
+          proxy.handle(request, params as unknown as Exclude<RequestRole, undefined>, (promise) =>
+            (event as FetchEvent).waitUntil(promise),
+          ),
         method,
       ),
     )
@@ -50,7 +61,9 @@ export function attachTokenProxy(options: TokenProxyOptions, registerRoute: (rou
     if (!isRequestMessage(event.data)) return
     const port = event.ports[0]
     if (!port) return
-    event.waitUntil(answerRequest(proxy, event.data, () => self.clients.claim()).then((reply) => port.postMessage(reply)))
+    event.waitUntil(
+      answerRequest(proxy, event.data, () => self.clients.claim()).then((reply) => port.postMessage(reply)),
+    )
   })
   return proxy
 }
@@ -81,7 +94,11 @@ function startProxy(options: TokenProxyOptions): TokenProxy | TokenProxyError {
  */
 function refuseToStart(error: TokenProxyError): undefined {
   console.error(error.message)
-  const report: WorkerErrorMessage = { source: MESSAGE_SOURCE, type: 'WORKER_ERROR', payload: { error: error.toJSON() } }
+  const report: WorkerErrorMessage = {
+    source: MESSAGE_SOURCE,
+    type: 'WORKER_ERROR',
+    payload: { error: error.toJSON() },
+  }
   self.addEventListener('install', (event) => {
     event.waitUntil(
       self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {

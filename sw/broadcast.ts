@@ -1,4 +1,9 @@
-import { MESSAGE_SOURCE, type BroadcastMessage, type BroadcastPayloads, type BroadcastType } from '../protocol/messages.js'
+import {
+  MESSAGE_SOURCE,
+  type BroadcastMessage,
+  type BroadcastPayloads,
+  type BroadcastType,
+} from '../protocol/messages.js'
 
 export type Broadcast = <T extends BroadcastType>(type: T, payload: BroadcastPayloads[T]) => Promise<void>
 

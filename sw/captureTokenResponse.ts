@@ -43,7 +43,10 @@ export async function captureTokenResponse(request: Request, context: CaptureCon
           )
     context.warn(error.message)
     // The page must not receive a body that may hold tokens, so it gets the error instead.
-    return Response.json({ error: 'invalid_token_response', error_description: error.message, code: error.code }, { status: 502 })
+    return Response.json(
+      { error: 'invalid_token_response', error_description: error.message, code: error.code },
+      { status: 502 },
+    )
   }
 
   await startSession(tokens, context, dpopKey)

@@ -12,27 +12,34 @@ const ORIGIN = 'https://app.example'
 function setUp(
   answer: (request: Request) => Response | Promise<Response>,
   databaseName = `proxy-test-${crypto.randomUUID()}`,
-  options: TokenProxyOptions = { api: ['/api/'], tokenEndpoints: ['/auth/login'], refresh: { url: '/auth/refresh' }, logout: '/auth/logout' },
+  options: TokenProxyOptions = {
+    api: ['/api/'],
+    tokenEndpoints: ['/auth/login'],
+    refresh: { url: '/auth/refresh' },
+    logout: '/auth/logout',
+  },
 ) {
   const sent: Array<{ method: string; url: string; authorization: string | null; body: string }> = []
   const broadcasts: BroadcastType[] = []
   const store = new TokenStore(databaseName)
-  const proxy = createTokenProxy(
-    options,
-    {
-      origin: ORIGIN,
-      fetch: async (input, init) => {
-        const request = new Request(input, init)
-        sent.push({ method: request.method, url: request.url, authorization: request.headers.get('Authorization'), body: await request.clone().text() })
-        return answer(request)
-      },
-      store,
-      locks: noLocks,
-      broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
-      now: () => 1_000_000,
-      warn: () => undefined,
+  const proxy = createTokenProxy(options, {
+    origin: ORIGIN,
+    fetch: async (input, init) => {
+      const request = new Request(input, init)
+      sent.push({
+        method: request.method,
+        url: request.url,
+        authorization: request.headers.get('Authorization'),
+        body: await request.clone().text(),
+      })
+      return answer(request)
     },
-  )
+    store,
+    locks: noLocks,
+    broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
+    now: () => 1_000_000,
+    warn: () => undefined,
+  })
   const handle = (request: Request) => {
     const role = proxy.roleOf(request, new URL(request.url))
     if (!role) throw new Error(`not routed: ${request.url}`)
@@ -46,17 +53,21 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise: new Promise<T>((settle) => (resolve = settle)), resolve }
 }
 
-const unauthorized = () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
+const unauthorized = () =>
+  new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
 
 /** What went out, as `METHOD /path Authorization`. */
-const summary = (sent: ReturnType<typeof setUp>['sent']) => sent.map(({ method, url, authorization }) => `${method} ${new URL(url).pathname} ${authorization}`)
+const summary = (sent: ReturnType<typeof setUp>['sent']) =>
+  sent.map(({ method, url, authorization }) => `${method} ${new URL(url).pathname} ${authorization}`)
 
-const tokens = (access: string, refresh: string) => Response.json({ access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: 3600, user: 'ada' })
+const tokens = (access: string, refresh: string) =>
+  Response.json({ access_token: access, refresh_token: refresh, token_type: 'Bearer', expires_in: 3600, user: 'ada' })
 
 describe('createTokenProxy', () => {
   it('routes only eligible requests: API prefix, cors/same-origin, no Authorization of their own', () => {
     const { proxy } = setUp(() => new Response())
-    const role = (url: string, init?: RequestInit) => proxy.roleOf(new Request(`${ORIGIN}${url}`, init), new URL(`${ORIGIN}${url}`))
+    const role = (url: string, init?: RequestInit) =>
+      proxy.roleOf(new Request(`${ORIGIN}${url}`, init), new URL(`${ORIGIN}${url}`))
 
     expect(role('/api/x')).toBe('api')
     expect(role('/auth/login', { method: 'POST' })).toBe('token-endpoint')
@@ -66,13 +77,18 @@ describe('createTokenProxy', () => {
   })
 
   it('keeps login tokens, hands back the body without them, and adds the token to API calls', async () => {
-    const { handle, sent, broadcasts } = setUp((request) => (request.url.endsWith('/auth/login') ? tokens('at-1', 'rt-1') : Response.json({ ok: true })))
+    const { handle, sent, broadcasts } = setUp((request) =>
+      request.url.endsWith('/auth/login') ? tokens('at-1', 'rt-1') : Response.json({ ok: true }),
+    )
 
     const login = await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
     await handle(new Request(`${ORIGIN}/api/me`))
 
     expect(await login.json()).toEqual({ token_type: 'Bearer', expires_in: 3600, user: 'ada' })
-    expect(sent.map((request) => `${request.url} ${request.authorization}`)).toEqual([`${ORIGIN}/auth/login null`, `${ORIGIN}/api/me Bearer at-1`])
+    expect(sent.map((request) => `${request.url} ${request.authorization}`)).toEqual([
+      `${ORIGIN}/auth/login null`,
+      `${ORIGIN}/api/me Bearer at-1`,
+    ])
     expect(broadcasts).toEqual(['SESSION_STARTED'])
   })
 
@@ -81,14 +97,20 @@ describe('createTokenProxy', () => {
     const { handle, sent } = setUp((request) => {
       if (request.url.endsWith('/auth/login')) return tokens('at-1', 'rt-1')
       if (request.url.endsWith('/auth/refresh')) return tokens('at-2', 'rt-2')
-      return ++apiCalls === 1 ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }) : Response.json({ ok: true })
+      return ++apiCalls === 1
+        ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
+        : Response.json({ ok: true })
     })
     await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
 
     const response = await handle(new Request(`${ORIGIN}/api/orders`, { method: 'PUT', body: 'order 42' }))
 
     expect(response.status).toBe(200)
-    expect(sent.slice(1).map(({ method, url, authorization, body }) => `${method} ${new URL(url).pathname} ${authorization} ${body}`)).toEqual([
+    expect(
+      sent
+        .slice(1)
+        .map(({ method, url, authorization, body }) => `${method} ${new URL(url).pathname} ${authorization} ${body}`),
+    ).toEqual([
       'PUT /api/orders Bearer at-1 order 42',
       'POST /auth/refresh null grant_type=refresh_token&refresh_token=rt-1',
       'PUT /api/orders Bearer at-2 order 42',
@@ -100,7 +122,9 @@ describe('createTokenProxy', () => {
     const { handle, sent, broadcasts } = setUp((request) => {
       if (request.url.endsWith('/auth/login')) {
         // The first user's login comes with a refresh token; the second user's without one.
-        return ++logins === 1 ? tokens('at-alice', 'rt-alice') : Response.json({ access_token: 'at-bob', token_type: 'Bearer', expires_in: 3600 })
+        return ++logins === 1
+          ? tokens('at-alice', 'rt-alice')
+          : Response.json({ access_token: 'at-bob', token_type: 'Bearer', expires_in: 3600 })
       }
       if (request.url.endsWith('/auth/refresh')) return tokens('at-alice-2', 'rt-alice-2')
       return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
@@ -131,7 +155,8 @@ describe('createTokenProxy', () => {
       const aliceResponse = deferred<Response>()
       let logins = 0
       const { handle, sent } = setUp((request) => {
-        if (request.url.endsWith('/auth/login')) return ++logins === 1 ? tokens('at-alice', 'rt-alice') : tokens('at-bob', 'rt-bob')
+        if (request.url.endsWith('/auth/login'))
+          return ++logins === 1 ? tokens('at-alice', 'rt-alice') : tokens('at-bob', 'rt-bob')
         if (request.url.endsWith('/auth/logout')) return new Response(null, { status: 204 })
         if (request.url.endsWith('/api/alice-order')) return aliceResponse.promise
         return Response.json({ ok: true })
@@ -146,7 +171,9 @@ describe('createTokenProxy', () => {
 
       // Alice's page gets the server's own 401; nothing of hers went out with Bob's token.
       expect((await aliceRequest).status).toBe(401)
-      expect(summary(sent).filter((line) => line.includes('alice-order'))).toEqual(['POST /api/alice-order Bearer at-alice'])
+      expect(summary(sent).filter((line) => line.includes('alice-order'))).toEqual([
+        'POST /api/alice-order Bearer at-alice',
+      ])
       expect(summary(sent).some((line) => line.includes('/auth/refresh'))).toBe(false)
       // And Bob's own requests carry Bob's token.
       await handle(new Request(`${ORIGIN}/api/bob`))
@@ -159,8 +186,10 @@ describe('createTokenProxy', () => {
       let refreshes = 0
       let bobCalls = 0
       const { handle, sent, broadcasts } = setUp((request) => {
-        if (request.url.endsWith('/auth/login')) return ++logins === 1 ? tokens('at-alice', 'rt-alice') : tokens('at-bob', 'rt-bob')
-        if (request.url.endsWith('/auth/refresh')) return ++refreshes === 1 ? aliceRefresh.promise : tokens('at-bob-2', 'rt-bob-2')
+        if (request.url.endsWith('/auth/login'))
+          return ++logins === 1 ? tokens('at-alice', 'rt-alice') : tokens('at-bob', 'rt-bob')
+        if (request.url.endsWith('/auth/refresh'))
+          return ++refreshes === 1 ? aliceRefresh.promise : tokens('at-bob-2', 'rt-bob-2')
         if (request.url.endsWith('/auth/logout')) return new Response(null, { status: 204 })
         if (request.url.endsWith('/api/bob')) return ++bobCalls === 1 ? unauthorized() : Response.json({ ok: true })
         return unauthorized()
@@ -181,7 +210,10 @@ describe('createTokenProxy', () => {
         'grant_type=refresh_token&refresh_token=rt-alice',
         'grant_type=refresh_token&refresh_token=rt-bob',
       ])
-      expect(summary(sent).filter((line) => line.startsWith('GET /api/bob'))).toEqual(['GET /api/bob Bearer at-bob', 'GET /api/bob Bearer at-bob-2'])
+      expect(summary(sent).filter((line) => line.startsWith('GET /api/bob'))).toEqual([
+        'GET /api/bob Bearer at-bob',
+        'GET /api/bob Bearer at-bob-2',
+      ])
       // Alice's failure is not announced to Bob's tabs.
       expect(broadcasts).not.toContain('REFRESH_FAILED')
     })
@@ -193,7 +225,10 @@ describe('createTokenProxy', () => {
       const seenAtLogout: Array<{ stored: boolean; broadcasts: BroadcastType[] }> = []
       const { handle, sent, broadcasts } = setUp(async (request) => {
         if (request.url.endsWith('/auth/logout')) {
-          seenAtLogout.push({ stored: (await new TokenStore(databaseName).reload()).tokens !== null, broadcasts: [...broadcasts] })
+          seenAtLogout.push({
+            stored: (await new TokenStore(databaseName).reload()).tokens !== null,
+            broadcasts: [...broadcasts],
+          })
           return new Response(null, { status: 204 })
         }
         return tokens('at-1', 'rt-1')
@@ -208,7 +243,11 @@ describe('createTokenProxy', () => {
 
     it('does the same for proxy.logout(), and a logout endpoint that never answers leaves nothing behind', async () => {
       const databaseName = `proxy-test-${crypto.randomUUID()}`
-      const { proxy, handle, sent, broadcasts } = setUp((request) => (request.url.endsWith('/auth/logout') ? new Promise<Response>(() => undefined) : tokens('at-1', 'rt-1')), databaseName)
+      const { proxy, handle, sent, broadcasts } = setUp(
+        (request) =>
+          request.url.endsWith('/auth/logout') ? new Promise<Response>(() => undefined) : tokens('at-1', 'rt-1'),
+        databaseName,
+      )
       await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
 
       void proxy.logout()
@@ -225,7 +264,10 @@ describe('createTokenProxy', () => {
       const first = setUp(() => tokens('at-1', 'rt-1'), databaseName)
       await first.handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
 
-      const moved = setUp(() => unauthorized(), databaseName, { api: ['/api/'], refresh: { url: 'https://new-auth.example/refresh' } })
+      const moved = setUp(() => unauthorized(), databaseName, {
+        api: ['/api/'],
+        refresh: { url: 'https://new-auth.example/refresh' },
+      })
       expect((await moved.handle(new Request(`${ORIGIN}/api/me`))).status).toBe(401)
       expect(await moved.proxy.status()).toEqual({ authenticated: false, expiresAt: null })
 
@@ -238,7 +280,11 @@ describe('createTokenProxy', () => {
       const first = setUp(() => tokens('at-1', 'rt-1'), databaseName)
       await first.handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
 
-      const redeployed = setUp(() => Response.json({ ok: true }), databaseName, { api: ['/api/', '/v2/'], refresh: { url: '/auth/refresh' }, refreshAheadSeconds: 5 })
+      const redeployed = setUp(() => Response.json({ ok: true }), databaseName, {
+        api: ['/api/', '/v2/'],
+        refresh: { url: '/auth/refresh' },
+        refreshAheadSeconds: 5,
+      })
       await redeployed.handle(new Request(`${ORIGIN}/v2/me`))
 
       expect(summary(redeployed.sent)).toEqual(['GET /v2/me Bearer at-1'])
@@ -246,7 +292,7 @@ describe('createTokenProxy', () => {
     })
   })
 
-  describe('a 401 is the API\'s verdict only when it comes from the API', () => {
+  describe("a 401 is the API's verdict only when it comes from the API", () => {
     it('does not refresh or replay for a 401 from a page the request was redirected to off the api prefixes', async () => {
       const { handle, sent } = setUp((request) => {
         if (request.url.endsWith('/auth/login')) return tokens('at-1', 'rt-1')
@@ -269,7 +315,8 @@ describe('createTokenProxy', () => {
       })
       await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
 
-      for (let call = 0; call < 5; call += 1) expect((await handle(new Request(`${ORIGIN}/api/always-401`))).status).toBe(401)
+      for (let call = 0; call < 5; call += 1)
+        expect((await handle(new Request(`${ORIGIN}/api/always-401`))).status).toBe(401)
 
       expect(refreshes).toBe(1)
       expect(summary(sent).filter((line) => line.includes('/api/'))).toEqual([

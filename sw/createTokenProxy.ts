@@ -36,17 +36,37 @@ export type RequestRole = 'logout' | 'token-endpoint' | 'api' | undefined
  */
 export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment) {
   const resolved = resolveOptions(options, env.origin)
-  const pendingSignIns = { save: env.store.savePendingSignIn.bind(env.store), take: env.store.takePendingSignIn.bind(env.store) }
+  const pendingSignIns = {
+    save: env.store.savePendingSignIn.bind(env.store),
+    take: env.store.takePendingSignIn.bind(env.store),
+  }
   // RFC 8707: a sign-in asks for every resource an `api` entry names, so the grant covers them.
-  const resources = [...new Set(resolved.api.flatMap((prefix) => (prefix.target?.resource === undefined ? [] : [prefix.target.resource])))]
+  const resources = [
+    ...new Set(
+      resolved.api.flatMap((prefix) => (prefix.target?.resource === undefined ? [] : [prefix.target.resource])),
+    ),
+  ]
   // DPoP (issue 15): one sender per worker (it keeps the servers' nonces); absent without `dpop: true`.
   const dpop = resolved.dpop ? new DpopSender({ fetch: env.fetch, now: env.now }) : undefined
-  const { oidc, issuedBy, renew } = renewerFor(resolved.renewal, env.fetch, (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources }), dpop)
+  const { oidc, issuedBy, renew } = renewerFor(
+    resolved.renewal,
+    env.fetch,
+    (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources }),
+    dpop,
+  )
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
-  const logOutContext = { ...context, revoke: oidc && ((tokens: SessionTokens) => oidc.revoke(tokens.refreshToken ?? tokens.accessToken)) }
+  const logOutContext = {
+    ...context,
+    revoke: oidc && ((tokens: SessionTokens) => oidc.revoke(tokens.refreshToken ?? tokens.accessToken)),
+  }
   // Built once: the API path is the worker's per-request hot path.
-  const apiContext = { ...context, api: resolved.api, refreshAheadSeconds: resolved.refreshAheadSeconds, replayBodyLimitBytes: resolved.replayBodyLimitBytes }
+  const apiContext = {
+    ...context,
+    api: resolved.api,
+    refreshAheadSeconds: resolved.refreshAheadSeconds,
+    replayBodyLimitBytes: resolved.replayBodyLimitBytes,
+  }
 
   function roleOf(request: Request, url: URL): RequestRole {
     if (!isTokenEligibleMode(request.mode)) return undefined
@@ -56,7 +76,11 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     return undefined
   }
 
-  function handleRole(request: Request, role: Exclude<RequestRole, undefined>, waitUntil: (promise: Promise<unknown>) => void): Promise<Response> {
+  function handleRole(
+    request: Request,
+    role: Exclude<RequestRole, undefined>,
+    waitUntil: (promise: Promise<unknown>) => void,
+  ): Promise<Response> {
     switch (role) {
       case 'logout':
         return logOut(logOutContext, request)
@@ -71,18 +95,28 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     roleOf,
 
     /** What `roleOf` can claim, for the Static Routing API's rules (`staticRoutes`). */
-    ownedUrls: { api: resolved.api, endpoints: [...resolved.tokenEndpoints, ...(resolved.logout ? [resolved.logout] : [])] },
+    ownedUrls: {
+      api: resolved.api,
+      endpoints: [...resolved.tokenEndpoints, ...(resolved.logout ? [resolved.logout] : [])],
+    },
 
     /**
      * Answers a request the proxy owns. A failure of the proxy itself (the token store, a bad
      * token response) becomes a 503 whose JSON body carries the error's code and message; a
      * network error stays a network error, exactly as the page would have seen it without us.
      */
-    handle(request: Request, role: Exclude<RequestRole, undefined>, waitUntil: (promise: Promise<unknown>) => void): Promise<Response> {
+    handle(
+      request: Request,
+      role: Exclude<RequestRole, undefined>,
+      waitUntil: (promise: Promise<unknown>) => void,
+    ): Promise<Response> {
       return handleRole(request, role, waitUntil).catch((error: unknown) => {
         if (!(error instanceof TokenProxyError)) throw error
         env.warn(error.message)
-        return Response.json({ error: 'token_proxy_error', code: error.code, error_description: error.message }, { status: 503 })
+        return Response.json(
+          { error: 'token_proxy_error', code: error.code, error_description: error.message },
+          { status: 503 },
+        )
       })
     },
 
@@ -131,10 +165,20 @@ export type TokenProxy = ReturnType<typeof createTokenProxy>
  * Who renews this worker's sessions: the OpenID provider, or the app's refresh endpoint; and what
  * every session started here records as its issuer (Policy 10: only that may renew it).
  */
-function renewerFor(renewal: Renewal, fetch: typeof globalThis.fetch, createOidc: (plugin: OidcPlugin) => OidcSignIn, dpop: DpopSender | undefined) {
+function renewerFor(
+  renewal: Renewal,
+  fetch: typeof globalThis.fetch,
+  createOidc: (plugin: OidcPlugin) => OidcSignIn,
+  dpop: DpopSender | undefined,
+) {
   if (renewal.via === 'oidc') {
     const oidc = createOidc(renewal.plugin)
-    return { oidc, issuedBy: oidc.issuedBy, renew: (refreshToken: string, _session: SessionTokens, target?: TokenTarget) => oidc.refresh(refreshToken, target) }
+    return {
+      oidc,
+      issuedBy: oidc.issuedBy,
+      renew: (refreshToken: string, _session: SessionTokens, target?: TokenTarget) =>
+        oidc.refresh(refreshToken, target),
+    }
   }
   const { endpoint } = renewal
   // DPoP (issue 15): a DPoP session and a bearer session are not interchangeable, so turning
@@ -142,10 +186,19 @@ function renewerFor(renewal: Renewal, fetch: typeof globalThis.fetch, createOidc
   // tokens in a form the server refuses.
   const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}${dpop ? ' dpop' : ''}`
   const renew = (refreshToken: string, session: SessionTokens, target?: TokenTarget) =>
-    dpop && session.dpopKey ? refreshWithDpop(dpop, endpoint, refreshToken, session.dpopKey) : requestRefresh(fetch, endpoint, refreshToken, target)
+    dpop && session.dpopKey
+      ? refreshWithDpop(dpop, endpoint, refreshToken, session.dpopKey)
+      : requestRefresh(fetch, endpoint, refreshToken, target)
   return { oidc: undefined, issuedBy, renew }
 }
 
 function notConfigured(action: string): TokenProxyError {
-  return new TokenProxyError(ErrorCode.INVALID_OPTIONS, formatMessage(action, 'the worker has no "oidc" options', 'Pass oidc: { issuer, clientId, redirectUri } to installTokenProxy()'))
+  return new TokenProxyError(
+    ErrorCode.INVALID_OPTIONS,
+    formatMessage(
+      action,
+      'the worker has no "oidc" options',
+      'Pass oidc: { issuer, clientId, redirectUri } to installTokenProxy()',
+    ),
+  )
 }

@@ -8,4 +8,11 @@ export { addTokenProxyRoutes, type TokenProxyRoutesOptions } from './addTokenPro
 export type { ApiEntry, ApiResource, TokenProxyOptions } from './resolveOptions.js'
 export type { OidcPlugin } from './oidcPlugin.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
-export type { BroadcastMessage, BroadcastType, BroadcastPayloads, RefreshFailedReason, SessionExpiredReason, SessionStatus } from '../protocol/messages.js'
+export type {
+  BroadcastMessage,
+  BroadcastType,
+  BroadcastPayloads,
+  RefreshFailedReason,
+  SessionExpiredReason,
+  SessionStatus,
+} from '../protocol/messages.js'

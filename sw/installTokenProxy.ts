@@ -54,7 +54,9 @@ function declareStaticRoutes(event: ExtendableEvent, rules: RouterRule[]): void 
   if (!('addRoutes' in event)) return
   event.waitUntil(
     (event as RoutingInstallEvent).addRoutes(rules).catch((error: unknown) => {
-      console.warn(`[sw-token-proxy] Static routes were not declared (${error instanceof Error ? error.message : 'refused'}); every request in scope goes through the worker's fetch listener.`)
+      console.warn(
+        `[sw-token-proxy] Static routes were not declared (${error instanceof Error ? error.message : 'refused'}); every request in scope goes through the worker's fetch listener.`,
+      )
     }),
   )
 }

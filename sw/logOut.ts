@@ -33,11 +33,25 @@ export async function logOut(context: LogOutContext, request: Request | undefine
   // A session another configuration issued (Policy 10) is cleared, but its tokens go nowhere.
   const tokens = ended?.issuedBy === context.issuedBy ? ended : null
 
-  const revocation = tokens && context.revoke?.(tokens).catch((error: unknown) => {
-    context.warn(formatMessage('revoke the refresh token at the provider', error instanceof Error ? error.message : 'the request failed', 'The session was still ended in this browser'))
-  })
+  const revocation =
+    tokens &&
+    context.revoke?.(tokens).catch((error: unknown) => {
+      context.warn(
+        formatMessage(
+          'revoke the refresh token at the provider',
+          error instanceof Error ? error.message : 'the request failed',
+          'The session was still ended in this browser',
+        ),
+      )
+    })
   try {
-    if (request && context.dpop && tokens?.dpopKey && tokens.tokenType === 'DPoP' && !request.headers.has('Authorization')) {
+    if (
+      request &&
+      context.dpop &&
+      tokens?.dpopKey &&
+      tokens.tokenType === 'DPoP' &&
+      !request.headers.has('Authorization')
+    ) {
       return await context.dpop.send(() => withAccessToken(request, tokens), tokens.dpopKey, tokens.accessToken, false)
     }
     return request && (await context.fetch(withAccessToken(request, tokens)))

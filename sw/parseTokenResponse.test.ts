@@ -73,7 +73,9 @@ describe('parseTokenResponse accepts', () => {
   })
 
   it('expires_in at exactly the maximum', () => {
-    expect(parseTokenResponse({ access_token: 'at', expires_in: MAX_EXPIRES_IN_SECONDS }).lifetimeSeconds).toBe(MAX_EXPIRES_IN_SECONDS)
+    expect(parseTokenResponse({ access_token: 'at', expires_in: MAX_EXPIRES_IN_SECONDS }).lifetimeSeconds).toBe(
+      MAX_EXPIRES_IN_SECONDS,
+    )
   })
 
   it('every visible ASCII character in a token', () => {
@@ -166,7 +168,9 @@ describe('parseTokenResponse rejects', () => {
 
 describe('parseTokenResponse reads the lifetime', () => {
   it('from expires_in when there is one, whatever the JWT says', async () => {
-    expect(parseTokenResponse({ access_token: await jwtWith({ iat: 0, exp: 60 }), expires_in: 600 }).lifetimeSeconds).toBe(600)
+    expect(
+      parseTokenResponse({ access_token: await jwtWith({ iat: 0, exp: 60 }), expires_in: 600 }).lifetimeSeconds,
+    ).toBe(600)
   })
 
   it('from the JWT exp − iat without expires_in, not from exp against the device clock', async () => {

@@ -83,7 +83,11 @@ export function parseTokenResponse(body: unknown, options: { acceptDpop?: boolea
   // DPoP (issue 15): `token_type: DPoP` only where the worker sent a proof (`dpop: true`).
   const isDpop = options.acceptDpop === true && typeof tokenType === 'string' && tokenType.toLowerCase() === 'dpop'
   if (tokenType !== undefined && !isDpop && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    reject(options.acceptDpop ? '"token_type" is neither "Bearer" nor "DPoP"' : '"token_type" is not "Bearer" (a "DPoP" token needs dpop: true in the worker options)')
+    reject(
+      options.acceptDpop
+        ? '"token_type" is neither "Bearer" nor "DPoP"'
+        : '"token_type" is not "Bearer" (a "DPoP" token needs dpop: true in the worker options)',
+    )
   }
   const accessToken = readToken(record, 'access_token', true) as string
   return {

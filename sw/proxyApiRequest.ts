@@ -39,7 +39,11 @@ type ReplayableBody =
  * renewed, or renews once (shared with every other waiting request) and replays once. A request is
  * only ever sent or replayed with tokens of the login it was made under.
  */
-export async function proxyApiRequest(request: Request, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<Response> {
+export async function proxyApiRequest(
+  request: Request,
+  context: ProxyApiRequestContext,
+  waitUntil: WaitUntil,
+): Promise<Response> {
   const target = longestMatch(new URL(request.url), context.api)?.target
   if (target) return proxyResourceRequest(request, target, context, waitUntil)
   const { store, refresher } = context
@@ -49,7 +53,10 @@ export async function proxyApiRequest(request: Request, context: ProxyApiRequest
 
   const body = await copyBody(request, context.replayBodyLimitBytes)
 
-  if (session.tokens.refreshToken !== undefined && isDueForRefresh(session.tokens, context.now(), context.refreshAheadSeconds)) {
+  if (
+    session.tokens.refreshToken !== undefined &&
+    isDueForRefresh(session.tokens, context.now(), context.refreshAheadSeconds)
+  ) {
     const outcome = await shared(waitUntil, refresher.refresh(session))
     // A failed renewal (offline, 5xx) sends the request with the token it has: the server decides.
     if (outcome.kind === 'renewed') session = outcome.record
@@ -72,7 +79,12 @@ export async function proxyApiRequest(request: Request, context: ProxyApiRequest
  * that API's own access token. The first request for it (no token yet) renews it, as expiry does.
  * A valid token goes out at once: only renewals queue behind other uses of the refresh token.
  */
-async function proxyResourceRequest(request: Request, target: TokenTarget, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<Response> {
+async function proxyResourceRequest(
+  request: Request,
+  target: TokenTarget,
+  context: ProxyApiRequestContext,
+  waitUntil: WaitUntil,
+): Promise<Response> {
   const { store, refresher } = context
   const stored = await refresher.usable(await store.current())
   if (!stored) return context.fetch(request)
@@ -89,24 +101,35 @@ async function proxyResourceRequest(request: Request, target: TokenTarget, conte
   }
 
   const response = await context.fetch(withBody(request, body, token?.accessToken))
-  if (token === undefined || !asksForNewToken(response, context.api, target) || body.kind === 'not-replayable') return response
+  if (token === undefined || !asksForNewToken(response, context.api, target) || body.kind === 'not-replayable')
+    return response
 
   const replayWith = await resourceTokenForReplay(loginId, token, target, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
   const replayed = await context.fetch(withBody(request, body, replayWith.accessToken))
-  if (asksForNewToken(replayed, context.api, target)) refresher.noteResourceRefusedAfterRenewal(loginId, target, replayWith)
+  if (asksForNewToken(replayed, context.api, target))
+    refresher.noteResourceRefusedAfterRenewal(loginId, target, replayWith)
   return replayed
 }
 
 /** As `sessionForReplay`, for one API's token. */
-async function resourceTokenForReplay(loginId: string, sent: ResourceToken, target: TokenTarget, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<ResourceToken | undefined> {
+async function resourceTokenForReplay(
+  loginId: string,
+  sent: ResourceToken,
+  target: TokenTarget,
+  context: ProxyApiRequestContext,
+  waitUntil: WaitUntil,
+): Promise<ResourceToken | undefined> {
   const current = await context.store.current()
   if (!isLive(current) || current.tokens.loginId !== loginId) return undefined
   const latest = resourceTokenOf(current.tokens, target.key)
   if (latest !== undefined && latest.generation !== sent.generation) return latest
   if (context.refresher.wasResourceRefusedAfterRenewal(loginId, target, sent)) return undefined
-  const outcome = await shared(waitUntil, context.refresher.renewResource({ loginId, generation: sent.generation }, target))
+  const outcome = await shared(
+    waitUntil,
+    context.refresher.renewResource({ loginId, generation: sent.generation }, target),
+  )
   return outcome.kind === 'renewed' && outcome.token.generation !== sent.generation ? outcome.token : undefined
 }
 
@@ -114,7 +137,11 @@ async function resourceTokenForReplay(loginId: string, sent: ResourceToken, targ
  * The session to replay a 401'd request with, or `undefined` when the 401 must reach the page: the
  * request's login is gone, or this very token was already refused right after its renewal.
  */
-async function sessionForReplay(sent: LiveSession, context: ProxyApiRequestContext, waitUntil: WaitUntil): Promise<LiveSession | undefined> {
+async function sessionForReplay(
+  sent: LiveSession,
+  context: ProxyApiRequestContext,
+  waitUntil: WaitUntil,
+): Promise<LiveSession | undefined> {
   const current = await context.store.current()
   if (!isLive(current) || current.tokens.loginId !== sent.tokens.loginId) return undefined
   // Another request renewed the token while this one was out: replay with it, no new refresh.
@@ -162,7 +189,9 @@ async function copyBody(request: Request, limitBytes: number): Promise<Replayabl
     // Browsers without `Request.body` (Firefox): a Blob knows its size before anything is read.
     const blob = await request.clone().blob()
     if (blob.size === 0) return { kind: 'none' }
-    return blob.size <= limitBytes ? { kind: 'copied', bytes: new Uint8Array(await blob.arrayBuffer()) } : { kind: 'not-replayable' }
+    return blob.size <= limitBytes
+      ? { kind: 'copied', bytes: new Uint8Array(await blob.arrayBuffer()) }
+      : { kind: 'not-replayable' }
   }
   const bytes = await readBytesWithin(request.clone().body, limitBytes)
   return bytes === undefined ? { kind: 'not-replayable' } : { kind: 'copied', bytes }
@@ -173,7 +202,12 @@ async function copyBody(request: Request, limitBytes: number): Promise<Replayabl
  * `Authorization: DPoP` with a fresh proof, and a `use_dpop_nonce` challenge is answered inside
  * `context.dpop.send`, once, below the refresh and replay logic here.
  */
-function send(request: Request, body: ReplayableBody, tokens: SessionTokens, context: ProxyApiRequestContext): Promise<Response> {
+function send(
+  request: Request,
+  body: ReplayableBody,
+  tokens: SessionTokens,
+  context: ProxyApiRequestContext,
+): Promise<Response> {
   const build = () => withBody(request, body, tokens.accessToken)
   if (!context.dpop || !tokens.dpopKey || tokens.tokenType !== 'DPoP') return context.fetch(build())
   return context.dpop.send(build, tokens.dpopKey, tokens.accessToken, body.kind !== 'not-replayable')

@@ -47,7 +47,12 @@ export async function failureByStatus(response: Response): Promise<RefreshResult
 
 /** A 2xx that is not a valid token response: kept tokens, retried later. */
 export function malformed(error: unknown): RefreshResult {
-  return { kind: 'failed', reason: 'malformed_response', retryAfterMs: undefined, ...(error instanceof TokenProxyError && { error }) }
+  return {
+    kind: 'failed',
+    reason: 'malformed_response',
+    retryAfterMs: undefined,
+    ...(error instanceof TokenProxyError && { error }),
+  }
 }
 
 /** `Retry-After` as seconds or an HTTP date; `undefined` when absent or unreadable. */

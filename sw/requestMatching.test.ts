@@ -38,18 +38,24 @@ describe('parseUrlPrefix', () => {
     },
   )
 
-  it.each(['ftp://files.example.com/api/', 'file:///api/', 'javascript:alert(1)', 'data:text/plain,api', 'ws://app.example.com/api/'])(
-    'rejects a non-http(s) prefix: %s',
-    (prefix) => {
-      expect(() => parseUrlPrefix(prefix, ORIGIN)).toThrow(TypeError)
-    },
-  )
+  it.each([
+    'ftp://files.example.com/api/',
+    'file:///api/',
+    'javascript:alert(1)',
+    'data:text/plain,api',
+    'ws://app.example.com/api/',
+  ])('rejects a non-http(s) prefix: %s', (prefix) => {
+    expect(() => parseUrlPrefix(prefix, ORIGIN)).toThrow(TypeError)
+  })
 })
 
 describe('urlMatchesPrefix with a same-origin path prefix', () => {
-  it.each(['/api/x', '/api/', '/api', '/api/users/42?expand=1', 'https://app.example.com:443/api/x'])('matches %s', (url) => {
-    expect(matches('/api/', url)).toBe(true)
-  })
+  it.each(['/api/x', '/api/', '/api', '/api/users/42?expand=1', 'https://app.example.com:443/api/x'])(
+    'matches %s',
+    (url) => {
+      expect(matches('/api/', url)).toBe(true)
+    },
+  )
 
   it.each([
     ['a longer segment name', '/apix'],
@@ -80,9 +86,12 @@ describe('urlMatchesPrefix with a same-origin path prefix', () => {
 describe('urlMatchesPrefix with an absolute prefix', () => {
   const prefix = 'https://api.example.com/v1/'
 
-  it.each(['https://api.example.com/v1/users', 'https://api.example.com/v1/', 'https://api.example.com/v1'])('matches %s', (url) => {
-    expect(matches(prefix, url)).toBe(true)
-  })
+  it.each(['https://api.example.com/v1/users', 'https://api.example.com/v1/', 'https://api.example.com/v1'])(
+    'matches %s',
+    (url) => {
+      expect(matches(prefix, url)).toBe(true)
+    },
+  )
 
   it.each([
     'https://api.example.com/v2/users',
@@ -147,7 +156,9 @@ describe('isTokenEligibleMode', () => {
 describe('hasOwnAuthorization', () => {
   it('is true when the request carries an Authorization header, whatever its case', () => {
     expect(hasOwnAuthorization(new Request(`${ORIGIN}/api/x`, { headers: { Authorization: 'Basic dTpw' } }))).toBe(true)
-    expect(hasOwnAuthorization(new Request(`${ORIGIN}/api/x`, { headers: { authorization: 'Bearer other' } }))).toBe(true)
+    expect(hasOwnAuthorization(new Request(`${ORIGIN}/api/x`, { headers: { authorization: 'Bearer other' } }))).toBe(
+      true,
+    )
   })
 
   it('is false for a request without one', () => {
@@ -157,7 +168,9 @@ describe('hasOwnAuthorization', () => {
 })
 
 describe('longestMatch (Policy 11: the longest matching prefix wins, whatever the order)', () => {
-  const prefixes = ['https://api.example.com/', 'https://api.example.com/billing/', '/api/', '/api/admin/'].map((prefix) => parseUrlPrefix(prefix, ORIGIN))
+  const prefixes = ['https://api.example.com/', 'https://api.example.com/billing/', '/api/', '/api/admin/'].map(
+    (prefix) => parseUrlPrefix(prefix, ORIGIN),
+  )
   const owner = (url: string, list = prefixes) => {
     const match = longestMatch(new URL(url, ORIGIN), list)
     return match && `${match.origin}${match.pathPrefix}`

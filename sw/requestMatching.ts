@@ -46,7 +46,8 @@ export function urlMatchesAny(url: URL, prefixes: readonly UrlPrefix[]): boolean
 export function longestMatch<P extends UrlPrefix>(url: URL, prefixes: readonly P[]): P | undefined {
   let best: P | undefined
   for (const prefix of prefixes) {
-    if (urlMatchesPrefix(url, prefix) && (best === undefined || prefix.pathPrefix.length > best.pathPrefix.length)) best = prefix
+    if (urlMatchesPrefix(url, prefix) && (best === undefined || prefix.pathPrefix.length > best.pathPrefix.length))
+      best = prefix
   }
   return best
 }

@@ -39,13 +39,19 @@ describe('requestRefresh sends', () => {
     await requestRefresh(fetchFn, endpointWith(), refreshToken)
 
     const input = fetchFn.mock.calls[0]?.[0]
-    expect(input instanceof Request ? input.url : input instanceof URL ? input.href : input).toBe('http://localhost/auth/refresh')
+    expect(input instanceof Request ? input.url : input instanceof URL ? input.href : input).toBe(
+      'http://localhost/auth/refresh',
+    )
     const init = sentInit(fetchFn)
     expect(init.method).toBe('POST')
     expect(new Headers(init.headers).get('Content-Type')).toBe('application/x-www-form-urlencoded')
     expect(typeof init.body).toBe('string')
     const form = new URLSearchParams(init.body as string)
-    expect(Object.fromEntries(form)).toEqual({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'spa' })
+    expect(Object.fromEntries(form)).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: 'spa',
+    })
   })
 
   it('no client_id when none is configured', async () => {
@@ -129,7 +135,9 @@ describe('requestRefresh answers failed malformed_response for a 2xx', () => {
 
   it('whose declared Content-Length is larger than responseLimitBytes', async () => {
     const body = JSON.stringify({ ...VALID, padding: 'x'.repeat(200) })
-    const response = new Response(body, { headers: { 'Content-Length': String(new TextEncoder().encode(body).byteLength) } })
+    const response = new Response(body, {
+      headers: { 'Content-Length': String(new TextEncoder().encode(body).byteLength) },
+    })
     const result = await requestRefresh(fakeFetch(response), endpointWith({ responseLimitBytes: 128 }), 'rt')
     expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
   })
@@ -142,7 +150,11 @@ describe('requestRefresh answers failed malformed_response for a 2xx', () => {
       },
       cancel,
     })
-    const result = await requestRefresh(fakeFetch(new Response(endless)), endpointWith({ responseLimitBytes: 4096 }), 'rt')
+    const result = await requestRefresh(
+      fakeFetch(new Response(endless)),
+      endpointWith({ responseLimitBytes: 4096 }),
+      'rt',
+    )
     expect(result).toMatchObject({ kind: 'failed', reason: 'malformed_response' })
     expect(cancel).toHaveBeenCalled()
   })
@@ -150,14 +162,22 @@ describe('requestRefresh answers failed malformed_response for a 2xx', () => {
   it('but accepts a body of exactly responseLimitBytes', async () => {
     const body = JSON.stringify(VALID)
     const limit = new TextEncoder().encode(body).byteLength
-    const result = await requestRefresh(fakeFetch(new Response(body)), endpointWith({ responseLimitBytes: limit }), 'rt')
+    const result = await requestRefresh(
+      fakeFetch(new Response(body)),
+      endpointWith({ responseLimitBytes: limit }),
+      'rt',
+    )
     expect(result.kind).toBe('renewed')
   })
 })
 
 describe('requestRefresh answers ended', () => {
   it('invalid_grant for a 400 saying so', async () => {
-    const result = await requestRefresh(fakeFetch(json({ error: 'invalid_grant' }, { status: 400 })), endpointWith(), 'rt')
+    const result = await requestRefresh(
+      fakeFetch(json({ error: 'invalid_grant' }, { status: 400 })),
+      endpointWith(),
+      'rt',
+    )
     expect(result).toEqual({ kind: 'ended', reason: 'invalid_grant' })
   })
 
@@ -171,7 +191,11 @@ describe('requestRefresh answers ended', () => {
   })
 
   it('the OAuth error of a 401', async () => {
-    const result = await requestRefresh(fakeFetch(json({ error: 'invalid_token' }, { status: 401 })), endpointWith(), 'rt')
+    const result = await requestRefresh(
+      fakeFetch(json({ error: 'invalid_token' }, { status: 401 })),
+      endpointWith(),
+      'rt',
+    )
     expect(result).toEqual({ kind: 'ended', reason: 'invalid_token' })
   })
 
@@ -214,7 +238,10 @@ describe('requestRefresh answers failed', () => {
   })
 
   it('for a 502 with an HTML page', async () => {
-    const response = new Response('<html><body>Bad Gateway</body></html>', { status: 502, headers: { 'Content-Type': 'text/html' } })
+    const response = new Response('<html><body>Bad Gateway</body></html>', {
+      status: 502,
+      headers: { 'Content-Type': 'text/html' },
+    })
     const result = await requestRefresh(fakeFetch(response), endpointWith(), 'rt')
     expect(result).toEqual({ kind: 'failed', reason: 'http_502', retryAfterMs: undefined })
   })
@@ -232,7 +259,11 @@ describe('requestRefresh answers failed', () => {
   })
 
   it('for a 500 whose body is JSON with invalid_grant (only 400/401 end the session)', async () => {
-    const result = await requestRefresh(fakeFetch(json({ error: 'invalid_grant' }, { status: 500 })), endpointWith(), 'rt')
+    const result = await requestRefresh(
+      fakeFetch(json({ error: 'invalid_grant' }, { status: 500 })),
+      endpointWith(),
+      'rt',
+    )
     expect(result.kind).toBe('failed')
   })
 
@@ -243,7 +274,9 @@ describe('requestRefresh answers failed', () => {
   })
 
   it('network_error when fetch rejects with a TimeoutError its own signal did not raise', async () => {
-    const fetchFn = vi.fn<typeof fetch>(() => Promise.reject(new DOMException('The operation timed out.', 'TimeoutError')))
+    const fetchFn = vi.fn<typeof fetch>(() =>
+      Promise.reject(new DOMException('The operation timed out.', 'TimeoutError')),
+    )
     const result = await requestRefresh(fetchFn, endpointWith(), 'rt')
     expect(result).toEqual({ kind: 'failed', reason: 'network_error', retryAfterMs: undefined })
   })
@@ -252,7 +285,9 @@ describe('requestRefresh answers failed', () => {
     const fetchFn = vi.fn<typeof fetch>(
       (_input, init) =>
         new Promise<Response>((_resolve, reject) => {
-          init?.signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')))
+          init?.signal?.addEventListener('abort', () =>
+            reject(new DOMException('The operation was aborted.', 'AbortError')),
+          )
         }),
     )
     const result = await requestRefresh(fetchFn, endpointWith({ timeoutMs: 5 }), 'rt')
@@ -274,7 +309,12 @@ describe('requestRefresh answers failed', () => {
 })
 
 describe('requestRefresh for an API with its own token (Policy 11)', () => {
-  const target = { key: 'k', resource: 'https://orders.example/', audience: 'orders', scope: 'orders:read orders:write' }
+  const target = {
+    key: 'k',
+    resource: 'https://orders.example/',
+    audience: 'orders',
+    scope: 'orders:read orders:write',
+  }
 
   it('adds resource (RFC 8707), audience and scope to the form-encoded grant', async () => {
     const fetchFn = fakeFetch(json(VALID))
@@ -293,11 +333,18 @@ describe('requestRefresh for an API with its own token (Policy 11)', () => {
   it('adds only the parameters the entry names, and adds them to the JSON format too', async () => {
     const form = fakeFetch(json(VALID))
     await requestRefresh(form, endpointWith(), 'rt-1', { key: 'k', resource: 'https://orders.example/' })
-    expect(new URLSearchParams(sentInit(form).body as string).toString()).toBe('grant_type=refresh_token&refresh_token=rt-1&client_id=spa&resource=https%3A%2F%2Forders.example%2F')
+    expect(new URLSearchParams(sentInit(form).body as string).toString()).toBe(
+      'grant_type=refresh_token&refresh_token=rt-1&client_id=spa&resource=https%3A%2F%2Forders.example%2F',
+    )
 
     const jsonFetch = fakeFetch(json(VALID))
     await requestRefresh(jsonFetch, endpointWith({ format: 'json' }), 'rt-1', target)
-    expect(JSON.parse(sentInit(jsonFetch).body as string)).toEqual({ refresh_token: 'rt-1', resource: 'https://orders.example/', audience: 'orders', scope: 'orders:read orders:write' })
+    expect(JSON.parse(sentInit(jsonFetch).body as string)).toEqual({
+      refresh_token: 'rt-1',
+      resource: 'https://orders.example/',
+      audience: 'orders',
+      scope: 'orders:read orders:write',
+    })
   })
 
   it('adds nothing for the session token', async () => {

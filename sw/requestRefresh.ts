@@ -49,7 +49,12 @@ export async function requestRefresh(
   if (failure) return failure
   if (!response.ok) return { kind: 'ended', reason: await readOAuthError(response, endpoint.responseLimitBytes) }
   try {
-    return { kind: 'renewed', tokens: parseTokenResponse(await readJsonWithin(response, endpoint.responseLimitBytes), { acceptDpop: endpoint.acceptDpop === true }) }
+    return {
+      kind: 'renewed',
+      tokens: parseTokenResponse(await readJsonWithin(response, endpoint.responseLimitBytes), {
+        acceptDpop: endpoint.acceptDpop === true,
+      }),
+    }
   } catch (error) {
     return malformed(error)
   }

@@ -71,7 +71,8 @@ export interface RefreshOptions {
  * (`refresh`) or an OpenID Connect provider (`oidc: openIdConnect({ issuer, clientId,
  * redirectUri })` from `sw-token-proxy/sw/oidc`, which has its own `timeoutMs`), never both.
  */
-export type TokenProxyOptions = CommonOptions & ({ refresh: RefreshOptions; oidc?: never } | { oidc: OidcPlugin; refresh?: never })
+export type TokenProxyOptions = CommonOptions &
+  ({ refresh: RefreshOptions; oidc?: never } | { oidc: OidcPlugin; refresh?: never })
 
 /** How the worker renews a session. */
 export type Renewal = { via: 'refresh-endpoint'; endpoint: RefreshEndpoint } | { via: 'oidc'; plugin: OidcPlugin }
@@ -104,7 +105,8 @@ export function endpoint(value: unknown, name: string, origin: string): URL {
 
 function nonNegative(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid(`"${name}" must be a non-negative number`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    invalid(`"${name}" must be a non-negative number`)
   return value
 }
 
@@ -113,12 +115,17 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
   if (!Array.isArray(options.api) || options.api.length === 0) invalid('"api" must list at least one URL prefix')
   const tokenEndpoints = options.tokenEndpoints ?? []
   if (!Array.isArray(tokenEndpoints)) invalid('"tokenEndpoints" must be an array')
-  if (options.oidc !== undefined && typeof options.oidc?.create !== 'function') invalid('"oidc" must be made with openIdConnect() from sw-token-proxy/sw/oidc')
-  if (options.refresh === undefined && options.oidc === undefined) invalid('give "refresh" (a refresh endpoint) or "oidc" (an OpenID Connect provider)')
-  if (options.refresh !== undefined && options.oidc !== undefined) invalid('give "refresh" or "oidc", not both: an OpenID Connect provider renews with its own token endpoint')
-  if (options.refresh !== undefined && (typeof options.refresh !== 'object' || options.refresh === null)) invalid('"refresh" must be an object with a "url"')
+  if (options.oidc !== undefined && typeof options.oidc?.create !== 'function')
+    invalid('"oidc" must be made with openIdConnect() from sw-token-proxy/sw/oidc')
+  if (options.refresh === undefined && options.oidc === undefined)
+    invalid('give "refresh" (a refresh endpoint) or "oidc" (an OpenID Connect provider)')
+  if (options.refresh !== undefined && options.oidc !== undefined)
+    invalid('give "refresh" or "oidc", not both: an OpenID Connect provider renews with its own token endpoint')
+  if (options.refresh !== undefined && (typeof options.refresh !== 'object' || options.refresh === null))
+    invalid('"refresh" must be an object with a "url"')
   if (options.dpop !== undefined && typeof options.dpop !== 'boolean') invalid('"dpop" must be true or false')
-  if (options.dpop === true && options.oidc !== undefined) invalid('"dpop" works with a "refresh" endpoint only for now; OpenID Connect with DPoP is not built yet')
+  if (options.dpop === true && options.oidc !== undefined)
+    invalid('"dpop" works with a "refresh" endpoint only for now; OpenID Connect with DPoP is not built yet')
   const tokenResponseLimitBytes = nonNegative(options.tokenResponseLimitBytes, 'tokenResponseLimitBytes', 256 * 1024)
 
   const api = options.api.map((entry, index) => apiPrefix(entry, `api[${index}]`, origin))
@@ -127,20 +134,25 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
     const where = `${prefix.origin}${prefix.pathPrefix}`
     const earlier = seen.get(where)
     // Two entries for one prefix would make "which token goes there" depend on their order.
-    if (earlier !== undefined) invalid(`"api[${earlier}]" and "api[${index}]" are the same prefix (${where}); list each prefix once`)
+    if (earlier !== undefined)
+      invalid(`"api[${earlier}]" and "api[${index}]" are the same prefix (${where}); list each prefix once`)
     seen.set(where, index)
   })
   // Per-API tokens would need their own proofs and bound renewals: not built yet, so refused
   // rather than sent as bearer tokens beside a DPoP session.
   if (options.dpop === true && api.some((prefix) => prefix.target !== undefined)) {
-    invalid('"dpop" cannot be combined with "api" entries that name a resource, audience or scope yet; use one or the other')
+    invalid(
+      '"dpop" cannot be combined with "api" entries that name a resource, audience or scope yet; use one or the other',
+    )
   }
 
   return {
     api,
     tokenEndpoints: tokenEndpoints.map((url, index) => endpoint(url, `tokenEndpoints[${index}]`, origin)),
     logout: options.logout === undefined ? undefined : endpoint(options.logout, 'logout', origin),
-    renewal: options.oidc ? { via: 'oidc', plugin: options.oidc } : { via: 'refresh-endpoint', endpoint: refreshEndpoint(options.refresh, origin, tokenResponseLimitBytes) },
+    renewal: options.oidc
+      ? { via: 'oidc', plugin: options.oidc }
+      : { via: 'refresh-endpoint', endpoint: refreshEndpoint(options.refresh, origin, tokenResponseLimitBytes) },
     tokenResponseLimitBytes,
     refreshAheadSeconds: nonNegative(options.refreshAheadSeconds, 'refreshAheadSeconds', 30),
     replayBodyLimitBytes: nonNegative(options.replayBodyLimitBytes, 'replayBodyLimitBytes', 10 * 1024 * 1024),
@@ -152,12 +164,15 @@ const API_RESOURCE_KEYS = new Set(['prefix', 'resource', 'audience', 'scope'])
 
 function apiPrefix(entry: unknown, name: string, origin: string): ApiPrefix {
   const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry)
-  if (typeof entry !== 'string' && !isObject) invalid(`"${name}" must be a URL prefix string or an object { prefix, resource?, audience?, scope? }`)
+  if (typeof entry !== 'string' && !isObject)
+    invalid(`"${name}" must be a URL prefix string or an object { prefix, resource?, audience?, scope? }`)
   const fields = (isObject ? entry : { prefix: entry }) as Record<string, unknown>
   const unknown = Object.keys(fields).find((key) => !API_RESOURCE_KEYS.has(key))
-  if (unknown !== undefined) invalid(`"${name}" has an unknown field "${unknown}" (known: prefix, resource, audience, scope)`)
+  if (unknown !== undefined)
+    invalid(`"${name}" has an unknown field "${unknown}" (known: prefix, resource, audience, scope)`)
   const { prefix } = fields
-  if (typeof prefix !== 'string' || prefix === '') invalid(`"${name}${isObject ? '.prefix' : ''}" must be a non-empty string`)
+  if (typeof prefix !== 'string' || prefix === '')
+    invalid(`"${name}${isObject ? '.prefix' : ''}" must be a non-empty string`)
   let parsed
   try {
     parsed = parseUrlPrefix(prefix, origin)
@@ -165,17 +180,20 @@ function apiPrefix(entry: unknown, name: string, origin: string): ApiPrefix {
     invalid(`"${name}" ${error instanceof Error ? error.message : 'is not a URL prefix'}`)
   }
   const resource = targetField(fields['resource'], `${name}.resource`)
-  if (resource !== undefined && !isResourceIndicator(resource)) invalid(`"${name}.resource" must be an absolute URI without a fragment (RFC 8707)`)
+  if (resource !== undefined && !isResourceIndicator(resource))
+    invalid(`"${name}.resource" must be an absolute URI without a fragment (RFC 8707)`)
   const audience = targetField(fields['audience'], `${name}.audience`)
   const scope = targetField(fields['scope'], `${name}.scope`)
-  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope)) invalid(`"${name}.scope" must be scope names separated by single spaces (RFC 6749 §3.3)`)
+  if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope))
+    invalid(`"${name}.scope" must be scope names separated by single spaces (RFC 6749 §3.3)`)
   return { ...parsed, target: tokenTarget({ resource, audience, scope }) }
 }
 
 function targetField(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined
   // Control characters would end up in a form body or a header: refused here, at install.
-  if (typeof value !== 'string' || value === '' || hasControlCharacter(value)) invalid(`"${name}" must be a non-empty string without control characters`)
+  if (typeof value !== 'string' || value === '' || hasControlCharacter(value))
+    invalid(`"${name}" must be a non-empty string without control characters`)
   return value
 }
 

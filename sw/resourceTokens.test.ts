@@ -59,7 +59,11 @@ function createAuthServer() {
   let issued = 1
   let inProgress = 0
   let gate: ReturnType<typeof deferred> | undefined
-  const server = { uses: [] as Array<{ refreshToken: string; resource: string | null; scope: string | null }>, reuses: 0, mostAtOnce: 0 }
+  const server = {
+    uses: [] as Array<{ refreshToken: string; resource: string | null; scope: string | null }>,
+    reuses: 0,
+    mostAtOnce: 0,
+  }
   return {
     ...server,
     get state() {
@@ -90,7 +94,12 @@ function createAuthServer() {
         issued += 1
         live = `rt-${issued}`
         const audience = form.get('resource') ?? 'session'
-        return Response.json({ access_token: `at(${audience})#${issued}`, refresh_token: live, token_type: 'Bearer', expires_in: 3600 })
+        return Response.json({
+          access_token: `at(${audience})#${issued}`,
+          refresh_token: live,
+          token_type: 'Bearer',
+          expires_in: 3600,
+        })
       } finally {
         inProgress -= 1
       }
@@ -108,7 +117,13 @@ function setUp(options: { locks?: Locks; api?: (request: Request) => Response } 
     fetch: async (input, init) => {
       const request = new Request(input, init)
       const { pathname } = new URL(request.url)
-      if (request.url === `${ORIGIN}/auth/login`) return Response.json({ access_token: 'at(session)#1', refresh_token: 'rt-1', token_type: 'Bearer', expires_in: 3600 })
+      if (request.url === `${ORIGIN}/auth/login`)
+        return Response.json({
+          access_token: 'at(session)#1',
+          refresh_token: 'rt-1',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        })
       if (pathname === '/auth/refresh') return auth.answer(request)
       seenByApi.push({ url: request.url, authorization: request.headers.get('Authorization') })
       return options.api?.(request) ?? Response.json({ ok: true })
@@ -125,9 +140,13 @@ function setUp(options: { locks?: Locks; api?: (request: Request) => Response } 
     if (role !== 'api') throw new Error(`not an API request: ${url}`)
     return (await proxy.handle(request, role, () => undefined)).status
   }
-  const logIn = () => proxy.handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }), 'token-endpoint', () => undefined)
+  const logIn = () =>
+    proxy.handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }), 'token-endpoint', () => undefined)
   /** The token each URL received, as `url -> at(audience)`, without the serial number. */
-  const audiences = () => seenByApi.map(({ url, authorization }) => `${url} ${authorization?.replace(/^Bearer (at\([^)]*\))#\d+$/, '$1') ?? 'none'}`)
+  const audiences = () =>
+    seenByApi.map(
+      ({ url, authorization }) => `${url} ${authorization?.replace(/^Bearer (at\([^)]*\))#\d+$/, '$1') ?? 'none'}`,
+    )
   return { auth, clock, get, logIn, seenByApi, audiences, store }
 }
 
@@ -158,27 +177,43 @@ describe('many APIs, one refresh token (Policy 11)', () => {
   it.each([
     ['Web Locks', createLocks],
     ['no Web Locks (the worker’s own queue)', () => noLocks],
-  ])('renews APIs whose tokens expire at once one after another, never presenting a refresh token twice (%s)', async (_name, locks) => {
-    const { auth, clock, get, logIn, audiences } = setUp({ locks: locks() })
-    await logIn()
-    await Promise.all([get(`${ORDERS}/a`), get(`${BILLING}/b`)])
+  ])(
+    'renews APIs whose tokens expire at once one after another, never presenting a refresh token twice (%s)',
+    async (_name, locks) => {
+      const { auth, clock, get, logIn, audiences } = setUp({ locks: locks() })
+      await logIn()
+      await Promise.all([get(`${ORDERS}/a`), get(`${BILLING}/b`)])
 
-    clock.now = T0 + 2 * HOUR // every token, the session's included, is past its lifetime
-    const statuses = await Promise.all([...Array.from({ length: 5 }, (_, i) => get(`${ORDERS}/o${i}`)), ...Array.from({ length: 5 }, (_, i) => get(`${BILLING}/b${i}`)), ...Array.from({ length: 5 }, (_, i) => get(`/api/s${i}`))])
+      clock.now = T0 + 2 * HOUR // every token, the session's included, is past its lifetime
+      const statuses = await Promise.all([
+        ...Array.from({ length: 5 }, (_, i) => get(`${ORDERS}/o${i}`)),
+        ...Array.from({ length: 5 }, (_, i) => get(`${BILLING}/b${i}`)),
+        ...Array.from({ length: 5 }, (_, i) => get(`/api/s${i}`)),
+      ])
 
-    expect(statuses).toEqual(Array(15).fill(200))
-    const presented = auth.state.uses.map((use) => use.refreshToken)
-    expect(presented).toEqual(['rt-1', 'rt-2', 'rt-3', 'rt-4', 'rt-5'])
-    expect(auth.state.reuses).toBe(0)
-    expect(auth.state.mostAtOnce).toBe(1)
-    // One renewal per API per expiry: orders, billing and the session's own.
-    expect(auth.state.uses.slice(2).map((use) => use.resource ?? 'session').sort()).toEqual([`${BILLING}/`, `${ORDERS}/`, 'session'])
-    for (const line of audiences()) {
-      const [url, token] = line.split(' ')
-      const expected = url?.startsWith(ORDERS) ? `at(${ORDERS}/)` : url?.startsWith(BILLING) ? `at(${BILLING}/)` : 'at(session)'
-      expect(token, url).toBe(expected)
-    }
-  })
+      expect(statuses).toEqual(Array(15).fill(200))
+      const presented = auth.state.uses.map((use) => use.refreshToken)
+      expect(presented).toEqual(['rt-1', 'rt-2', 'rt-3', 'rt-4', 'rt-5'])
+      expect(auth.state.reuses).toBe(0)
+      expect(auth.state.mostAtOnce).toBe(1)
+      // One renewal per API per expiry: orders, billing and the session's own.
+      expect(
+        auth.state.uses
+          .slice(2)
+          .map((use) => use.resource ?? 'session')
+          .sort(),
+      ).toEqual([`${BILLING}/`, `${ORDERS}/`, 'session'])
+      for (const line of audiences()) {
+        const [url, token] = line.split(' ')
+        const expected = url?.startsWith(ORDERS)
+          ? `at(${ORDERS}/)`
+          : url?.startsWith(BILLING)
+            ? `at(${BILLING}/)`
+            : 'at(session)'
+        expect(token, url).toBe(expected)
+      }
+    },
+  )
 
   it("never makes a request whose token is valid wait for another API's renewal", async () => {
     const { auth, get, logIn } = setUp()
@@ -201,8 +236,11 @@ describe('many APIs, one refresh token (Policy 11)', () => {
     let ordersRefusals = 1
     const { auth, get, logIn, audiences } = setUp({
       api: (request) => {
-        const refuse = request.url.startsWith(`${BILLING}/always-401`) || (request.url.startsWith(ORDERS) && ordersRefusals-- > 0)
-        return refuse ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }) : Response.json({ ok: true })
+        const refuse =
+          request.url.startsWith(`${BILLING}/always-401`) || (request.url.startsWith(ORDERS) && ordersRefusals-- > 0)
+        return refuse
+          ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
+          : Response.json({ ok: true })
       },
     })
     await logIn()
@@ -210,11 +248,19 @@ describe('many APIs, one refresh token (Policy 11)', () => {
 
     expect(await get(`${ORDERS}/x`)).toBe(200) // mint, 401, renew, replay
     expect(auth.state.uses.map((use) => use.resource)).toEqual([`${BILLING}/`, `${ORDERS}/`, `${ORDERS}/`])
-    expect(audiences().filter((line) => line.startsWith(`${ORDERS}/x`))).toEqual([`${ORDERS}/x at(${ORDERS}/)`, `${ORDERS}/x at(${ORDERS}/)`])
+    expect(audiences().filter((line) => line.startsWith(`${ORDERS}/x`))).toEqual([
+      `${ORDERS}/x at(${ORDERS}/)`,
+      `${ORDERS}/x at(${ORDERS}/)`,
+    ])
 
     expect(await get(`${BILLING}/always-401`)).toBe(401) // renewed once, replayed once, refused again
     expect(await get(`${BILLING}/always-401`)).toBe(401) // refused right after renewal: passed through
-    expect(auth.state.uses.map((use) => use.resource)).toEqual([`${BILLING}/`, `${ORDERS}/`, `${ORDERS}/`, `${BILLING}/`])
+    expect(auth.state.uses.map((use) => use.resource)).toEqual([
+      `${BILLING}/`,
+      `${ORDERS}/`,
+      `${ORDERS}/`,
+      `${BILLING}/`,
+    ])
     expect(auth.state.reuses).toBe(0)
   })
 
@@ -230,6 +276,8 @@ describe('many APIs, one refresh token (Policy 11)', () => {
     await get(`${ORDERS}/b`)
 
     expect(auth.state.uses.map((use) => use.resource ?? 'session')).toEqual([`${ORDERS}/`, 'session'])
-    expect(Object.keys((await store.current()).tokens?.resourceTokens ?? {})).toEqual([`resource=${encodeURIComponent(`${ORDERS}/`)}`])
+    expect(Object.keys((await store.current()).tokens?.resourceTokens ?? {})).toEqual([
+      `resource=${encodeURIComponent(`${ORDERS}/`)}`,
+    ])
   })
 })

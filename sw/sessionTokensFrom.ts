@@ -3,7 +3,8 @@ import type { TokenSet } from './parseTokenResponse.js'
 import type { SessionTokens } from './tokenStore.js'
 
 /** What a new session's tokens inherit: a login's identity, or a refreshed session's everything. */
-export type SessionLineage = Pick<SessionTokens, 'loginId' | 'issuedBy'> & Partial<Pick<SessionTokens, 'refreshToken' | 'idToken' | 'resourceTokens' | 'dpopKey'>>
+export type SessionLineage = Pick<SessionTokens, 'loginId' | 'issuedBy'> &
+  Partial<Pick<SessionTokens, 'refreshToken' | 'idToken' | 'resourceTokens' | 'dpopKey'>>
 
 /**
  * The tokens to store from a token response received at `receivedAt`. A refresh passes the

@@ -19,7 +19,11 @@ export interface StartSessionContext {
  */
 export async function startSession(tokens: TokenSet, context: StartSessionContext, dpopKey?: DpopKey): Promise<void> {
   // DPoP (issue 15): the key that proved the login request becomes the session's key.
-  const session = sessionTokensFrom(tokens, context.now(), { loginId: crypto.randomUUID(), issuedBy: context.issuedBy, ...(dpopKey && { dpopKey }) })
+  const session = sessionTokensFrom(tokens, context.now(), {
+    loginId: crypto.randomUUID(),
+    issuedBy: context.issuedBy,
+    ...(dpopKey && { dpopKey }),
+  })
   await context.store.start(session)
   await context.broadcast('SESSION_STARTED', { expiresAt: session.expiresAt })
 }

@@ -16,7 +16,15 @@ const proxy = createTokenProxy(
     refresh: { url: '/auth/refresh' },
     logout: '/auth/logout',
   },
-  { origin: ORIGIN, fetch, store: new TokenStore('static-routes-test'), locks: noLocks, broadcast: () => Promise.resolve(), now: Date.now, warn: () => undefined },
+  {
+    origin: ORIGIN,
+    fetch,
+    store: new TokenStore('static-routes-test'),
+    locks: noLocks,
+    broadcast: () => Promise.resolve(),
+    now: Date.now,
+    warn: () => undefined,
+  },
 )
 
 /** What the browser does with a request under these rules: the first match wins, else the worker. */
@@ -77,7 +85,8 @@ describe('staticRoutes', () => {
       for (const mode of MODES) {
         const role = proxy.roleOf({ mode, headers: new Headers() } as Request, new URL(url))
         const route = routeOf(rules, url, mode)
-        if ((role !== undefined) !== (route === 'fetch-event')) disagreements.push(`${mode} ${url}: roleOf ${role ?? 'none'}, route ${route}`)
+        if ((role !== undefined) !== (route === 'fetch-event'))
+          disagreements.push(`${mode} ${url}: roleOf ${role ?? 'none'}, route ${route}`)
       }
     }
     expect(disagreements).toEqual([])

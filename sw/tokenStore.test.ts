@@ -99,7 +99,10 @@ describe('TokenStore', () => {
     it('lets exactly one of two concurrent writers at the same generation win', async () => {
       const { a, b } = await twoWorkersWithASession()
 
-      const [fromA, fromB] = await Promise.all([a.compareAndSwap(1, tokens('at-a')), b.compareAndSwap(1, tokens('at-b'))])
+      const [fromA, fromB] = await Promise.all([
+        a.compareAndSwap(1, tokens('at-a')),
+        b.compareAndSwap(1, tokens('at-b')),
+      ])
       expect([fromA.written, fromB.written].filter(Boolean)).toHaveLength(1)
       const winner = fromA.written ? tokens('at-a') : tokens('at-b')
       expect(await a.reload()).toEqual({ generation: 2, tokens: winner })
@@ -157,7 +160,9 @@ describe('TokenStore', () => {
     const generations: number[] = []
     for (let login = 1; login <= 3; login += 1) {
       generations.push((await store.start(tokens(`at-${login}`))).generation)
-      generations.push((await store.compareAndSwap(generations.at(-1) ?? -1, tokens(`at-${login}-refreshed`))).record.generation)
+      generations.push(
+        (await store.compareAndSwap(generations.at(-1) ?? -1, tokens(`at-${login}-refreshed`))).record.generation,
+      )
       await store.end()
       generations.push((await store.reload()).generation)
     }

@@ -129,7 +129,10 @@ export class TokenStore {
    * Writes `tokens` only if the record is still at `expectedGeneration`; answers the record as it
    * is afterwards. A refresh that lost a race (a logout, another worker's refresh) writes nothing.
    */
-  async compareAndSwap(expectedGeneration: number, tokens: SessionTokens | null): Promise<{ written: boolean; record: SessionRecord }> {
+  async compareAndSwap(
+    expectedGeneration: number,
+    tokens: SessionTokens | null,
+  ): Promise<{ written: boolean; record: SessionRecord }> {
     let written = false
     const record = await this.#update((current) => {
       if (current.generation !== expectedGeneration) return undefined
@@ -232,7 +235,11 @@ export class TokenStore {
       const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : 'IndexedDB failed'
       throw new TokenProxyError(
         ErrorCode.STORAGE_FAILED,
-        formatMessage(action, why, 'Check that IndexedDB is available and not full; the previous session record is unchanged'),
+        formatMessage(
+          action,
+          why,
+          'Check that IndexedDB is available and not full; the previous session record is unchanged',
+        ),
         { cause },
       )
     }

@@ -25,14 +25,23 @@ export interface ApiPrefix extends UrlPrefix {
 }
 
 /** The target named by these parameters, or `undefined` when they name none. */
-export function tokenTarget(parameters: { resource?: string | undefined; audience?: string | undefined; scope?: string | undefined }): TokenTarget | undefined {
+export function tokenTarget(parameters: {
+  resource?: string | undefined
+  audience?: string | undefined
+  scope?: string | undefined
+}): TokenTarget | undefined {
   const { resource, audience, scope } = parameters
   if (resource === undefined && audience === undefined && scope === undefined) return undefined
   const key = new URLSearchParams()
   if (resource !== undefined) key.set('resource', resource)
   if (audience !== undefined) key.set('audience', audience)
   if (scope !== undefined) key.set('scope', scope)
-  return { key: key.toString(), ...(resource !== undefined && { resource }), ...(audience !== undefined && { audience }), ...(scope !== undefined && { scope }) }
+  return {
+    key: key.toString(),
+    ...(resource !== undefined && { resource }),
+    ...(audience !== undefined && { audience }),
+    ...(scope !== undefined && { scope }),
+  }
 }
 
 /** The refresh-grant parameters that ask for a token for `target` (none for the session's own). */

@@ -20,10 +20,22 @@ const app = join(work, 'app')
 
 /** The package's public entries; the worker entries expect a worker's `self`, as Workbox does. */
 const SUBPATHS = [
-  { subpath: 'sw-token-proxy/sw', exports: ['installTokenProxy', 'addTokenProxyRoutes', 'TokenProxyError'], worker: true },
+  {
+    subpath: 'sw-token-proxy/sw',
+    exports: ['installTokenProxy', 'addTokenProxyRoutes', 'TokenProxyError'],
+    worker: true,
+  },
   { subpath: 'sw-token-proxy/sw/oidc', exports: ['openIdConnect'], worker: true },
-  { subpath: 'sw-token-proxy/client', exports: ['registerTokenProxy', 'openAuthenticatedWebSocket', 'TokenProxyError', 'TokenProxyUnsupportedError'], worker: false },
-  { subpath: 'sw-token-proxy/playwright', exports: ['test', 'expect', 'waitForTokenProxy', 'expireAccessToken'], worker: false },
+  {
+    subpath: 'sw-token-proxy/client',
+    exports: ['registerTokenProxy', 'openAuthenticatedWebSocket', 'TokenProxyError', 'TokenProxyUnsupportedError'],
+    worker: false,
+  },
+  {
+    subpath: 'sw-token-proxy/playwright',
+    exports: ['test', 'expect', 'waitForTokenProxy', 'expireAccessToken'],
+    worker: false,
+  },
   { subpath: 'sw-token-proxy/vite', exports: ['tokenProxyWorker'], worker: false },
 ]
 const TSCONFIGS = ['tsconfig.app.json', 'tsconfig.sw.json', 'tsconfig.node.json']
@@ -37,14 +49,29 @@ function check(name: string, ok: boolean, detail = ''): boolean {
   else failed += 1
   const seconds = ((performance.now() - lastCheck) / 1000).toFixed(1)
   lastCheck = performance.now()
-  console.log(`${ok ? '  ✓' : '  ✘'} ${name} (${seconds} s)${ok || !detail ? '' : `\n${detail.trimEnd().replace(/^/gm, '      ')}`}`)
+  console.log(
+    `${ok ? '  ✓' : '  ✘'} ${name} (${seconds} s)${ok || !detail ? '' : `\n${detail.trimEnd().replace(/^/gm, '      ')}`}`,
+  )
   return ok
 }
 
 /** Runs a command; its output is shown only when it fails. */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { ok: boolean; output: string } {
-  const result = spawnSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` }
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { ok: boolean; output: string } {
+  const result = spawnSync(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  return {
+    ok: result.status === 0,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`,
+  }
 }
 
 function step(name: string, command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): boolean {
@@ -89,7 +116,10 @@ step('publint', 'npx', ['--no-install', 'publint', 'run', tarballPath, '--strict
 step('attw (ESM only)', 'npx', ['--no-install', 'attw', tarballPath, '--profile', 'esm-only'], repository)
 
 // 2. A fresh app outside the repository installs it, with its own dependencies from the registry.
-cpSync(fixture, app, { recursive: true, filter: (source) => !/[\\/](node_modules|dist|test-results)([\\/]|$)/.test(source) })
+cpSync(fixture, app, {
+  recursive: true,
+  filter: (source) => !/[\\/](node_modules|dist|test-results)([\\/]|$)/.test(source),
+})
 const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
 manifest.dependencies['sw-token-proxy'] = `file:${tarballPath}`
 writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
@@ -107,12 +137,21 @@ for (const { subpath, exports, worker } of SUBPATHS) {
   step(`node imports ${subpath}`, 'node', ['--input-type=module', '-e', script], app)
 }
 const trap = run('node', ['--input-type=module', '-e', "await import('sw-token-proxy/sw.js')"], app)
-check('no preconfigured worker is exported', !trap.ok && trap.output.includes('ERR_PACKAGE_PATH_NOT_EXPORTED'), trap.output)
+check(
+  'no preconfigured worker is exported',
+  !trap.ok && trap.output.includes('ERR_PACKAGE_PATH_NOT_EXPORTED'),
+  trap.output,
+)
 
 // 4. The app type-checks against the package's declarations under both resolutions.
 for (const config of TSCONFIGS) {
   step(`tsc ${config} (Bundler)`, 'npx', ['--no-install', 'tsc', '-p', config], app)
-  step(`tsc ${config} (NodeNext)`, 'npx', ['--no-install', 'tsc', '-p', config, '--module', 'nodenext', '--moduleResolution', 'nodenext'], app)
+  step(
+    `tsc ${config} (NodeNext)`,
+    'npx',
+    ['--no-install', 'tsc', '-p', config, '--module', 'nodenext', '--moduleResolution', 'nodenext'],
+    app,
+  )
 }
 
 // 5. The app builds with the package's Vite plugin: its worker is one classic script at the root.
@@ -127,10 +166,14 @@ if (!check('vite build writes dist/sw.js as one classic script', built.ok && cla
 // 6. The app's own browser test: login → bearer → one refresh → session expired.
 const e2e = run('npx', ['--no-install', 'playwright', 'test'], app)
 const report = join(app, 'test-results', 'report.json')
-const stats = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } }).stats : undefined
+const stats = existsSync(report)
+  ? (JSON.parse(readFileSync(report, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } })
+      .stats
+  : undefined
 const ran = stats ? stats.expected + stats.flaky : 0
 for (let i = 0; i < ran; i++) check('the app’s Playwright test', true)
 if (!e2e.ok || ran === 0 || (stats?.unexpected ?? 0) > 0) {
-  for (let i = 0; i < Math.max(1, stats?.unexpected ?? 0); i++) check('the app’s Playwright test', false, i === 0 ? e2e.output : '')
+  for (let i = 0; i < Math.max(1, stats?.unexpected ?? 0); i++)
+    check('the app’s Playwright test', false, i === 0 ? e2e.output : '')
 }
 summarize()

@@ -4,7 +4,9 @@ import { LIBRARY_VERSION } from '../protocol/version.ts'
 
 describe('LIBRARY_VERSION', () => {
   it('is the package version, so the handshake never warns about a mismatch that is not there', () => {
-    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string
+    }
     expect(LIBRARY_VERSION).toBe(version)
   })
 })

@@ -48,6 +48,7 @@ export default class VitestSummaryReporter implements Reporter {
 }
 
 function inBrokenSuite(testCase: TestCase, brokenSuites: Set<TestSuite>): boolean {
-  for (let parent = testCase.parent; parent.type === 'suite'; parent = parent.parent) if (brokenSuites.has(parent)) return true
+  for (let parent = testCase.parent; parent.type === 'suite'; parent = parent.parent)
+    if (brokenSuites.has(parent)) return true
   return false
 }

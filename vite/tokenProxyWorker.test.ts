@@ -11,7 +11,9 @@ afterEach(() => {
 })
 
 /** A tiny app whose worker reads what a Workbox bundle reads, and imports a module of its own. */
-function app(worker = "import { marker } from './marker'\nif (process.env.NODE_ENV !== 'production') throw new Error('dev build')\nself.addEventListener('fetch', () => marker)\n"): string {
+function app(
+  worker = "import { marker } from './marker'\nif (process.env.NODE_ENV !== 'production') throw new Error('dev build')\nself.addEventListener('fetch', () => marker)\n",
+): string {
   const root = mkdtempSync(join(tmpdir(), 'sw-token-proxy-vite-'))
   apps.push(root)
   mkdirSync(join(root, 'src'))
@@ -47,7 +49,13 @@ describe('tokenProxyWorker (Vite plugin)', () => {
 
   it('vite dev serves the worker built afresh on every request', async () => {
     const root = app()
-    const server = await createServer({ root, configFile: false, logLevel: 'silent', plugins: [tokenProxyWorker()], server: { port: 0, host: '127.0.0.1' } })
+    const server = await createServer({
+      root,
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [tokenProxyWorker()],
+      server: { port: 0, host: '127.0.0.1' },
+    })
     try {
       await server.listen()
       const url = `${server.resolvedUrls?.local[0] ?? ''}sw.js`

@@ -49,10 +49,15 @@ export function tokenProxyWorker(options: TokenProxyWorkerOptions = {}): Plugin 
   const fileName = (options.fileName ?? 'sw.js').replace(/^\/+/, '')
   let config: ResolvedConfig | undefined
 
-  function workerBuild(resolved: ResolvedConfig, build: { outDir: string; write: boolean; minify: boolean }): InlineConfig {
+  function workerBuild(
+    resolved: ResolvedConfig,
+    build: { outDir: string; write: boolean; minify: boolean },
+  ): InlineConfig {
     const source = resolve(resolved.root, entry)
     if (!existsSync(source)) {
-      throw new Error(`[sw-token-proxy] Failed to build the service worker: ${relative(process.cwd(), source)} does not exist. Write it (see the README), or name yours with tokenProxyWorker({ entry }).`)
+      throw new Error(
+        `[sw-token-proxy] Failed to build the service worker: ${relative(process.cwd(), source)} does not exist. Write it (see the README), or name yours with tokenProxyWorker({ entry }).`,
+      )
     }
     return {
       configFile: false,
@@ -91,7 +96,9 @@ export function tokenProxyWorker(options: TokenProxyWorkerOptions = {}): Plugin 
       server.middlewares.use((request, response, next) => {
         if (new URL(request.url ?? '/', 'http://dev.invalid').pathname !== path) return next()
         Promise.resolve()
-          .then(() => build(workerBuild(server.config, { outDir: server.config.build.outDir, write: false, minify: false })))
+          .then(() =>
+            build(workerBuild(server.config, { outDir: server.config.build.outDir, write: false, minify: false })),
+          )
           .then((result) => {
             response.setHeader('Content-Type', 'text/javascript')
             response.setHeader('Cache-Control', 'no-cache')
@@ -104,18 +111,25 @@ export function tokenProxyWorker(options: TokenProxyWorkerOptions = {}): Plugin 
     async closeBundle() {
       // One worker per app build: not for an SSR build, nor for the other environments of one.
       const environment = (this as { environment?: { name: string } }).environment
-      if (!config || config.command !== 'build' || config.build.ssr || (environment && environment.name !== 'client')) return
+      if (!config || config.command !== 'build' || config.build.ssr || (environment && environment.name !== 'client'))
+        return
       const outDir = resolve(config.root, config.build.outDir)
       await build(workerBuild(config, { outDir, write: true, minify: true }))
-      config.logger.info(`sw-token-proxy: built the service worker ${relative(process.cwd(), resolve(outDir, fileName))} (${type} script)`)
+      config.logger.info(
+        `sw-token-proxy: built the service worker ${relative(process.cwd(), resolve(outDir, fileName))} (${type} script)`,
+      )
     },
   }
 }
 
 /** The code of the one chunk an in-memory library build produced. */
 function firstChunk(result: unknown): string {
-  const output = (Array.isArray(result) ? result[0] : result) as { output?: Array<{ type: string; code?: string }> } | undefined
+  const output = (Array.isArray(result) ? result[0] : result) as
+    { output?: Array<{ type: string; code?: string }> } | undefined
   const chunk = output?.output?.find((item) => item.type === 'chunk')
-  if (chunk?.code === undefined) throw new Error('[sw-token-proxy] Failed to build the service worker: Vite produced no script. Check the entry option of tokenProxyWorker().')
+  if (chunk?.code === undefined)
+    throw new Error(
+      '[sw-token-proxy] Failed to build the service worker: Vite produced no script. Check the entry option of tokenProxyWorker().',
+    )
   return chunk.code
 }

@@ -25,13 +25,23 @@ async function showStatus(): Promise<void> {
 
 function tickExpiry(): void {
   const { authenticated, expiresAt } = status
-  $('#session-expiry').textContent = !authenticated || expiresAt === null ? '–' : `${Math.max(0, Math.round((expiresAt - Date.now()) / 1000))} s`
+  $('#session-expiry').textContent =
+    !authenticated || expiresAt === null ? '–' : `${Math.max(0, Math.round((expiresAt - Date.now()) / 1000))} s`
 }
 
-proxy.on('session-started', () => { log('worker: session started (tokens kept in the worker)'); void showStatus() })
-proxy.on('session-refreshed', () => { log('worker: access token refreshed'); void showStatus() })
+proxy.on('session-started', () => {
+  log('worker: session started (tokens kept in the worker)')
+  void showStatus()
+})
+proxy.on('session-refreshed', () => {
+  log('worker: access token refreshed')
+  void showStatus()
+})
 proxy.on('refresh-failed', ({ reason }) => log(`worker: refresh failed (${reason}), session kept, will retry`))
-proxy.on('session-ended', () => { log('worker: logged out'); void showStatus() })
+proxy.on('session-ended', () => {
+  log('worker: logged out')
+  void showStatus()
+})
 proxy.on('session-expired', ({ reason }) => {
   log(`worker: session expired (${reason})`)
   $('#session-state').className = 'expired'
@@ -66,18 +76,26 @@ $('#call-api').addEventListener('click', () => void callApi())
 $<HTMLInputElement>('#auto-call').addEventListener('change', (event) => {
   clearInterval(autoCall)
   // Only while logged in: a logged-out app shows its login screen instead of calling the API.
-  if ((event.target as HTMLInputElement).checked) autoCall = setInterval(() => void (status.authenticated && callApi()), 2000)
+  if ((event.target as HTMLInputElement).checked)
+    autoCall = setInterval(() => void (status.authenticated && callApi()), 2000)
 })
 $('#logout').addEventListener('click', () => void proxy.logout())
 $('#revoke').addEventListener('click', () => {
-  void fetch('/api/session/revoke', { method: 'POST' }).then((response) => log(`POST /api/session/revoke → ${response.status} (the server will refuse the next refresh)`))
+  void fetch('/api/session/revoke', { method: 'POST' }).then((response) =>
+    log(`POST /api/session/revoke → ${response.status} (the server will refuse the next refresh)`),
+  )
 })
 
 async function showStats(): Promise<void> {
   const stats = (await (await fetch('/demo/stats')).json()) as Record<string, number | string>
   const labels: Record<string, string> = {
-    logins: 'logins', refreshes: 'refreshes', reuseDetections: 'reuse detections (forced logouts)',
-    apiCalls: 'API calls', api401s: 'API 401s', accessTtlSeconds: 'access token lifetime (s)', refreshTtlSeconds: 'session lifetime from login (s)',
+    logins: 'logins',
+    refreshes: 'refreshes',
+    reuseDetections: 'reuse detections (forced logouts)',
+    apiCalls: 'API calls',
+    api401s: 'API 401s',
+    accessTtlSeconds: 'access token lifetime (s)',
+    refreshTtlSeconds: 'session lifetime from login (s)',
   }
   $('#stats').replaceChildren(
     ...Object.entries(labels).flatMap(([key, label]) => {

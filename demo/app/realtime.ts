@@ -18,7 +18,8 @@ document.documentElement.dataset['proxy'] = 'ready'
 document.querySelector('#live')!.addEventListener('click', () => {
   const events = new EventSource('/api/live')
   events.onmessage = (event) => log(`event: ${String(event.data)}`)
-  events.onerror = () => log(events.readyState === EventSource.CLOSED ? 'stream closed for good' : 'stream dropped: reconnecting')
+  events.onerror = () =>
+    log(events.readyState === EventSource.CLOSED ? 'stream closed for good' : 'stream dropped: reconnecting')
 })
 
 // A WebSocket handshake never goes through the worker: get a one-time ticket with the bearer first.

@@ -6,7 +6,11 @@ import { registerTokenProxy } from '../../client/index.ts'
 const params = new URLSearchParams(location.search)
 const state = document.querySelector('#state')!
 try {
-  await registerTokenProxy({ url: params.get('sw') ?? '/sw.js', type: params.get('type') === 'module' ? 'module' : 'classic', timeoutMs: 5_000 })
+  await registerTokenProxy({
+    url: params.get('sw') ?? '/sw.js',
+    type: params.get('type') === 'module' ? 'module' : 'classic',
+    timeoutMs: 5_000,
+  })
   state.textContent = 'Ready: plain fetch() calls to /api/ carry the token.'
   document.documentElement.dataset['proxy'] = 'ready'
 } catch (error) {

@@ -31,7 +31,17 @@ export interface AuthServerOptions {
 export interface RefreshRecord {
   /** A digest of the presented refresh token: tests compare these, never the token itself. */
   presented: string
-  outcome: 'rotated' | 'renewed' | 'grace' | 'reused' | 'expired' | 'unknown' | 'revoked' | 'bad_request' | 'dpop_rejected' | 'wrong_key'
+  outcome:
+    | 'rotated'
+    | 'renewed'
+    | 'grace'
+    | 'reused'
+    | 'expired'
+    | 'unknown'
+    | 'revoked'
+    | 'bad_request'
+    | 'dpop_rejected'
+    | 'wrong_key'
 }
 
 export interface AuthCounters {
@@ -60,7 +70,9 @@ export interface TokenResponseBody {
   user: { name: string }
 }
 
-export type AuthResult<T> = ({ status: 200; body: T } | { status: 400 | 401; body: { error: string; error_description: string } }) & {
+export type AuthResult<T> = (
+  { status: 200; body: T } | { status: 400 | 401; body: { error: string; error_description: string } }
+) & {
   /** Extra response headers (`DPoP-Nonce`). */
   headers?: Record<string, string>
 }
@@ -102,20 +114,30 @@ export class AuthServer {
   async login(username: unknown, password: unknown, proof?: DpopPresentation): Promise<AuthResult<TokenResponseBody>> {
     const bound = await this.#checkProof(proof)
     if ('status' in bound) return bound
-    if (typeof username !== 'string' || this.options.users[username] === undefined || this.options.users[username] !== password) {
+    if (
+      typeof username !== 'string' ||
+      this.options.users[username] === undefined ||
+      this.options.users[username] !== password
+    ) {
       return { status: 401, body: { error: 'invalid_grant', error_description: 'Wrong user name or password.' } }
     }
     this.counters.logins += 1
     const family = randomBytes(8).toString('hex')
     const sessionEndsAt = Date.now() + this.options.refreshTtlSeconds * 1000
-    return this.#answer(await this.#issue(username, family, this.#newRefreshToken(username, family, sessionEndsAt, bound.jkt), bound.jkt))
+    return this.#answer(
+      await this.#issue(username, family, this.#newRefreshToken(username, family, sessionEndsAt, bound.jkt), bound.jkt),
+    )
   }
 
   async refresh(refreshToken: unknown, proof?: DpopPresentation): Promise<AuthResult<TokenResponseBody>> {
     const bound = await this.#checkProof(proof)
     if ('status' in bound) {
       // A nonce challenge is not a refresh attempt: the client retries with the nonce.
-      if (bound.body.error !== 'use_dpop_nonce') this.refreshLog.push({ presented: typeof refreshToken === 'string' ? digest(refreshToken) : '', outcome: 'dpop_rejected' })
+      if (bound.body.error !== 'use_dpop_nonce')
+        this.refreshLog.push({
+          presented: typeof refreshToken === 'string' ? digest(refreshToken) : '',
+          outcome: 'dpop_rejected',
+        })
       return bound
     }
     if (typeof refreshToken !== 'string' || refreshToken === '') {
@@ -141,7 +163,8 @@ export class AuthServer {
       return this.#answer(await this.#issue(state.user, state.family, undefined, state.jkt))
     }
     if (state.usedAt !== undefined) {
-      const withinGrace = rotation === 'grace' && Date.now() - state.usedAt <= graceSeconds * 1000 && state.successor !== undefined
+      const withinGrace =
+        rotation === 'grace' && Date.now() - state.usedAt <= graceSeconds * 1000 && state.successor !== undefined
       if (!withinGrace) {
         this.counters.reuseDetections += 1
         this.#revokedFamilies.add(state.family)
@@ -167,9 +190,16 @@ export class AuthServer {
     const check = await this.dpop.check(proof ?? { proof: undefined, method: 'POST', url: 'http://invalid/' }, 'token')
     if (check.ok) return { jkt: check.jkt }
     if (check.refusal === 'use_dpop_nonce') {
-      return { status: 400, body: { error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof' }, headers: { 'DPoP-Nonce': this.dpop.nonce } }
+      return {
+        status: 400,
+        body: { error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof' },
+        headers: { 'DPoP-Nonce': this.dpop.nonce },
+      }
     }
-    return { status: 400, body: { error: 'invalid_dpop_proof', error_description: `DPoP proof refused: ${check.refusal}` } }
+    return {
+      status: 400,
+      body: { error: 'invalid_dpop_proof', error_description: `DPoP proof refused: ${check.refusal}` },
+    }
   }
 
   /** A successful token response; with DPoP it also hands out the current nonce (RFC 9449 §8.2). */
@@ -178,10 +208,21 @@ export class AuthServer {
   }
 
   /** Answers the access token's claims, or `undefined` when it is invalid, expired or revoked. */
-  async verify(accessToken: string): Promise<{ sub: string; sid: string; exp: number; jkt: string | undefined } | undefined> {
+  async verify(
+    accessToken: string,
+  ): Promise<{ sub: string; sid: string; exp: number; jkt: string | undefined } | undefined> {
     try {
-      const { payload } = await jwtVerify(accessToken, this.#secret, { algorithms: ['HS256'], currentDate: new Date(this.#clockSeconds() * 1000) })
-      const { sub, sid, exp, jti, cnf } = payload as { sub?: unknown; sid?: unknown; exp?: unknown; jti?: unknown; cnf?: { jkt?: unknown } }
+      const { payload } = await jwtVerify(accessToken, this.#secret, {
+        algorithms: ['HS256'],
+        currentDate: new Date(this.#clockSeconds() * 1000),
+      })
+      const { sub, sid, exp, jti, cnf } = payload as {
+        sub?: unknown
+        sid?: unknown
+        exp?: unknown
+        jti?: unknown
+        cnf?: { jkt?: unknown }
+      }
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') return undefined
       if (typeof jti === 'string' && this.#expiredAccessTokenIds.has(jti)) return undefined
       const jkt = typeof cnf?.jkt === 'string' ? cnf.jkt : undefined
@@ -197,7 +238,8 @@ export class AuthServer {
    */
   async logout(accessToken: string | undefined, proof?: DpopPresentation): Promise<void> {
     const claims = accessToken ? await this.verify(accessToken) : undefined
-    const check = this.dpop && claims && proof && (await this.dpop.check({ ...proof, accessToken: accessToken! }, 'api'))
+    const check =
+      this.dpop && claims && proof && (await this.dpop.check({ ...proof, accessToken: accessToken! }, 'api'))
     if (this.dpop && !(check && check.ok && check.jkt === claims?.jkt)) return
     if (claims) {
       this.#revokedFamilies.add(claims.sid)
@@ -241,7 +283,12 @@ export class AuthServer {
     return Math.floor(Date.now() / 1000) + this.options.clockOffsetSeconds
   }
 
-  async #issue(user: string, family: string, refreshToken: string | undefined, jkt: string | undefined): Promise<TokenResponseBody> {
+  async #issue(
+    user: string,
+    family: string,
+    refreshToken: string | undefined,
+    jkt: string | undefined,
+  ): Promise<TokenResponseBody> {
     const ttl = this.options.accessTtlSeconds
     const issuedAt = this.#clockSeconds()
     const tokenId = randomBytes(8).toString('hex')

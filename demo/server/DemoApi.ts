@@ -92,7 +92,10 @@ export class DemoApi {
    */
   #stream(path: string, response: ServerResponse): Promise<void> {
     const [first, rest] = firstAndRest(path)
-    response.writeHead(200, { 'Content-Type': path === '/api/events' ? 'text/event-stream' : 'text/plain', 'Cache-Control': 'no-store' })
+    response.writeHead(200, {
+      'Content-Type': path === '/api/events' ? 'text/event-stream' : 'text/plain',
+      'Cache-Control': 'no-store',
+    })
     response.write(first)
     return new Promise((resolve) => {
       const finish = () => {
@@ -108,7 +111,12 @@ export class DemoApi {
     })
   }
 
-  async #checkDpop(request: IncomingMessage, scheme: string | undefined, token: string, boundTo: string | undefined): Promise<NonNullable<ApiRecord['dpop']>> {
+  async #checkDpop(
+    request: IncomingMessage,
+    scheme: string | undefined,
+    token: string,
+    boundTo: string | undefined,
+  ): Promise<NonNullable<ApiRecord['dpop']>> {
     if (scheme !== 'DPoP') return 'bearer'
     const check = await this.#auth.dpop!.check(dpopPresentation(request, token), 'api')
     if (!check.ok) return check.refusal
@@ -119,7 +127,8 @@ export class DemoApi {
   #challenge(token: string | undefined, dpop: ApiRecord['dpop']): Record<string, string> {
     const verifier = this.#auth.dpop
     if (!verifier) return { 'WWW-Authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer' }
-    if (dpop === 'use_dpop_nonce') return { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce", algs="ES256"', 'DPoP-Nonce': verifier.nonce }
+    if (dpop === 'use_dpop_nonce')
+      return { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce", algs="ES256"', 'DPoP-Nonce': verifier.nonce }
     const error = dpop === null || dpop === 'verified' ? 'invalid_token' : 'invalid_dpop_proof'
     return { 'WWW-Authenticate': token ? `DPoP error="${error}", algs="ES256"` : 'DPoP algs="ES256"' }
   }
@@ -158,13 +167,16 @@ export class DemoApi {
     if (scripted) {
       record.status = scripted.status
       const headers: Record<string, string> = { 'Content-Type': 'application/json' }
-      if (scripted.status === 401) headers['WWW-Authenticate'] = scripted.wwwAuthenticate ?? 'Bearer error="invalid_token"'
+      if (scripted.status === 401)
+        headers['WWW-Authenticate'] = scripted.wwwAuthenticate ?? 'Bearer error="invalid_token"'
       response.writeHead(scripted.status, headers).end(JSON.stringify({ error: `scripted_${scripted.status}` }))
       return
     }
     if (!claims) {
       record.status = 401
-      response.writeHead(401, { 'Content-Type': 'application/json', ...this.#challenge(bearer, dpop) }).end(JSON.stringify({ error: bearer ? 'invalid_token' : 'unauthorized' }))
+      response
+        .writeHead(401, { 'Content-Type': 'application/json', ...this.#challenge(bearer, dpop) })
+        .end(JSON.stringify({ error: bearer ? 'invalid_token' : 'unauthorized' }))
       return
     }
     if (record.method !== 'GET' && record.method !== 'HEAD') this.sideEffects += 1
@@ -198,12 +210,18 @@ export class DemoApi {
       url.pathname === '/api/me'
         ? { user: claims.sub, tokenExpiresAt: claims.exp * 1000 }
         : { method: record.method, path: record.path, bodyDigest: record.bodyDigest, bodyBytes: record.bodyBytes }
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(payload))
+    response
+      .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      .end(JSON.stringify(payload))
   }
 }
 
 function download(bytes: number, response: ServerResponse): Promise<void> {
-  response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes), 'Cache-Control': 'no-store' })
+  response.writeHead(200, {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': String(bytes),
+    'Cache-Control': 'no-store',
+  })
   const chunk = Buffer.alloc(Math.min(bytes, 256 * 1024), 7)
   let sent = 0
   return new Promise((resolve) => {
@@ -211,7 +229,8 @@ function download(bytes: number, response: ServerResponse): Promise<void> {
       while (sent < bytes) {
         const size = Math.min(chunk.byteLength, bytes - sent)
         sent += size
-        if (!response.write(size === chunk.byteLength ? chunk : chunk.subarray(0, size))) return void response.once('drain', pump)
+        if (!response.write(size === chunk.byteLength ? chunk : chunk.subarray(0, size)))
+          return void response.once('drain', pump)
       }
       response.end(resolve)
     }

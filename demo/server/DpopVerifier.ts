@@ -6,7 +6,8 @@ import { EmbeddedJWK, calculateJwkThumbprint, jwtVerify } from 'jose'
 export type DpopAudience = 'token' | 'api'
 
 /** Why a proof was refused; `use_dpop_nonce` asks the client to retry with the nonce sent. */
-export type DpopRefusal = 'missing' | 'invalid' | 'replayed' | 'wrong_request' | 'stale' | 'wrong_ath' | 'use_dpop_nonce'
+export type DpopRefusal =
+  'missing' | 'invalid' | 'replayed' | 'wrong_request' | 'stale' | 'wrong_ath' | 'use_dpop_nonce'
 
 export type DpopCheck = { ok: true; jkt: string } | { ok: false; refusal: DpopRefusal }
 
@@ -65,7 +66,8 @@ export class DpopVerifier {
     this.#forgetOldJti(nowSeconds)
     if (this.#seenJti.has(jti)) return { ok: false, refusal: 'replayed' }
     this.#seenJti.set(jti, iat)
-    if (presented.accessToken !== undefined && payload['ath'] !== accessTokenHash(presented.accessToken)) return { ok: false, refusal: 'wrong_ath' }
+    if (presented.accessToken !== undefined && payload['ath'] !== accessTokenHash(presented.accessToken))
+      return { ok: false, refusal: 'wrong_ath' }
     if (this.requireNonce[audience] && payload['nonce'] !== this.nonce) {
       this.nonceChallenges[audience] += 1
       return { ok: false, refusal: 'use_dpop_nonce' }

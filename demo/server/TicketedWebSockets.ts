@@ -72,7 +72,9 @@ export class TicketedWebSockets {
     const welcome: WebSocketWelcome = { type: 'welcome', user }
     client.send(JSON.stringify(welcome))
     client.on('message', (data) => {
-      const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8')
+      const text = (
+        Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
+      ).toString('utf8')
       client.send(JSON.stringify({ type: 'echo', user, text }))
     })
   }

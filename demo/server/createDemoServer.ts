@@ -31,7 +31,10 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
    * Test controls for `/sw.js`: `variant` is appended (a new worker version), `transform` rewrites
    * the script (say, another library version). Reachable from the test process only.
    */
-  const worker: { variant: string; transform: ((script: string) => string) | undefined } = { variant: '', transform: undefined }
+  const worker: { variant: string; transform: ((script: string) => string) | undefined } = {
+    variant: '',
+    transform: undefined,
+  }
   /** Test control: extra HTML pages by path, for pages the demo does not have. */
   const pages = new Map<string, string>()
   const auth = new AuthServer(options.auth)
@@ -59,10 +62,14 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     requests.push(`${request.method ?? 'GET'} ${path}`)
     if (path.startsWith('/api/') || path === '/api') return api.handle(request, response, await summarizeBody(request))
     if (request.method === 'POST' && path === '/auth/login') {
-      return controlled(loginControl, request, response, (body) => auth.login(body['username'], body['password'], dpopPresentation(request)))
+      return controlled(loginControl, request, response, (body) =>
+        auth.login(body['username'], body['password'], dpopPresentation(request)),
+      )
     }
     if (request.method === 'POST' && path === '/auth/refresh') {
-      return controlled(refreshControl, request, response, (body) => auth.refresh(body['refresh_token'], dpopPresentation(request)))
+      return controlled(refreshControl, request, response, (body) =>
+        auth.refresh(body['refresh_token'], dpopPresentation(request)),
+      )
     }
     if (request.method === 'POST' && path === '/auth/logout') {
       if (logoutControl.takeFault()?.kind === 'reset') return void request.socket.destroy()
@@ -74,7 +81,9 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     }
     if (path === '/demo/sign-in-required') {
       // A login page that answers 401, as some gateways do: where an API redirect may land.
-      return void response.writeHead(401, { 'Content-Type': 'text/html', 'WWW-Authenticate': 'Bearer' }).end('<p>Please sign in.</p>')
+      return void response
+        .writeHead(401, { 'Content-Type': 'text/html', 'WWW-Authenticate': 'Bearer' })
+        .end('<p>Please sign in.</p>')
     }
     if (path === '/demo/stats') {
       const apiCalls = api.records.filter((record) => record.path !== '/demo/stats')
@@ -86,7 +95,9 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
         refreshTtlSeconds: auth.options.refreshTtlSeconds,
         rotation: auth.options.rotation,
       }
-      response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(stats))
+      response
+        .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .end(JSON.stringify(stats))
       return
     }
     const page = pages.get(path)
@@ -127,7 +138,19 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     })
   }
 
-  return { handle, auth, api, tickets, webSockets, refreshControl, loginControl, logoutControl, worker, pages, requests }
+  return {
+    handle,
+    auth,
+    api,
+    tickets,
+    webSockets,
+    refreshControl,
+    loginControl,
+    logoutControl,
+    worker,
+    pages,
+    requests,
+  }
 }
 
 export type DemoHandler = ReturnType<typeof createDemoHandler>
@@ -140,7 +163,9 @@ export interface RunningDemoServer extends Omit<DemoHandler, 'handle'> {
 }
 
 /** Starts the demo on `port` (0 picks a free one) and resolves once it is listening. */
-export async function startDemoServer(options: DemoServerOptions & { port?: number; host?: string } = {}): Promise<RunningDemoServer> {
+export async function startDemoServer(
+  options: DemoServerOptions & { port?: number; host?: string } = {},
+): Promise<RunningDemoServer> {
   const { handle, ...rest } = createDemoHandler(options)
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -180,7 +205,9 @@ async function readSmallBody(request: IncomingMessage): Promise<Record<string, u
 }
 
 function sendAuth(response: ServerResponse, result: AuthResult<unknown>): void {
-  response.writeHead(result.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...result.headers }).end(JSON.stringify(result.body))
+  response
+    .writeHead(result.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...result.headers })
+    .end(JSON.stringify(result.body))
 }
 
 function notFound(response: ServerResponse): void {

@@ -16,5 +16,7 @@ const server = await startDemoServer({
   auth: { accessTtlSeconds: seconds('ACCESS_TTL', 20), refreshTtlSeconds: seconds('REFRESH_TTL', 120) },
 })
 const { accessTtlSeconds, refreshTtlSeconds } = server.auth.options
-console.log(`sw-token-proxy demo: ${server.origin}  (user demo / demo; access ${accessTtlSeconds} s, refresh ${refreshTtlSeconds} s)`)
+console.log(
+  `sw-token-proxy demo: ${server.origin}  (user demo / demo; access ${accessTtlSeconds} s, refresh ${refreshTtlSeconds} s)`,
+)
 console.log('Open it in three tabs, log in, and watch the server counters: one refresh per expiry.')

@@ -7,11 +7,16 @@
 import { installTokenProxy, type ApiEntry } from '../../sw/index.ts'
 import { openIdConnect } from '../../sw/oidc/index.ts'
 
-declare let self: ServiceWorkerGlobalScope & { demoOidcConfig?: { issuer: string; api: ApiEntry[]; clientId?: string; scope?: string } }
+declare let self: ServiceWorkerGlobalScope & {
+  demoOidcConfig?: { issuer: string; api: ApiEntry[]; clientId?: string; scope?: string }
+}
 
 self.importScripts('/oidc-config.js')
 const config = self.demoOidcConfig
-if (!config) throw new Error('[sw-token-proxy demo] Failed to start the OpenID Connect worker: /oidc-config.js set no demoOidcConfig. Serve it from the server that hosts the demo.')
+if (!config)
+  throw new Error(
+    '[sw-token-proxy demo] Failed to start the OpenID Connect worker: /oidc-config.js set no demoOidcConfig. Serve it from the server that hosts the demo.',
+  )
 
 installTokenProxy({
   api: config.api,

@@ -16,7 +16,11 @@ export interface EngineUnderTest {
  * fail instead, so a run never reads as green without the engines it was meant to cover.
  * `launchOptions` apply to this block's browsers (each backend takes what concerns it).
  */
-export function describeEngines(title: string, register: (engine: EngineUnderTest) => void, launchOptions: LaunchOptions = {}): void {
+export function describeEngines(
+  title: string,
+  register: (engine: EngineUnderTest) => void,
+  launchOptions: LaunchOptions = {},
+): void {
   const required = process.env['REQUIRE_ENGINES'] === '1'
   for (const choice of requestedEngines().map(findEngine)) {
     describe(`${choice.engine}: ${title}`, () => {
@@ -34,7 +38,10 @@ export function describeEngines(title: string, register: (engine: EngineUnderTes
       })
       beforeEach((context) => {
         if (choice.backend) return
-        if (required) throw new Error(`[sw-token-proxy] Failed to test in ${choice.engine}: ${choice.missing}. REQUIRE_ENGINES=1 is set, so a missing engine fails the run.`)
+        if (required)
+          throw new Error(
+            `[sw-token-proxy] Failed to test in ${choice.engine}: ${choice.missing}. REQUIRE_ENGINES=1 is set, so a missing engine fails the run.`,
+          )
         context.skip(`${choice.engine} not tested: ${choice.missing}`)
       })
 
@@ -54,7 +61,10 @@ export function describeEngines(title: string, register: (engine: EngineUnderTes
       register({
         backend,
         browser: () => {
-          if (!browser) throw new Error(`[sw-token-proxy] Failed to use ${choice.engine}: it did not launch. See the error of the block's first hook.`)
+          if (!browser)
+            throw new Error(
+              `[sw-token-proxy] Failed to use ${choice.engine}: it did not launch. See the error of the block's first hook.`,
+            )
           return browser
         },
       })

@@ -7,14 +7,21 @@ import { playwrightBackend } from './playwrightBackend.ts'
 import { webkitBackend } from './webkitBackend.ts'
 
 /** An engine the run asked for: how to drive it here, or why it cannot run on this machine. */
-export type EngineChoice = { engine: EngineName; backend: EngineBackend; missing?: undefined } | { engine: EngineName; backend?: undefined; missing: string }
+export type EngineChoice =
+  | { engine: EngineName; backend: EngineBackend; missing?: undefined }
+  | { engine: EngineName; backend?: undefined; missing: string }
 
 /** `ENGINES=firefox,webkit` (the default) picks the engines; `chromium` is also accepted. */
 export function requestedEngines(value = process.env['ENGINES'] ?? 'firefox,webkit'): EngineName[] {
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean)
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
   for (const name of names) {
     if (name !== 'firefox' && name !== 'webkit' && name !== 'chromium') {
-      throw new Error(`[sw-token-proxy] Failed to choose the engines to test: "${name}" is not one. Set ENGINES to a list of firefox, webkit and chromium.`)
+      throw new Error(
+        `[sw-token-proxy] Failed to choose the engines to test: "${name}" is not one. Set ENGINES to a list of firefox, webkit and chromium.`,
+      )
     }
   }
   return names as EngineName[]
@@ -29,16 +36,30 @@ export function findEngine(engine: EngineName): EngineChoice {
     const executable = firstExisting([process.env['FIREFOX_PATH'], '/usr/bin/firefox-esr', '/usr/bin/firefox'])
     if (executable) return { engine, backend: firefoxBackend(executable) }
     if (playwrightHas('firefox')) return { engine, backend: playwrightBackend('firefox') }
-    return { engine, missing: 'no Firefox on this machine. Install Debian\'s (apt-get install firefox-esr) or Playwright\'s (npx playwright install firefox), or set FIREFOX_PATH' }
+    return {
+      engine,
+      missing:
+        "no Firefox on this machine. Install Debian's (apt-get install firefox-esr) or Playwright's (npx playwright install firefox), or set FIREFOX_PATH",
+    }
   }
   if (engine === 'webkit') {
     const driver = firstExisting([process.env['WEBKIT_WEBDRIVER_PATH'], onPath('WebKitWebDriver')])
     const miniBrowser = firstExisting([process.env['WEBKIT_MINIBROWSER_PATH'], ...miniBrowserCandidates()])
     const xvfb = onPath('Xvfb')
-    if (driver && miniBrowser && (xvfb || process.env['DISPLAY'])) return { engine, backend: webkitBackend({ driver, miniBrowser, xvfb }) }
+    if (driver && miniBrowser && (xvfb || process.env['DISPLAY']))
+      return { engine, backend: webkitBackend({ driver, miniBrowser, xvfb }) }
     if (playwrightHas('webkit')) return { engine, backend: playwrightBackend('webkit') }
-    const lacking = [!driver && 'WebKitWebDriver', !miniBrowser && 'MiniBrowser', !xvfb && !process.env['DISPLAY'] && 'Xvfb (or a DISPLAY)'].filter(Boolean).join(', ')
-    return { engine, missing: `no WebKit on this machine (missing: ${lacking}). Install Debian's (apt-get install webkit2gtk-driver xvfb) or Playwright's (npx playwright install webkit)` }
+    const lacking = [
+      !driver && 'WebKitWebDriver',
+      !miniBrowser && 'MiniBrowser',
+      !xvfb && !process.env['DISPLAY'] && 'Xvfb (or a DISPLAY)',
+    ]
+      .filter(Boolean)
+      .join(', ')
+    return {
+      engine,
+      missing: `no WebKit on this machine (missing: ${lacking}). Install Debian's (apt-get install webkit2gtk-driver xvfb) or Playwright's (npx playwright install webkit)`,
+    }
   }
   // Chromium only through Playwright: the Playwright suite is where Chromium is tested.
   return { engine, backend: playwrightBackend('chromium') }

@@ -10,18 +10,26 @@ const browserTypes: Record<EngineName, BrowserType> = { chromium, firefox, webki
  * rather than Debian's. Chromium is here too, so the scenarios can be checked against the engine
  * the Playwright suite already covers (`ENGINES=chromium`).
  */
-export function playwrightBackend(engine: EngineName, launchOptions: LaunchOptions = engine === 'chromium' ? chromiumLaunchOptions : {}): EngineBackend {
+export function playwrightBackend(
+  engine: EngineName,
+  launchOptions: LaunchOptions = engine === 'chromium' ? chromiumLaunchOptions : {},
+): EngineBackend {
   return {
     engine,
     via: 'Playwright',
     workerStop: engine === 'chromium' ? 'command' : engine === 'firefox' ? 'idle-timeout' : 'no-clients',
-    ...(engine === 'webkit' && { noHardReload: "Playwright's reload has no cache bypass, and its WebKit has no DevTools protocol to ask for one" }),
+    ...(engine === 'webkit' && {
+      noHardReload: "Playwright's reload has no cache bypass, and its WebKit has no DevTools protocol to ask for one",
+    }),
     async launch({ workerIdleTimeoutMs } = {}) {
       const browser = await browserTypes[engine].launch({
         ...launchOptions,
         ...(engine === 'firefox' &&
           workerIdleTimeoutMs !== undefined && {
-            firefoxUserPrefs: { 'dom.serviceWorkers.idle_timeout': workerIdleTimeoutMs, 'dom.serviceWorkers.idle_extended_timeout': Math.max(workerIdleTimeoutMs, 30_000) },
+            firefoxUserPrefs: {
+              'dom.serviceWorkers.idle_timeout': workerIdleTimeoutMs,
+              'dom.serviceWorkers.idle_extended_timeout': Math.max(workerIdleTimeoutMs, 30_000),
+            },
           }),
       })
       const context = await browser.newContext({ serviceWorkers: 'allow' })
@@ -57,7 +65,10 @@ function playwrightTab(engine: EngineName, page: Page): Tab {
       async hardReload() {
         // As in Debian's Firefox (see firefoxBackend.ts); not run on our CI, which has no
         // Playwright Firefox: the scenario checks that the reload did leave a page uncontrolled.
-        await Promise.all([page.waitForEvent('load'), page.evaluate(() => (location.reload as (forceGet: boolean) => void)(true)).catch(() => undefined)])
+        await Promise.all([
+          page.waitForEvent('load'),
+          page.evaluate(() => (location.reload as (forceGet: boolean) => void)(true)).catch(() => undefined),
+        ])
       },
     }),
     close: () => page.close(),

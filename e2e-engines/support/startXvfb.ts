@@ -30,11 +30,17 @@ export async function startXvfb(executable: string, timeoutMs = 10_000): Promise
         resolve(written.trim())
       })
       xvfb.once('error', (error) => (clearTimeout(timer), reject(error)))
-      xvfb.once('exit', (code) => (clearTimeout(timer), reject(new Error(`it exited with code ${code}: ${stderr.trim()}`))))
+      xvfb.once(
+        'exit',
+        (code) => (clearTimeout(timer), reject(new Error(`it exited with code ${code}: ${stderr.trim()}`))),
+      )
     })
     return { display: `:${number}`, stop: () => stopProcess(xvfb) }
   } catch (error) {
     await stopProcess(xvfb)
-    throw new Error(`[sw-token-proxy] Failed to start Xvfb for WebKit: ${(error as Error).message}. Install it (apt-get install xvfb) or set DISPLAY.`, { cause: error })
+    throw new Error(
+      `[sw-token-proxy] Failed to start Xvfb for WebKit: ${(error as Error).message}. Install it (apt-get install xvfb) or set DISPLAY.`,
+      { cause: error },
+    )
   }
 }

@@ -2,7 +2,11 @@ import { MESSAGE_SOURCE } from '../../protocol/messages.ts'
 import { SESSION_DATABASE } from '../../protocol/storage.ts'
 import { askWorkerStatus, readStatusReply, type SessionStatus } from '../../playwright/tokenProxyState.ts'
 import { noSessionToExpire, writeExpiredAccessToken } from '../../playwright/expireAccessToken.ts'
-import { recordedSessionEvents, startRecordingSessionEvents, type RecordedSessionEvent } from '../../playwright/sessionEvents.ts'
+import {
+  recordedSessionEvents,
+  startRecordingSessionEvents,
+  type RecordedSessionEvent,
+} from '../../playwright/sessionEvents.ts'
 import type { Tab } from './Browser.ts'
 
 /**
@@ -20,7 +24,10 @@ export async function waitForTokenProxy(tab: Tab, timeoutMs = 10_000): Promise<v
     }
     return true
   }, timeoutMs)
-  if (!controlled) throw new Error(`[sw-token-proxy] Failed to wait for the token proxy: no service worker controlled the page within ${timeoutMs} ms. Check that the page registers /sw.js.`)
+  if (!controlled)
+    throw new Error(
+      `[sw-token-proxy] Failed to wait for the token proxy: no service worker controlled the page within ${timeoutMs} ms. Check that the page registers /sw.js.`,
+    )
   await sessionStatus(tab, timeoutMs)
   await tab.evaluate(startRecordingSessionEvents, MESSAGE_SOURCE)
 }
@@ -38,7 +45,10 @@ export async function expireAccessToken(tab: Tab): Promise<void> {
 
 export async function sessionEvents(tab: Tab): Promise<RecordedSessionEvent[]> {
   const events = await tab.evaluate(recordedSessionEvents)
-  if (!events) throw new Error('[sw-token-proxy] Failed to read the session events: this tab is not recording them. Open it with waitForTokenProxy().')
+  if (!events)
+    throw new Error(
+      '[sw-token-proxy] Failed to read the session events: this tab is not recording them. Open it with waitForTokenProxy().',
+    )
   return events
 }
 
@@ -52,7 +62,11 @@ export interface TabResponse {
 }
 
 /** A plain `fetch` from the page, exactly as application code writes it. */
-export function tabFetch(tab: Tab, url: string, init: { method?: string; body?: string; headers?: Record<string, string>; mode?: RequestMode } = {}): Promise<TabResponse> {
+export function tabFetch(
+  tab: Tab,
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string>; mode?: RequestMode } = {},
+): Promise<TabResponse> {
   return tab.evaluate(
     async (url: string, init: RequestInit) => {
       const response = await fetch(url, init)
@@ -82,7 +96,12 @@ export async function startRequests(tab: Tab, label: string, count: number): Pro
     (label: string, count: number) => {
       const page = window as unknown as { requestsInFlight?: Promise<number[]> }
       page.requestsInFlight = Promise.all(
-        Array.from({ length: count }, async (_, i) => (await fetch(`/api/${label}/${i}`, { method: i % 2 ? 'POST' : 'GET', body: i % 2 ? `body ${i}` : null })).status),
+        Array.from(
+          { length: count },
+          async (_, i) =>
+            (await fetch(`/api/${label}/${i}`, { method: i % 2 ? 'POST' : 'GET', body: i % 2 ? `body ${i}` : null }))
+              .status,
+        ),
       )
     },
     label,
@@ -93,7 +112,10 @@ export async function startRequests(tab: Tab, label: string, count: number): Pro
 export function finishRequests(tab: Tab): Promise<number[]> {
   return tab.evaluate(async () => {
     const page = window as unknown as { requestsInFlight?: Promise<number[]> }
-    if (!page.requestsInFlight) throw new Error('[sw-token-proxy] Failed to collect the requests: none were started in this tab. Call startRequests() first.')
+    if (!page.requestsInFlight)
+      throw new Error(
+        '[sw-token-proxy] Failed to collect the requests: none were started in this tab. Call startRequests() first.',
+      )
     return page.requestsInFlight
   })
 }

@@ -49,7 +49,11 @@ export function webkitBackend(install: WebKitInstall): EngineBackend {
         }
         const port = await freePort()
         // Its own process group: stopping the group also stops the MiniBrowser it started.
-        const driver = spawn(install.driver, [`--port=${port}`], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore', detached: true })
+        const driver = spawn(install.driver, [`--port=${port}`], {
+          env: { ...process.env, DISPLAY: display },
+          stdio: 'ignore',
+          detached: true,
+        })
         stack.push(() => stopProcess(driver, { group: true }))
         await waitForDriver(port)
         const client = await WebDriver.newSession({
@@ -117,7 +121,8 @@ class WebDriverSession {
     await this.#run(handle, (client) => client.navigateTo(url))
     return {
       goto: (target) => this.#run(handle, (client) => client.navigateTo(target)),
-      evaluate: <Args extends unknown[], Result>(fn: PageFunction<Args, Result>, ...args: Args) => this.#run(handle, (client) => evaluate(client, fn, args)),
+      evaluate: <Args extends unknown[], Result>(fn: PageFunction<Args, Result>, ...args: Args) =>
+        this.#run(handle, (client) => evaluate(client, fn, args)),
       close: () =>
         this.#run(handle, async (client) => {
           await client.closeWindow()
@@ -130,12 +135,19 @@ class WebDriverSession {
 }
 
 /** Runs `fn` as an asynchronous script, so a returned promise is awaited in every WebDriver server. */
-async function evaluate<Args extends unknown[], Result>(client: Client, fn: PageFunction<Args, Result>, args: Args): Promise<Result> {
+async function evaluate<Args extends unknown[], Result>(
+  client: Client,
+  fn: PageFunction<Args, Result>,
+  args: Args,
+): Promise<Result> {
   const script = `const done = arguments[arguments.length - 1];
     Promise.resolve().then(() => (${fn.toString()}).apply(null, ${JSON.stringify(args)}))
       .then((value) => done({ value: value === undefined ? null : value }), (error) => done({ error: String(error && error.message || error) }))`
   const answer = (await client.executeAsyncScript(script, [])) as { value?: Result; error?: string } | null
-  if (!answer) throw new Error('[sw-token-proxy] Failed to run a script in WebKit: WebDriver answered nothing. Check that the page did not navigate away while the script ran.')
+  if (!answer)
+    throw new Error(
+      '[sw-token-proxy] Failed to run a script in WebKit: WebDriver answered nothing. Check that the page did not navigate away while the script ran.',
+    )
   if (answer.error !== undefined) throw new Error(answer.error)
   return answer.value as Result
 }
@@ -157,7 +169,10 @@ async function waitForDriver(port: number, timeoutMs = 15_000): Promise<void> {
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`[sw-token-proxy] Failed to start WebKitWebDriver: it did not answer on port ${port} within ${timeoutMs} ms. Run it by hand (WebKitWebDriver --port=4444) to see why.`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `[sw-token-proxy] Failed to start WebKitWebDriver: it did not answer on port ${port} within ${timeoutMs} ms. Run it by hand (WebKitWebDriver --port=4444) to see why.`,
+      )
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
 }

@@ -30,5 +30,7 @@ export function withStartBeacon(recorder: string): (script: string) => string {
 }
 
 function variantError(variant: string, expected: string): Error {
-  return new Error(`[sw-token-proxy] Failed to serve the demo worker with ${variant}: the built /sw.js has no ${expected}. Rebuild the demo (npx vite build), or update e2e-engines/support/workerVariants.ts to the new build.`)
+  return new Error(
+    `[sw-token-proxy] Failed to serve the demo worker with ${variant}: the built /sw.js has no ${expected}. Rebuild the demo (npx vite build), or update e2e-engines/support/workerVariants.ts to the new build.`,
+  )
 }

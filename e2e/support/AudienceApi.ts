@@ -28,7 +28,11 @@ export class AudienceApi {
   }
 
   async start(appOrigin: string): Promise<this> {
-    const cors = { 'Access-Control-Allow-Origin': appOrigin, 'Access-Control-Allow-Headers': 'Authorization', Vary: 'Origin' }
+    const cors = {
+      'Access-Control-Allow-Origin': appOrigin,
+      'Access-Control-Allow-Headers': 'Authorization',
+      Vary: 'Origin',
+    }
     this.#server = createServer((request, response) => {
       if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
       const path = new URL(request.url ?? '/', 'http://api.invalid').pathname
@@ -36,7 +40,11 @@ export class AudienceApi {
         this.records.push({ path, ...record })
         const status = record.authorized ? 200 : 401
         response
-          .writeHead(status, { 'Content-Type': 'application/json', ...cors, ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }) })
+          .writeHead(status, {
+            'Content-Type': 'application/json',
+            ...cors,
+            ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
+          })
           .end(JSON.stringify({ authorized: record.authorized }))
       })
     })

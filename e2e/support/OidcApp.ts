@@ -33,17 +33,28 @@ export class OidcApp {
    */
   async start(staticDir: string, { corsOrigin }: { corsOrigin?: string } = {}): Promise<this> {
     const serveStatic = sirv(staticDir, { dev: true })
-    const cors: Record<string, string> = corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, 'Access-Control-Allow-Headers': 'Authorization', Vary: 'Origin' } : {}
+    const cors: Record<string, string> = corsOrigin
+      ? { 'Access-Control-Allow-Origin': corsOrigin, 'Access-Control-Allow-Headers': 'Authorization', Vary: 'Origin' }
+      : {}
     this.#server = createServer((request, response) => {
       const path = new URL(request.url ?? '/', 'http://app.invalid').pathname
       if (corsOrigin && request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
       if (!corsOrigin && path === '/oidc-config.js') {
         const config = JSON.stringify({ issuer: this.issuer, api: this.api, scope: this.scope })
-        return void response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(`self.demoOidcConfig = ${config}\n`)
+        return void response
+          .writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' })
+          .end(`self.demoOidcConfig = ${config}\n`)
       }
-      if (!corsOrigin && !path.startsWith('/api/')) return serveStatic(request, response, () => void response.writeHead(404).end())
+      if (!corsOrigin && !path.startsWith('/api/'))
+        return serveStatic(request, response, () => void response.writeHead(404).end())
       void this.#api(path, request.headers.authorization).then(({ status, body }) => {
-        response.writeHead(status, { 'Content-Type': 'application/json', ...cors, ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }) }).end(JSON.stringify(body))
+        response
+          .writeHead(status, {
+            'Content-Type': 'application/json',
+            ...cors,
+            ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
+          })
+          .end(JSON.stringify(body))
       })
     })
     const port = await listen(this.#server)

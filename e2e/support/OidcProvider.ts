@@ -43,7 +43,13 @@ export interface RunningOidcProvider {
   provider: Provider
   close(): Promise<void>
   /** Live counts: every POST to the token endpoint, and those with `grant_type=refresh_token`. */
-  counters: { tokenRequests: number; refreshGrants: number; revocations: number; grantRevocations: number; refreshGrantsByResource: Record<string, number> }
+  counters: {
+    tokenRequests: number
+    refreshGrants: number
+    revocations: number
+    grantRevocations: number
+    refreshGrantsByResource: Record<string, number>
+  }
   /** Revokes every grant issued so far, with its tokens: the next refresh answers `invalid_grant`. */
   revokeAllGrants(): Promise<void>
 }
@@ -104,7 +110,10 @@ const OIDC_PROVIDER_MODULE: string = 'oidc-provider'
 type InvalidTargetConstructor = new (description?: string) => Error
 
 async function loadProvider(): Promise<{ Provider: ProviderConstructor; InvalidTarget: InvalidTargetConstructor }> {
-  const module = (await import(OIDC_PROVIDER_MODULE)) as { default: ProviderConstructor; errors: { InvalidTarget: InvalidTargetConstructor } }
+  const module = (await import(OIDC_PROVIDER_MODULE)) as {
+    default: ProviderConstructor
+    errors: { InvalidTarget: InvalidTargetConstructor }
+  }
   return { Provider: module.default, InvalidTarget: module.errors.InvalidTarget }
 }
 
@@ -147,7 +156,13 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     throw error
   }
 
-  const counters = { tokenRequests: 0, refreshGrants: 0, revocations: 0, grantRevocations: 0, refreshGrantsByResource: {} as Record<string, number> }
+  const counters = {
+    tokenRequests: 0,
+    refreshGrants: 0,
+    revocations: 0,
+    grantRevocations: 0,
+    refreshGrantsByResource: {} as Record<string, number>,
+  }
   provider.use(async (ctx, next) => {
     const isTokenRequest = ctx.method === 'POST' && ctx.path === TOKEN_PATH
     if (isTokenRequest) counters.tokenRequests += 1
@@ -206,7 +221,12 @@ function createProvider(
     getResourceServerInfo: (_ctx: unknown, resource: string) => {
       const server = Object.hasOwn(resourceServers, resource) ? resourceServers[resource] : undefined
       if (!server) throw new InvalidTarget('unknown resource')
-      return { scope: server.scope, audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: options.accessTokenTtlSeconds ?? 60 }
+      return {
+        scope: server.scope,
+        audience: resource,
+        accessTokenFormat: 'jwt',
+        accessTokenTTL: options.accessTokenTtlSeconds ?? 60,
+      }
     },
     // Without `resource=`, a grant keeps answering the OpenID access token (for userinfo).
     useGrantedResource: () => false,
@@ -268,7 +288,12 @@ function createProvider(
         client: ProviderClient,
       ) => {
         const rotated = ctx?.oidc?.entities?.RotatedRefreshToken
-        if (rotated && client.applicationType === 'web' && client.clientAuthMethod === 'none' && !token.isSenderConstrained()) {
+        if (
+          rotated &&
+          client.applicationType === 'web' &&
+          client.clientAuthMethod === 'none' &&
+          !token.isSenderConstrained()
+        ) {
           return rotated.remainingTTL
         }
         return refreshTokenTtl

@@ -40,7 +40,12 @@ export class ThirdPartyServer {
         return
       }
       response
-        .writeHead(200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': '*' })
+        .writeHead(200, {
+          'Content-Type': 'application/json',
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Headers': '*',
+          'Access-Control-Allow-Methods': '*',
+        })
         .end('{"ok":true}')
     })
     this.origin = `http://${hostname}:${await listen(this.#server, 0, host)}`

@@ -7,15 +7,26 @@ export interface PageResponse {
 }
 
 /** A plain `fetch` from the page, exactly as application code writes it. */
-export function pageFetch(page: Page, url: string, init: { method?: string; body?: string; headers?: Record<string, string>; mode?: RequestMode } = {}): Promise<PageResponse> {
-  return page.evaluate(async ([url, init]) => {
-    const response = await fetch(url, init)
-    return { status: response.status, body: await response.text() }
-  }, [url, init] as const)
+export function pageFetch(
+  page: Page,
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string>; mode?: RequestMode } = {},
+): Promise<PageResponse> {
+  return page.evaluate(
+    async ([url, init]) => {
+      const response = await fetch(url, init)
+      return { status: response.status, body: await response.text() }
+    },
+    [url, init] as const,
+  )
 }
 
 /** Logs in with a plain `fetch`, as an app does; answers what the page received. */
-export async function logIn(page: Page, username = 'demo', password = 'demo'): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function logIn(
+  page: Page,
+  username = 'demo',
+  password = 'demo',
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await pageFetch(page, '/auth/login', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -48,8 +59,14 @@ function viewStoredSession(page: Page): Promise<StoredSessionView | null> {
     })
     if (!record) return null
     const digest = async (value: unknown) =>
-      [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
-    return { generation: record.generation, hasTokens: record.tokens !== null, tokensDigest: record.tokens === null ? null : await digest(record.tokens) }
+      [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(JSON.stringify(value))))]
+        .map((byte) => byte.toString(16).padStart(2, '0'))
+        .join('')
+    return {
+      generation: record.generation,
+      hasTokens: record.tokens !== null,
+      tokensDigest: record.tokens === null ? null : await digest(record.tokens),
+    }
   }, SESSION_DATABASE)
 }
 

@@ -17,7 +17,13 @@ export default defineConfig({
     baseURL,
     launchOptions: {
       ...(systemChromium && { executablePath: systemChromium }),
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     },
   },
   projects: [

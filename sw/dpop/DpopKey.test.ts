@@ -21,7 +21,17 @@ describe('generateDpopKey', () => {
   it('is kept with the session record as a non-extractable CryptoKey, and goes with it', async () => {
     const store = new TokenStore(`dpop-key-${crypto.randomUUID()}`)
     const dpopKey = await generateDpopKey()
-    await store.start({ loginId: 'l', issuedBy: 'i', accessToken: 'a', refreshToken: 'r', idToken: undefined, expiresAt: null, receivedAt: 0, dpopKey, tokenType: 'DPoP' })
+    await store.start({
+      loginId: 'l',
+      issuedBy: 'i',
+      accessToken: 'a',
+      refreshToken: 'r',
+      idToken: undefined,
+      expiresAt: null,
+      receivedAt: 0,
+      dpopKey,
+      tokenType: 'DPoP',
+    })
 
     const record = await store.reload()
     const stored = record.tokens?.dpopKey

@@ -16,6 +16,9 @@ export async function generateDpopKey(subtle: SubtleCrypto = crypto.subtle): Pro
   const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])
   // WebCrypto always makes the public key of a pair extractable, whatever `extractable` says.
   const { x, y } = await subtle.exportKey('jwk', pair.publicKey)
-  if (typeof x !== 'string' || typeof y !== 'string') throw new Error('[sw-token-proxy] Failed to make the DPoP key: the browser returned no public key coordinates. Use a browser with WebCrypto P-256 support.')
+  if (typeof x !== 'string' || typeof y !== 'string')
+    throw new Error(
+      '[sw-token-proxy] Failed to make the DPoP key: the browser returned no public key coordinates. Use a browser with WebCrypto P-256 support.',
+    )
   return { privateKey: pair.privateKey, publicJwk: { kty: 'EC', crv: 'P-256', x, y } }
 }

@@ -53,7 +53,10 @@ export class DpopSender {
   async sendCopyOf(request: Request, key: DpopKey): Promise<Response> {
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.clone().arrayBuffer()
     const init = { headers: request.headers, referrer: request.referrer, referrerPolicy: request.referrerPolicy }
-    return this.send(() => new Request(request, { ...init, headers: new Headers(init.headers), ...(body !== undefined && { body }) }), key)
+    return this.send(
+      () => new Request(request, { ...init, headers: new Headers(init.headers), ...(body !== undefined && { body }) }),
+      key,
+    )
   }
 
   /** A `fetch` that proves `key` on each request, for code that takes a fetch (the refresh grant). */
@@ -63,7 +66,16 @@ export class DpopSender {
 
   async #sendOnce(request: Request, key: DpopKey, accessToken: string | undefined): Promise<Response> {
     const nonce = this.nonces.for(request.url)
-    const proof = await createDpopProof(key, { htm: request.method, htu: request.url, ...(accessToken !== undefined && { accessToken }), ...(nonce !== undefined && { nonce }) }, this.#env.now())
+    const proof = await createDpopProof(
+      key,
+      {
+        htm: request.method,
+        htu: request.url,
+        ...(accessToken !== undefined && { accessToken }),
+        ...(nonce !== undefined && { nonce }),
+      },
+      this.#env.now(),
+    )
     request.headers.set('DPoP', proof)
     if (accessToken !== undefined) request.headers.set('Authorization', `DPoP ${accessToken}`)
     const response = await this.#env.fetch(request)

@@ -10,25 +10,44 @@ describe('createDpopProof', () => {
     const key = await generateDpopKey()
     const proof = await createDpopProof(key, { htm: 'POST', htu: 'https://auth.example/token' }, NOW)
 
-    const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'], currentDate: new Date(NOW) })
+    const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, {
+      typ: 'dpop+jwt',
+      algorithms: ['ES256'],
+      currentDate: new Date(NOW),
+    })
     expect(protectedHeader).toEqual({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk })
     expect(Object.keys(key.publicJwk).sort()).toEqual(['crv', 'kty', 'x', 'y'])
-    expect(payload).toEqual({ jti: expect.any(String) as string, htm: 'POST', htu: 'https://auth.example/token', iat: 1_700_000_000 })
+    expect(payload).toEqual({
+      jti: expect.any(String) as string,
+      htm: 'POST',
+      htu: 'https://auth.example/token',
+      iat: 1_700_000_000,
+    })
     expect(await calculateJwkThumbprint(protectedHeader.jwk!)).toMatch(/^[\w-]{43}$/)
   })
 
   it('leaves the query and the fragment out of htu', async () => {
     const key = await generateDpopKey()
-    const proof = await createDpopProof(key, { htm: 'GET', htu: 'https://api.example/v1/orders?draft=1&x=%20#top' }, NOW)
+    const proof = await createDpopProof(
+      key,
+      { htm: 'GET', htu: 'https://api.example/v1/orders?draft=1&x=%20#top' },
+      NOW,
+    )
     const { payload } = await jwtVerify(proof, EmbeddedJWK, { currentDate: new Date(NOW) })
     expect(payload['htu']).toBe('https://api.example/v1/orders')
   })
 
   it('binds the access token as ath = base64url(SHA-256(token)), and carries the nonce when given', async () => {
     const key = await generateDpopKey()
-    const proof = await createDpopProof(key, { htm: 'GET', htu: 'https://api.example/x', accessToken: 'at-1', nonce: 'n-42' }, NOW)
+    const proof = await createDpopProof(
+      key,
+      { htm: 'GET', htu: 'https://api.example/x', accessToken: 'at-1', nonce: 'n-42' },
+      NOW,
+    )
     const { payload } = await jwtVerify(proof, EmbeddedJWK, { currentDate: new Date(NOW) })
-    expect(payload['ath']).toBe(base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('at-1')))))
+    expect(payload['ath']).toBe(
+      base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('at-1')))),
+    )
     expect(payload['nonce']).toBe('n-42')
     // The proof carries the token's hash, never the token.
     expect(proof).not.toContain('at-1')
@@ -37,8 +56,12 @@ describe('createDpopProof', () => {
 
   it('makes a fresh jti for every proof, even for the same request', async () => {
     const key = await generateDpopKey()
-    const proofs = await Promise.all(Array.from({ length: 20 }, () => createDpopProof(key, { htm: 'GET', htu: 'https://api.example/x' }, NOW)))
-    const jtis = await Promise.all(proofs.map(async (proof) => (await jwtVerify(proof, EmbeddedJWK, { currentDate: new Date(NOW) })).payload.jti))
+    const proofs = await Promise.all(
+      Array.from({ length: 20 }, () => createDpopProof(key, { htm: 'GET', htu: 'https://api.example/x' }, NOW)),
+    )
+    const jtis = await Promise.all(
+      proofs.map(async (proof) => (await jwtVerify(proof, EmbeddedJWK, { currentDate: new Date(NOW) })).payload.jti),
+    )
     expect(new Set(jtis).size).toBe(20)
     expect(decodeProtectedHeader(proofs[0]!).typ).toBe('dpop+jwt')
   })

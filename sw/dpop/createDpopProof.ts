@@ -21,7 +21,12 @@ const encoder = new TextEncoder()
  * clock (`now`, epoch ms). Signed with WebCrypto directly: ECDSA's raw r‖s output is already the
  * JWS ES256 signature format, so no JOSE library is needed in the worker for this.
  */
-export async function createDpopProof(key: DpopKey, claims: DpopProofClaims, now: number, subtle: SubtleCrypto = crypto.subtle): Promise<string> {
+export async function createDpopProof(
+  key: DpopKey,
+  claims: DpopProofClaims,
+  now: number,
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<string> {
   const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk }
   const payload: Record<string, string | number> = {
     jti: crypto.randomUUID(),

@@ -25,7 +25,13 @@ function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Re
   const broadcasts: BroadcastType[] = []
   const store = new TokenStore(`dpop-proxy-${crypto.randomUUID()}`)
   const proxy = createTokenProxy(
-    { api: ['/api/'], tokenEndpoints: ['/auth/login'], refresh: { url: '/auth/refresh', clientId: 'spa' }, logout: '/auth/logout', dpop: true },
+    {
+      api: ['/api/'],
+      tokenEndpoints: ['/auth/login'],
+      refresh: { url: '/auth/refresh', clientId: 'spa' },
+      logout: '/auth/logout',
+      dpop: true,
+    },
     {
       origin: ORIGIN,
       fetch: async (input, init) => {
@@ -33,10 +39,19 @@ function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Re
         const header = request.headers.get('DPoP')
         let proof: Sent['proof'] = null
         if (header !== null) {
-          const verified = await jwtVerify(header, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ['ES256'], currentDate: new Date(NOW) })
+          const verified = await jwtVerify(header, EmbeddedJWK, {
+            typ: 'dpop+jwt',
+            algorithms: ['ES256'],
+            currentDate: new Date(NOW),
+          })
           proof = { payload: verified.payload, jkt: await calculateJwkThumbprint(verified.protectedHeader.jwk!) }
         }
-        sent.push({ method: request.method, path: new URL(request.url).pathname, authorization: request.headers.get('Authorization'), proof })
+        sent.push({
+          method: request.method,
+          path: new URL(request.url).pathname,
+          authorization: request.headers.get('Authorization'),
+          proof,
+        })
         return answer(request, sent)
       },
       store,
@@ -56,20 +71,32 @@ function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Re
 
 const dpopTokens = (access: string, refresh: string, headers: Record<string, string> = {}) =>
   Response.json({ access_token: access, refresh_token: refresh, token_type: 'DPoP', expires_in: 3600 }, { headers })
-const login = () => new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{"username":"ada"}', headers: { 'Content-Type': 'application/json' } })
+const login = () =>
+  new Request(`${ORIGIN}/auth/login`, {
+    method: 'POST',
+    body: '{"username":"ada"}',
+    headers: { 'Content-Type': 'application/json' },
+  })
 const apiNonceChallenge = (nonce: string) =>
-  new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce", algs="ES256"', 'DPoP-Nonce': nonce } })
-const tokenNonceChallenge = (nonce: string) => Response.json({ error: 'use_dpop_nonce' }, { status: 400, headers: { 'DPoP-Nonce': nonce } })
+  new Response(null, {
+    status: 401,
+    headers: { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce", algs="ES256"', 'DPoP-Nonce': nonce },
+  })
+const tokenNonceChallenge = (nonce: string) =>
+  Response.json({ error: 'use_dpop_nonce' }, { status: 400, headers: { 'DPoP-Nonce': nonce } })
 /** `ath` computed here, independently of the worker's code. */
-const ath = async (token: string) => base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))))
+const ath = async (token: string) =>
+  base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))))
 
 describe('createTokenProxy with dpop: true', () => {
   it('proves the login, sends DPoP-bound tokens with a proof and ath, and refreshes with the same key', async () => {
     let refreshed = false
     const { handle, proxy, sent, store } = setUp((request) => {
       if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
-      if (request.url.endsWith('/auth/refresh')) return (refreshed = true), dpopTokens('at-2', 'rt-2')
-      return request.headers.get('Authorization') === 'DPoP at-1' && !refreshed ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } }) : Response.json({ ok: true })
+      if (request.url.endsWith('/auth/refresh')) return ((refreshed = true), dpopTokens('at-2', 'rt-2'))
+      return request.headers.get('Authorization') === 'DPoP at-1' && !refreshed
+        ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } })
+        : Response.json({ ok: true })
     })
 
     const answer = await handle(login())
@@ -84,7 +111,12 @@ describe('createTokenProxy with dpop: true', () => {
       'GET /api/orders DPoP at-2',
     ])
     const [loginProof, firstApi, refresh, replay] = sent.map((request) => request.proof!)
-    expect(loginProof!.payload).toEqual({ jti: expect.any(String) as string, htm: 'POST', htu: `${ORIGIN}/auth/login`, iat: NOW / 1000 })
+    expect(loginProof!.payload).toEqual({
+      jti: expect.any(String) as string,
+      htm: 'POST',
+      htu: `${ORIGIN}/auth/login`,
+      iat: NOW / 1000,
+    })
     expect(firstApi!.payload).toMatchObject({ htm: 'GET', htu: `${ORIGIN}/api/orders`, ath: await ath('at-1') })
     expect(refresh!.payload).not.toHaveProperty('ath')
     expect(replay!.payload).toMatchObject({ ath: await ath('at-2') })
@@ -102,7 +134,7 @@ describe('createTokenProxy with dpop: true', () => {
       if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
       // Challenges every request whose proof does not carry the nonce.
       const proof = decodeJwt(request.headers.get('DPoP')!) as { nonce?: string }
-      if (proof.nonce !== 'n-1') return (challenges += 1), apiNonceChallenge('n-1')
+      if (proof.nonce !== 'n-1') return ((challenges += 1), apiNonceChallenge('n-1'))
       return Response.json({ ok: true })
     })
     await handle(login())
@@ -118,7 +150,9 @@ describe('createTokenProxy with dpop: true', () => {
   })
 
   it('never retries a nonce challenge more than once', async () => {
-    const { handle, sent } = setUp((request) => (request.url.endsWith('/auth/login') ? dpopTokens('at-1', 'rt-1') : apiNonceChallenge(crypto.randomUUID())))
+    const { handle, sent } = setUp((request) =>
+      request.url.endsWith('/auth/login') ? dpopTokens('at-1', 'rt-1') : apiNonceChallenge(crypto.randomUUID()),
+    )
     await handle(login())
     const response = await handle(new Request(`${ORIGIN}/api/x`))
     expect(response.status).toBe(401)
@@ -130,12 +164,17 @@ describe('createTokenProxy with dpop: true', () => {
     let refreshCalls = 0
     const { handle, proxy, sent, broadcasts } = setUp((request) => {
       const nonce = (decodeJwt(request.headers.get('DPoP')!) as { nonce?: string }).nonce
-      if (request.url.endsWith('/auth/login')) return nonce === 'login-nonce' ? dpopTokens('at-1', 'rt-1', { 'DPoP-Nonce': 'from-success' }) : tokenNonceChallenge('login-nonce')
+      if (request.url.endsWith('/auth/login'))
+        return nonce === 'login-nonce'
+          ? dpopTokens('at-1', 'rt-1', { 'DPoP-Nonce': 'from-success' })
+          : tokenNonceChallenge('login-nonce')
       if (request.url.endsWith('/auth/refresh')) {
         refreshCalls += 1
         return nonce === 'refresh-nonce' ? dpopTokens('at-2', 'rt-2') : tokenNonceChallenge('refresh-nonce')
       }
-      return request.headers.get('Authorization') === 'DPoP at-1' ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } }) : Response.json({ ok: true })
+      return request.headers.get('Authorization') === 'DPoP at-1'
+        ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } })
+        : Response.json({ ok: true })
     })
 
     expect((await handle(login())).status).toBe(200)
@@ -180,6 +219,8 @@ describe('DPoP options and token types', () => {
   it('is off by default, and refused with OpenID Connect for now', () => {
     expect(resolveOptions({ api: ['/api/'], refresh: { url: '/r' } }, ORIGIN).dpop).toBe(false)
     const oidc = { create: () => ({}) } as never
-    expect(() => resolveOptions({ api: ['/api/'], oidc, dpop: true }, ORIGIN)).toThrow(/^\[sw-token-proxy\] Failed to install the token proxy: "dpop" works with a "refresh" endpoint only for now/)
+    expect(() => resolveOptions({ api: ['/api/'], oidc, dpop: true }, ORIGIN)).toThrow(
+      /^\[sw-token-proxy\] Failed to install the token proxy: "dpop" works with a "refresh" endpoint only for now/,
+    )
   })
 })

@@ -10,8 +10,14 @@ import type { DpopSender } from './DpopSender.js'
  * still answers `use_dpop_nonce` after that retry has not refused the token: that is a passing
  * failure (kept tokens, backoff), never the end of the session.
  */
-export async function refreshWithDpop(sender: DpopSender, endpoint: RefreshEndpoint, refreshToken: string, key: DpopKey): Promise<RefreshResult> {
+export async function refreshWithDpop(
+  sender: DpopSender,
+  endpoint: RefreshEndpoint,
+  refreshToken: string,
+  key: DpopKey,
+): Promise<RefreshResult> {
   const result = await requestRefresh(sender.fetchWith(key), { ...endpoint, acceptDpop: true }, refreshToken)
-  if (result.kind === 'ended' && result.reason === 'use_dpop_nonce') return { kind: 'failed', reason: 'http_400', retryAfterMs: undefined }
+  if (result.kind === 'ended' && result.reason === 'use_dpop_nonce')
+    return { kind: 'failed', reason: 'http_400', retryAfterMs: undefined }
   return result
 }

@@ -59,7 +59,8 @@ function resolveOidc(oidc: OidcOptions, { origin }: OidcEnvironment): ResolvedOi
   if (typeof oidc !== 'object' || oidc === null) invalid('"oidc" needs "issuer", "clientId" and "redirectUri"')
   if (typeof oidc.clientId !== 'string' || oidc.clientId === '') invalid('"oidc.clientId" must be a non-empty string')
   const redirectUri = endpoint(oidc.redirectUri, 'oidc.redirectUri', origin)
-  if (redirectUri.origin !== origin) invalid('"oidc.redirectUri" must be a page of this origin: the worker redeems the code there')
+  if (redirectUri.origin !== origin)
+    invalid('"oidc.redirectUri" must be a page of this origin: the worker redeems the code there')
   return {
     issuer: endpoint(oidc.issuer, 'oidc.issuer', origin),
     clientId: oidc.clientId,
@@ -72,7 +73,8 @@ function resolveOidc(oidc: OidcOptions, { origin }: OidcEnvironment): ResolvedOi
 
 function resolveTimeout(timeoutMs: unknown): number {
   if (timeoutMs === undefined) return 10_000
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) invalid('"oidc.timeoutMs" must be a positive number of milliseconds')
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    invalid('"oidc.timeoutMs" must be a positive number of milliseconds')
   return timeoutMs
 }
 
@@ -104,7 +106,10 @@ class OidcClient implements OidcSignIn {
   readonly issuedBy: string
   #server: Promise<oauth.AuthorizationServer> | undefined
 
-  constructor(options: ResolvedOidc, env: Pick<OidcEnvironment, 'fetch' | 'pendingSignIns' | 'now'> & Partial<Pick<OidcEnvironment, 'resources'>>) {
+  constructor(
+    options: ResolvedOidc,
+    env: Pick<OidcEnvironment, 'fetch' | 'pendingSignIns' | 'now'> & Partial<Pick<OidcEnvironment, 'resources'>>,
+  ) {
     this.#options = options
     this.#fetch = env.fetch
     this.#pendingSignIns = env.pendingSignIns
@@ -117,7 +122,8 @@ class OidcClient implements OidcSignIn {
   /** Builds the authorization URL for a new sign-in, remembering its verifier under its state. */
   async beginSignIn(returnTo: string | null): Promise<string> {
     const server = await this.#authorizationServer()
-    if (!server.authorization_endpoint) throw signInError('start the sign-in', 'the provider has no authorization_endpoint', 'Check the issuer URL')
+    if (!server.authorization_endpoint)
+      throw signInError('start the sign-in', 'the provider has no authorization_endpoint', 'Check the issuer URL')
     const codeVerifier = oauth.generateRandomCodeVerifier()
     const state = oauth.generateRandomState()
     const nonce = oauth.generateRandomNonce()
@@ -142,16 +148,36 @@ class OidcClient implements OidcSignIn {
   /** Checks the callback against the sign-in it answers, and redeems its code for tokens. */
   async completeSignIn(callbackUrl: string): Promise<{ tokens: TokenSet; returnTo: string | null }> {
     const callback = new URL(callbackUrl)
-    if (callback.origin !== this.#options.redirectUri.origin || callback.pathname !== this.#options.redirectUri.pathname) {
-      throw signInError('complete the sign-in', 'the page is not the configured redirectUri', `Call completeSignIn() on ${this.#options.redirectUri.href}`)
+    if (
+      callback.origin !== this.#options.redirectUri.origin ||
+      callback.pathname !== this.#options.redirectUri.pathname
+    ) {
+      throw signInError(
+        'complete the sign-in',
+        'the page is not the configured redirectUri',
+        `Call completeSignIn() on ${this.#options.redirectUri.href}`,
+      )
     }
     const state = callback.searchParams.get('state') ?? ''
     const pending = await this.#pendingSignIns.take(state, this.#now())
-    if (!pending) throw signInError('complete the sign-in', 'this callback does not answer a sign-in in progress (unknown, expired or already used state)', 'Start again with signIn()')
+    if (!pending)
+      throw signInError(
+        'complete the sign-in',
+        'this callback does not answer a sign-in in progress (unknown, expired or already used state)',
+        'Start again with signIn()',
+      )
     const server = await this.#authorizationServer()
     try {
       const parameters = oauth.validateAuthResponse(server, this.#client, callback, state)
-      const response = await oauth.authorizationCodeGrantRequest(server, this.#client, oauth.None(), parameters, this.#options.redirectUri.href, pending.codeVerifier, this.#requestOptions())
+      const response = await oauth.authorizationCodeGrantRequest(
+        server,
+        this.#client,
+        oauth.None(),
+        parameters,
+        this.#options.redirectUri.href,
+        pending.codeVerifier,
+        this.#requestOptions(),
+      )
       const result = await oauth.processAuthorizationCodeResponse(server, this.#client, response, {
         expectedNonce: pending.nonce,
         requireIdToken: this.#options.scope.split(' ').includes('openid'),
@@ -159,9 +185,17 @@ class OidcClient implements OidcSignIn {
       return { tokens: parseTokenResponse(result), returnTo: pending.returnTo }
     } catch (error) {
       if (error instanceof TokenProxyError) throw error
-      const code = error instanceof oauth.AuthorizationResponseError || error instanceof oauth.ResponseBodyError ? safeErrorCode(error.error) : undefined
+      const code =
+        error instanceof oauth.AuthorizationResponseError || error instanceof oauth.ResponseBodyError
+          ? safeErrorCode(error.error)
+          : undefined
       const why = code ? `the provider answered "${code}"` : 'the provider’s answer did not validate'
-      throw signInError('complete the sign-in', why, 'Start again with signIn(); if it keeps failing, check the client registration at the provider', error)
+      throw signInError(
+        'complete the sign-in',
+        why,
+        'Start again with signIn(); if it keeps failing, check the client registration at the provider',
+        error,
+      )
     }
   }
 
@@ -182,7 +216,10 @@ class OidcClient implements OidcSignIn {
     const failure = await failureByStatus(response)
     if (failure) return failure
     try {
-      return { kind: 'renewed', tokens: parseTokenResponse(await oauth.processRefreshTokenResponse(server, this.#client, response)) }
+      return {
+        kind: 'renewed',
+        tokens: parseTokenResponse(await oauth.processRefreshTokenResponse(server, this.#client, response)),
+      }
     } catch (error) {
       if (error instanceof oauth.ResponseBodyError && (error.status === 400 || error.status === 401)) {
         return { kind: 'ended', reason: safeErrorCode(error.error) ?? 'refresh_rejected' }
@@ -223,5 +260,8 @@ class OidcClient implements OidcSignIn {
 }
 
 function isLoopback(url: URL): boolean {
-  return url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]')
+  return (
+    url.protocol === 'http:' &&
+    (url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]')
+  )
 }

@@ -18,7 +18,13 @@ export default defineConfig({
     serviceWorkers: 'allow',
     launchOptions: {
       ...(systemChromium && { executablePath: systemChromium }),
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     },
   },
 })

@@ -26,7 +26,10 @@ test('an expired access token is renewed once, and the call succeeds', async ({ 
   expect(await sessionEventTypes(page)).toEqual(['SESSION_STARTED', 'SESSION_REFRESHED'])
 })
 
-test('every open tab shows the session-expired state when the server refuses the refresh', async ({ page, context }) => {
+test('every open tab shows the session-expired state when the server refuses the refresh', async ({
+  page,
+  context,
+}) => {
   await logIn(page)
   const otherTab = await context.newPage()
   await otherTab.goto('/?auto=0')

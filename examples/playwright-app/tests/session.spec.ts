@@ -1,4 +1,11 @@
-import { expect, sessionEventTypes, sessionStatus, stopServiceWorker, test, waitForTokenProxy } from 'sw-token-proxy/playwright'
+import {
+  expect,
+  sessionEventTypes,
+  sessionStatus,
+  stopServiceWorker,
+  test,
+  waitForTokenProxy,
+} from 'sw-token-proxy/playwright'
 
 // These tests start from the saved session (storageState) and never renew it: see expiry.spec.ts
 // for why tests that renew the token log in on their own.
@@ -19,6 +26,10 @@ test('API calls carry the token, and keep working after the worker is stopped', 
   await page.getByRole('button', { name: 'GET /api/me' }).click()
 
   await expect(page.locator('#log')).toContainText('GET /api/me → 200 (token added by the worker)')
-  await expect.poll(() => workerRequests.filter((request) => request.url.endsWith('/api/me')).map((request) => request.authorized)).toEqual([true, true])
+  await expect
+    .poll(() =>
+      workerRequests.filter((request) => request.url.endsWith('/api/me')).map((request) => request.authorized),
+    )
+    .toEqual([true, true])
   expect(await sessionEventTypes(page)).toEqual([])
 })

@@ -9,7 +9,9 @@ const show = (id: string, text: string) => {
 }
 const onClick = (id: string, action: () => Promise<void>) => {
   document.getElementById(id)!.addEventListener('click', () => {
-    action().catch((error: unknown) => show('result', `error: ${error instanceof Error ? error.message : String(error)}`))
+    action().catch((error: unknown) =>
+      show('result', `error: ${error instanceof Error ? error.message : String(error)}`),
+    )
   })
 }
 
@@ -28,7 +30,12 @@ onClick('log-in', async () => {
     method: 'POST',
     body: new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'any', client_id: 'fixture-app' }),
   })
-  show('login', Object.keys((await response.json()) as object).sort().join(','))
+  show(
+    'login',
+    Object.keys((await response.json()) as object)
+      .sort()
+      .join(','),
+  )
 })
 onClick('call-fetch', async () => {
   show('result', `fetch ${(await fetch(`${api}/me`)).status}`)

@@ -23,15 +23,21 @@ export class Provider {
 
   async start(): Promise<this> {
     await this.server.issuer.keys.generate('RS256')
-    this.server.service.on('beforeResponse', (response: { statusCode: number; body: unknown }, request: IncomingMessage & { body: Record<string, unknown> }) => {
-      const grantType = String(request.body['grant_type'])
-      if (grantType === 'refresh_token' && this.#refuseNextRefresh) {
-        this.#refuseNextRefresh = false
-        response.statusCode = 400
-        response.body = { error: 'invalid_grant' }
-      }
-      this.grants.push({ grantType, status: response.statusCode })
-    })
+    this.server.service.on(
+      'beforeResponse',
+      (
+        response: { statusCode: number; body: unknown },
+        request: IncomingMessage & { body: Record<string, unknown> },
+      ) => {
+        const grantType = String(request.body['grant_type'])
+        if (grantType === 'refresh_token' && this.#refuseNextRefresh) {
+          this.#refuseNextRefresh = false
+          response.statusCode = 400
+          response.body = { error: 'invalid_grant' }
+        }
+        this.grants.push({ grantType, status: response.statusCode })
+      },
+    )
     await this.server.start(0, '127.0.0.1')
     return this
   }
@@ -81,7 +87,9 @@ export class Api {
       if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
       void this.#answer(request, jwks, issuer).then(({ status, body }) => {
         const challenge = status === 401 ? { 'WWW-Authenticate': 'Bearer error="invalid_token"' } : {}
-        response.writeHead(status, { 'Content-Type': 'application/json', ...cors, ...challenge }).end(JSON.stringify(body))
+        response
+          .writeHead(status, { 'Content-Type': 'application/json', ...cors, ...challenge })
+          .end(JSON.stringify(body))
       })
     })
     this.origin = `http://127.0.0.1:${await listen(this.#server)}`
@@ -93,11 +101,20 @@ export class Api {
     this.#expireNextToken = true
   }
 
-  async #answer(request: IncomingMessage, jwks: ReturnType<typeof createRemoteJWKSet>, issuer: string): Promise<{ status: number; body: unknown }> {
+  async #answer(
+    request: IncomingMessage,
+    jwks: ReturnType<typeof createRemoteJWKSet>,
+    issuer: string,
+  ): Promise<{ status: number; body: unknown }> {
     const path = new URL(request.url ?? '/', 'http://api.invalid').pathname
     const authorization = request.headers.authorization
     const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : undefined
-    const claims = token ? await jwtVerify(token, jwks, { issuer }).then(({ payload }) => payload, () => undefined) : undefined
+    const claims = token
+      ? await jwtVerify(token, jwks, { issuer }).then(
+          ({ payload }) => payload,
+          () => undefined,
+        )
+      : undefined
     const expired = claims !== undefined && this.#expireNextToken
     if (expired) this.#expireNextToken = false
     const status = claims && !expired ? 200 : 401
@@ -110,7 +127,12 @@ export class Api {
   }
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+}
 
 /** Serves the app as `vite build` wrote it (`dist/`), on `http://localhost:PORT`. */
 export class StaticSite {
@@ -135,7 +157,12 @@ async function serve(root: string, request: IncomingMessage, response: ServerRes
   if (!file.startsWith(root)) return void response.writeHead(404).end()
   try {
     const body = await readFile(file)
-    response.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' }).end(body)
+    response
+      .writeHead(200, {
+        'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-cache',
+      })
+      .end(body)
   } catch {
     response.writeHead(404).end()
   }

@@ -19,8 +19,15 @@ const test = base.extend<{ site: StaticSite; provider: Provider; api: Api }>({
   },
 })
 
-test('login, bearer on fetch and axios, one refresh, then session expired: all through the installed package', async ({ page, site, provider, api }) => {
-  await page.goto(`${site.origin}/?${new URLSearchParams({ issuer: provider.issuer, api: `${api.origin}/api` }).toString()}`)
+test('login, bearer on fetch and axios, one refresh, then session expired: all through the installed package', async ({
+  page,
+  site,
+  provider,
+  api,
+}) => {
+  await page.goto(
+    `${site.origin}/?${new URLSearchParams({ issuer: provider.issuer, api: `${api.origin}/api` }).toString()}`,
+  )
   await expect(page.locator('#ready')).toHaveText('ready')
 
   // Login: the worker keeps the tokens; the page gets the provider's answer without them.
@@ -50,7 +57,11 @@ test('login, bearer on fetch and axios, one refresh, then session expired: all t
   await page.getByRole('button', { name: 'axios /api/me' }).click()
   await expect(page.locator('#result')).toHaveText('axios 401')
   await expect(page.locator('#session')).toHaveText('expired (invalid_grant)')
-  expect(provider.grants.map(({ grantType, status }) => `${grantType} ${status}`)).toEqual(['password 200', 'refresh_token 200', 'refresh_token 400'])
+  expect(provider.grants.map(({ grantType, status }) => `${grantType} ${status}`)).toEqual([
+    'password 200',
+    'refresh_token 200',
+    'refresh_token 400',
+  ])
 
   // Afterwards the API gets no token at all.
   await page.getByRole('button', { name: 'fetch /api/me' }).click()
