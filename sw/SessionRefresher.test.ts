@@ -5,6 +5,7 @@ import type { Broadcast } from './broadcast.js'
 import { requestRefresh, type RefreshEndpoint } from './requestRefresh.js'
 import { SessionRefresher, noLocks, type Locks, type RefreshOutcome, type SeenSession } from './SessionRefresher.js'
 import { TokenStore, type SessionRecord, type SessionTokens } from './tokenStore.js'
+import { createTestLocks } from './testLocks.js'
 
 // ---------------------------------------------------------------------------------------------
 // Test doubles
@@ -21,24 +22,6 @@ function deferred<T>(): Deferred<T> {
     resolve = settle
   })
   return { promise, resolve }
-}
-
-/** A Web Lock stand-in: callbacks for the same name run one after another (a promise chain). */
-function createLocks(): Locks {
-  const tails = new Map<string, Promise<unknown>>()
-  return {
-    request<T>(name: string, callback: () => Promise<T>): Promise<T> {
-      const run = (tails.get(name) ?? Promise.resolve()).then(callback)
-      tails.set(
-        name,
-        run.then(
-          () => undefined,
-          () => undefined,
-        ),
-      )
-      return run
-    },
-  }
 }
 
 type Reply = Response | Error | (() => Response | Promise<Response>)
@@ -172,7 +155,7 @@ async function setup(
   const store = new TokenStore(databaseName)
   const { generation } = await store.start(LOGIN)
   const clock = { now: T0 }
-  const locks = createLocks()
+  const locks = createTestLocks()
   const endpoint = createEndpoint(defaultReply)
   const worker = createWorker({ store, locks, endpoint, clock })
   return { databaseName, store, generation, clock, locks, endpoint, ...worker }

@@ -4,6 +4,7 @@ import { createTokenProxy } from './createTokenProxy.js'
 import type { TokenProxyOptions } from './resolveOptions.js'
 import { noLocks, type Locks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
+import { createTestLocks } from './testLocks.js'
 
 // Policy 11, many APIs, one refresh token: the proxy over fakes, with an auth server that rotates
 // refresh tokens strictly (a reused one is refused and counted) and two APIs on their own origins.
@@ -29,24 +30,6 @@ const OPTIONS: TokenProxyOptions = {
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void
   return { promise: new Promise<void>((settle) => (resolve = settle)), resolve }
-}
-
-/** A Web Lock stand-in: callbacks for the same name run one after another. */
-function createLocks(): Locks {
-  const tails = new Map<string, Promise<unknown>>()
-  return {
-    request<T>(name: string, callback: () => Promise<T>): Promise<T> {
-      const run = (tails.get(name) ?? Promise.resolve()).then(callback)
-      tails.set(
-        name,
-        run.then(
-          () => undefined,
-          () => undefined,
-        ),
-      )
-      return run
-    },
-  }
 }
 
 /**
@@ -129,7 +112,7 @@ function setUp(options: { locks?: Locks; api?: (request: Request) => Response } 
       return options.api?.(request) ?? Response.json({ ok: true })
     },
     store,
-    locks: options.locks ?? createLocks(),
+    locks: options.locks ?? createTestLocks(),
     broadcast: () => Promise.resolve(),
     now: () => clock.now,
     warn: () => undefined,
@@ -175,7 +158,7 @@ describe('many APIs, one refresh token (Policy 11)', () => {
   })
 
   it.each([
-    ['Web Locks', createLocks],
+    ['Web Locks', createTestLocks],
     ['no Web Locks (the worker’s own queue)', () => noLocks],
   ])(
     'renews APIs whose tokens expire at once one after another, never presenting a refresh token twice (%s)',
