@@ -6,6 +6,8 @@ import { closeServer, listen } from '../demo/server/listen.ts'
 /**
  * The worker variants the benchmark compares: no worker at all, the floor (a worker that only
  * forwards `/api/` requests with `respondWith(fetch(request))`), and the token proxy.
+ * The pass-through worker declares no static routes, on purpose: every request in its scope wakes
+ * it, as with most service workers, so the off-API figures show what the proxy's routes remove.
  */
 export type Variant = 'none' | 'passthrough' | 'proxy'
 
@@ -29,6 +31,14 @@ function benchPage(variant: Variant): string {
   </script>`
 }
 
+/**
+ * What the off-API measurements ask for: a page to navigate to and a small JSON answer, neither
+ * of them owned by the proxy. `no-store`, so every navigation and fetch reaches this server and
+ * the figures compare the way to the network, not the browser's cache.
+ */
+const plainPage = '<!doctype html><meta charset="utf-8"><title>bench plain page</title><p>A page that registers no worker.</p>'
+const plainJson = JSON.stringify({ items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}` })) })
+
 export interface BenchServer extends Omit<ReturnType<typeof createDemoHandler>, 'handle'> {
   origin: string
   close(): Promise<void>
@@ -40,6 +50,8 @@ export async function startBenchServer(variant: Variant, staticDir: string, auth
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://bench.invalid').pathname
     if (path === '/bench/page.html') return void response.writeHead(200, { 'Content-Type': 'text/html' }).end(benchPage(variant))
+    if (path === '/bench/plain.html') return void response.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' }).end(plainPage)
+    if (path === '/bench/data.json') return void response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(plainJson)
     if (path === '/bench/passthrough-sw.js') return void response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(passthroughWorker)
     handle(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500).end()

@@ -6,69 +6,30 @@
  * `--smoke` runs every measurement with tiny counts, so `npm test` proves the benchmark still works.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { chromium, type Browser, type Page } from '@playwright/test'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { stopServiceWorker } from '../playwright/index.ts'
 import { chromiumLaunchOptions } from '../test-support/chromiumLaunchOptions.ts'
 import { startBenchServer, type BenchServer, type Variant } from './benchServer.ts'
+import { offApiFetches } from './offApiFetches.ts'
+import { median, rotate, round } from './stats.ts'
+import { stoppedNavigation } from './stoppedNavigation.ts'
+import { closeTab, logInThroughWorker, newContext, openVariant, type Tab } from './tabs.ts'
 import { measureWorkerHeap } from './workerHeap.ts'
 
 const smoke = process.argv.includes('--smoke')
-/** `--only=burst` (or steady, cold, streaming, memory) runs one part, to iterate on it quickly. */
+/** `--only=burst` or `--only=off-api` runs that part alone, to iterate on it quickly. */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
 const counts = smoke
-  ? { rounds: 2, sequential: 20, batches: 4, coldStarts: 2, bursts: 1, downloadMb: 8, downloadRounds: 1, memoryRequests: 400, refreshSamples: 3 }
-  : { rounds: 9, sequential: 200, batches: 40, coldStarts: 15, bursts: 9, downloadMb: 100, downloadRounds: 5, memoryRequests: 10_000, refreshSamples: 9 }
+  ? { rounds: 2, sequential: 20, batches: 4, offApiRounds: 2, offApiFetches: 5, stoppedNavigations: 2, coldStarts: 2, bursts: 1, downloadMb: 8, downloadRounds: 1, memoryRequests: 400, refreshSamples: 3 }
+  : { rounds: 9, sequential: 200, batches: 40, offApiRounds: 54, offApiFetches: 10, stoppedNavigations: 60, coldStarts: 15, bursts: 9, downloadMb: 100, downloadRounds: 5, memoryRequests: 10_000, refreshSamples: 9 }
 const dist = demoBuildDir
 const resultsFile = fileURLToPath(new URL(smoke ? '../test-results/bench-smoke.json' : './results.json', import.meta.url))
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-const round = (value: number, digits = 3) => Number(value.toFixed(digits))
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const rotate = <T>(items: T[], by: number) => items.map((_, i) => items[(i + by) % items.length]!)
-
-/**
- * tsx compiles this file with esbuild's keepNames, which wraps named functions inside the
- * callbacks given to `page.evaluate` in a `__name()` helper that pages do not have.
- */
-async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext()
-  await context.addInitScript('globalThis.__name = (fn) => fn')
-  return context
-}
-
-interface Tab {
-  server: BenchServer
-  context: BrowserContext
-  page: Page
-}
-
-async function openVariant(browser: Browser, variant: Variant, auth: Parameters<typeof startBenchServer>[2] = {}): Promise<Tab> {
-  const server = await startBenchServer(variant, dist, auth)
-  const context = await newContext(browser)
-  const page = await context.newPage()
-  await page.goto(`${server.origin}/bench/page.html`)
-  await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'yes')
-  if (variant === 'proxy') await logInThroughWorker(page)
-  return { server, context, page }
-}
-
-async function logInThroughWorker(page: Page): Promise<void> {
-  const status = await page.evaluate(async () => (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).status)
-  if (status !== 200) throw new Error(`login answered ${status}`)
-}
-
-async function closeTab(tab: Tab): Promise<void> {
-  await tab.context.close()
-  await tab.server.close()
-}
 
 /** Median milliseconds per request, `count` requests one after another. */
 function sequentialRequests(page: Page, count: number): Promise<number> {
@@ -335,11 +296,21 @@ function workerSize() {
 const browser = await chromium.launch({ ...chromiumLaunchOptions, args: [...(chromiumLaunchOptions.args ?? []), '--js-flags=--expose-gc'] })
 try {
   const started = performance.now()
+  // The machine may be shared: its load at the start and the end says how far to trust the run.
+  const loadAtStart = loadavg()[0]!
   if (only === 'burst') {
     console.log(JSON.stringify(await expiryBurst(browser), null, 2))
     process.exit(0)
   }
+  if (only === 'off-api') {
+    const variants: Variant[] = ['none', 'passthrough', 'proxy']
+    const tabs = Object.fromEntries(await Promise.all(variants.map(async (variant) => [variant, await openVariant(browser, variant)] as const))) as Record<Variant, Tab>
+    console.log(JSON.stringify({ fetches: await offApiFetches(tabs, counts.offApiRounds, counts.offApiFetches), navigation: await stoppedNavigation(tabs, counts.stoppedNavigations) }, null, 2))
+    process.exit(0)
+  }
   const steady = await steadyState(browser)
+  // Off the API, while the steady-state workers are still warm; the navigations stop them.
+  const offApi = { fetches: await offApiFetches(steady.tabs, counts.offApiRounds, counts.offApiFetches), navigation: await stoppedNavigation(steady.tabs, counts.stoppedNavigations) }
   const cold = await coldStart(steady.tabs)
   const streams = await streaming(steady.tabs)
   const heap = await memory(browser, steady.tabs.proxy)
@@ -351,6 +322,10 @@ try {
   const targets = {
     'steady sequential: proxy/passthrough ≤ 1.05': steadyFigures.sequential.proxyOverPassthrough <= 1.05,
     'steady 16-concurrent: proxy/passthrough ≤ 1.05': steadyFigures.concurrent16.proxyOverPassthrough <= 1.05,
+    'off the API, asset fetch, warm worker: proxy/no worker ≤ 1.05': offApi.fetches.asset.proxyOverNone <= 1.05,
+    'off the API, JSON fetch, warm worker: proxy/no worker ≤ 1.05': offApi.fetches.json.proxyOverNone <= 1.05,
+    [`off the API, navigation, worker stopped (${offApi.navigation.metric}): proxy/no worker ≤ 1.05`]: offApi.navigation.proxyOverNone <= 1.05,
+    'off the API: every proxy fetch and navigation took its static route to the network': [offApi.fetches.asset.route.proxy, offApi.fetches.json.route.proxy, offApi.navigation.route.proxy].every((route) => route === 'static route: network'),
     'cold start: proxy adds ≤ 10 ms': cold.proxyAddedMs <= 10,
     'expiry burst: exactly 1 refresh, 0 401s': expiry.proxyExpired.refreshCalls === 1 && expiry.proxyExpired.server401s === 0,
     'expiry burst: done within one refresh round trip of no expiry': expiry.proxyAddedByExpiryMs <= expiry.refreshRoundTripMs,
@@ -359,15 +334,27 @@ try {
     'memory: heap growth over the run < 1 MB': heap.growthKB < 1024,
     'size: worker ≤ 12 KB gzipped': size.gzipBytes <= 12 * 1024,
   }
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: round(totalmem() / 1024 ** 3, 0), chromium: browser.version(), node: process.version }
-  const results = { date: new Date().toISOString(), smoke, machine, counts, steady: steadyFigures, coldStart: cold, expiryBurst: expiry, streaming: streams, memory: heap, size, targets, seconds: round((performance.now() - started) / 1000, 1) }
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: round(totalmem() / 1024 ** 3, 0), chromium: browser.version(), node: process.version, loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) } }
+  const results = { date: new Date().toISOString(), smoke, machine, counts, steady: steadyFigures, offApi, coldStart: cold, expiryBurst: expiry, streaming: streams, memory: heap, size, targets, seconds: round((performance.now() - started) / 1000, 1) }
   mkdirSync(fileURLToPath(new URL('.', `file://${resultsFile}`)), { recursive: true })
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
 
+  const offApiRoutes = (variant: Variant) => [...new Set([offApi.fetches.asset.route[variant], offApi.fetches.json.route[variant]])].join(' / ')
   const rows: Array<[string, string]> = [
-    ['machine', `${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}`],
+    ['machine', `${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}; load average (1 min) ${machine.loadAverage1m.start} at the start, ${machine.loadAverage1m.end} at the end`],
     ['sequential ms/request (none · passthrough · proxy)', `${steadyFigures.sequential.medianMs.none} · ${steadyFigures.sequential.medianMs.passthrough} · ${steadyFigures.sequential.medianMs.proxy}  → proxy/passthrough ${steadyFigures.sequential.proxyOverPassthrough}`],
     ['16 concurrent ms/batch (none · passthrough · proxy)', `${steadyFigures.concurrent16.medianMs.none} · ${steadyFigures.concurrent16.medianMs.passthrough} · ${steadyFigures.concurrent16.medianMs.proxy}  → proxy/passthrough ${steadyFigures.concurrent16.proxyOverPassthrough}`],
+    ...(['asset', 'json'] as const).map((kind): [string, string] => {
+      const figures = offApi.fetches[kind]
+      return [`off-API fetch ${figures.path}, ms (none · passthrough · proxy)`, `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs.proxy}  → proxy/none ${figures.proxyOverNone} (passthrough/none ${figures.passthroughOverNone})`]
+    }),
+    [`navigation, worker stopped, ms: ${offApi.navigation.metric} (the target)`, `${offApi.navigation.medianMs.none} · ${offApi.navigation.medianMs.passthrough} · ${offApi.navigation.medianMs.proxy}  → proxy/none ${offApi.navigation.proxyOverNone} (passthrough/none ${offApi.navigation.passthroughOverNone})`],
+    ...(['domContentLoaded', 'goto'] as const).map((metric): [string, string] => {
+      const figures = offApi.navigation.byMetric[metric]
+      return [`  the same navigations: ${metric === 'goto' ? 'page.goto wall time' : 'domContentLoadedEventEnd'}`, `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs.proxy}  → proxy/none ${figures.proxyOverNone} (passthrough/none ${figures.passthroughOverNone})`]
+    }),
+    ['  noise, IQR ms (responseEnd · DCL · goto)', `${(['responseEnd', 'domContentLoaded', 'goto'] as const).map((metric) => median(Object.values(offApi.navigation.byMetric[metric].iqrMs))).join(' · ')} (median over the variants)`],
+    ['off-API routes (passthrough · proxy)', `fetches ${offApiRoutes('passthrough')} · ${offApiRoutes('proxy')}; navigation ${offApi.navigation.route.passthrough} · ${offApi.navigation.route.proxy}`],
     ['cold start ms (passthrough · proxy)', `${cold.medianMs.passthrough} · ${cold.medianMs.proxy}  → proxy adds ${cold.proxyAddedMs} ms`],
     ['expiry burst, proxy', `${expiry.proxyExpired.refreshCalls} refresh, ${expiry.proxyExpired.server401s} 401s, ${expiry.proxyExpired.succeeded}/100 ok, ${expiry.proxyExpired.medianMs} ms (no expiry: ${expiry.proxyValid.medianMs} ms)`],
     ['expiry burst, cost of the expiry', `${expiry.proxyAddedByExpiryMs} ms median over ${expiry.rounds} rounds (spread ${expiry.proxyAddedSpreadMs.join(' to ')} ms); one refresh round trip: ${expiry.refreshRoundTripMs} ms`],
@@ -380,6 +367,7 @@ try {
   const width = Math.max(...rows.map(([label]) => label.length))
   console.log(`\nsw-token-proxy benchmark${smoke ? ' (smoke run: tiny counts, figures not meaningful)' : ''}, ${results.seconds} s\n`)
   for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`)
+  console.log(`\nnavigation figure: Navigation Timing ${offApi.navigation.metric} (start of the navigation to the page's last byte), the least noisy in ms of the three (IQR above)`)
   console.log('\ntargets:')
   for (const [target, met] of Object.entries(targets)) console.log(`  ${met ? 'met    ' : 'NOT MET'}  ${target}`)
   console.log(`\nresults: ${resultsFile}`)
