@@ -18,8 +18,10 @@ export interface Tab {
   /** Runs `fn(...args)` in the page and answers its (awaited) result. */
   evaluate<Args extends unknown[], Result>(fn: PageFunction<Args, Result>, ...args: Args): Promise<Result>
   /**
-   * Reloads bypassing the HTTP cache and the service worker (shift-reload), leaving the page
-   * uncontrolled. Absent where the engine cannot be made to do it from a test.
+   * Reloads bypassing the HTTP cache, as a user's shift-reload does, and resolves once the new page
+   * has loaded. In Chromium and Firefox it also bypasses the service worker, leaving the page
+   * uncontrolled; in WebKit the worker still serves it (the backend's `hardReloadKeepsControl`).
+   * Absent where the engine cannot be made to do it from a test.
    */
   hardReload?(): Promise<void>
   close(): Promise<void>
@@ -62,5 +64,10 @@ export interface EngineBackend {
   readonly workerStop: WorkerStopMethod
   /** Why this engine's tabs have no `hardReload`, when they have none. */
   readonly noHardReload?: string
+  /**
+   * Set where `hardReload` bypasses the HTTP cache but not the service worker, so the reloaded
+   * page is controlled from its first script on: what the engine does, for skip messages.
+   */
+  readonly hardReloadKeepsControl?: string
   launch(options?: LaunchOptions): Promise<Browser>
 }

@@ -47,7 +47,7 @@ export function findEngine(engine: EngineName): EngineChoice {
     const miniBrowser = firstExisting([process.env['WEBKIT_MINIBROWSER_PATH'], ...miniBrowserCandidates()])
     const xvfb = onPath('Xvfb')
     if (driver && miniBrowser && (xvfb || process.env['DISPLAY']))
-      return { engine, backend: webkitBackend({ driver, miniBrowser, xvfb }) }
+      return { engine, backend: webkitBackend({ driver, miniBrowser, xvfb, xdotool: onPath('xdotool') }) }
     if (playwrightHas('webkit')) return { engine, backend: playwrightBackend('webkit') }
     const lacking = [
       !driver && 'WebKitWebDriver',
@@ -58,7 +58,7 @@ export function findEngine(engine: EngineName): EngineChoice {
       .join(', ')
     return {
       engine,
-      missing: `no WebKit on this machine (missing: ${lacking}). Install Debian's (apt-get install webkit2gtk-driver xvfb) or Playwright's (npx playwright install webkit)`,
+      missing: `no WebKit on this machine (missing: ${lacking}). Install Debian's (apt-get install webkit2gtk-driver xvfb xdotool) or Playwright's (npx playwright install webkit)`,
     }
   }
   // Chromium only through Playwright: the Playwright suite is where Chromium is tested.

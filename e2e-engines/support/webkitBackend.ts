@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import WebDriver, { type Client } from 'webdriver'
 import type { Browser, EngineBackend, PageFunction, Tab } from './Browser.ts'
@@ -12,12 +13,21 @@ export interface WebKitInstall {
   miniBrowser: string
   /** Xvfb, when there is no display to use. */
   xvfb: string | undefined
+  /** xdotool, which presses MiniBrowser's own Ctrl+Shift+R for `hardReload`; without it, no hard reload. */
+  xdotool: string | undefined
 }
 
 type SessionOptions = Parameters<typeof WebDriver.newSession>[0]
 
 /** How long a script may run in the page: the longest in-page wait of a scenario, with room. */
 const SCRIPT_TIMEOUT_MS = 30_000
+
+/** How long `hardReload` may take to bring its tab to the front, and then for the page to load again. */
+const HARD_RELOAD_TIMEOUT_MS = 15_000
+
+/** What WebKitGTK 2.50 does with a cache-bypassing reload, as measured with MiniBrowser's Ctrl+Shift+R. */
+const HARD_RELOAD_KEEPS_CONTROL =
+  "WebKitGTK 2.50 serves MiniBrowser's Ctrl+Shift+R (webkit_web_view_reload_bypass_cache) through the service worker: the reload bypasses the HTTP cache (the worker sees request.cache 'reload', the navigation type is 'reload'), yet the page is controlled from its first script on, so no reload leaves a page of the scope uncontrolled"
 
 /**
  * WebKitGTK's MiniBrowser through WebKitWebDriver, the W3C WebDriver server WebKitGTK ships, with
@@ -33,8 +43,15 @@ export function webkitBackend(install: WebKitInstall): EngineBackend {
     // WebKit stops the worker of a site once no page of that site is open; no protocol it ships
     // stops one on command.
     workerStop: 'no-clients',
-    noHardReload:
-      "WebDriver's Refresh has no cache bypass, Debian's WebKitGTK has no WebDriver BiDi (whose reload has one), and keys sent over WebDriver reach the page, not MiniBrowser's Ctrl+Shift+R",
+    // WebDriver's Refresh has no cache bypass, Debian's WebKitGTK has no WebDriver BiDi (whose
+    // reload has one), and keys sent over WebDriver reach the page, not MiniBrowser: its own
+    // Ctrl+Shift+R (win.reload-no-cache) is pressed on the X display with xdotool instead.
+    ...(install.xdotool
+      ? { hardReloadKeepsControl: HARD_RELOAD_KEEPS_CONTROL }
+      : {
+          noHardReload:
+            "keys sent over WebDriver reach the page, not MiniBrowser's Ctrl+Shift+R, and xdotool, which presses it on the display, is not installed (apt-get install xdotool)",
+        }),
     async launch() {
       const stack: Array<() => Promise<unknown>> = []
       const unwind = async () => {
@@ -72,7 +89,8 @@ export function webkitBackend(install: WebKitInstall): EngineBackend {
         stack.push(() => client.deleteSession())
         await client.setTimeouts(undefined, undefined, SCRIPT_TIMEOUT_MS)
         const caps = client.capabilities as { browserName?: string; browserVersion?: string }
-        const session = new WebDriverSession(client, await client.getWindowHandle())
+        const keyboard = install.xdotool && display ? new MiniBrowserKeyboard(install.xdotool, display) : undefined
+        const session = new WebDriverSession(client, await client.getWindowHandle(), keyboard)
         return {
           engine: 'webkit',
           version: `${caps.browserName ?? 'MiniBrowser'} ${caps.browserVersion ?? ''}`.trim(),
@@ -95,13 +113,15 @@ export function webkitBackend(install: WebKitInstall): EngineBackend {
 class WebDriverSession {
   readonly #client: Client
   readonly #home: string
+  readonly #keyboard: MiniBrowserKeyboard | undefined
   #current: string
   #queue: Promise<unknown> = Promise.resolve()
 
-  constructor(client: Client, firstWindow: string) {
+  constructor(client: Client, firstWindow: string, keyboard: MiniBrowserKeyboard | undefined) {
     this.#client = client
     this.#home = firstWindow
     this.#current = firstWindow
+    this.#keyboard = keyboard
   }
 
   #run<T>(handle: string | undefined, command: (client: Client) => Promise<T>): Promise<T> {
@@ -123,6 +143,9 @@ class WebDriverSession {
       goto: (target) => this.#run(handle, (client) => client.navigateTo(target)),
       evaluate: <Args extends unknown[], Result>(fn: PageFunction<Args, Result>, ...args: Args) =>
         this.#run(handle, (client) => evaluate(client, fn, args)),
+      ...(this.#keyboard && {
+        hardReload: () => this.#run(handle, (client) => hardReload(client, this.#keyboard!)),
+      }),
       close: () =>
         this.#run(handle, async (client) => {
           await client.closeWindow()
@@ -131,6 +154,105 @@ class WebDriverSession {
           this.#current = this.#home
         }),
     }
+  }
+}
+
+/**
+ * A cache-bypassing reload of the session's current tab, with MiniBrowser's own Ctrl+Shift+R. Every
+ * WebDriver tab is a tab of one MiniBrowser window, switching to one over WebDriver does not bring
+ * it to the front, and the shortcut reloads the front tab. The window's title follows the front
+ * tab, so the tab gets a title no other has, and Ctrl+Page_Down cycles the tabs until the window
+ * shows it. A marker the reload wipes out tells when the new page has loaded.
+ */
+async function hardReload(client: Client, keyboard: MiniBrowserKeyboard): Promise<void> {
+  const mark = `sw-token-proxy hard reload ${randomUUID()}`
+  await client.executeScript('document.title = arguments[0]; window.__swTokenProxyHardReload = arguments[0]', [mark])
+  const deadline = Date.now() + HARD_RELOAD_TIMEOUT_MS
+  await keyboard.bringToFront(mark, deadline)
+  await keyboard.press('ctrl+shift+r')
+  for (;;) {
+    const loaded: unknown = await client
+      .executeScript("return window.__swTokenProxyHardReload !== arguments[0] && document.readyState === 'complete'", [
+        mark,
+      ])
+      .catch(() => false) // Between two documents.
+    if (loaded === true) return
+    if (Date.now() > deadline)
+      throw new Error(
+        `[sw-token-proxy] Failed to hard-reload in WebKit: Ctrl+Shift+R sent to MiniBrowser, but the page did not load again within ${HARD_RELOAD_TIMEOUT_MS} ms. Check that MiniBrowser has the keyboard focus (no other client grabbed it on the display).`,
+      )
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/**
+ * Keys pressed on MiniBrowser's window with xdotool, on the display it runs on. The window is the
+ * visible one of class MiniBrowser (WebKit also maps a hidden 10×10 helper of that class, which
+ * cannot take the focus); there is no window manager under Xvfb, so it is focused, not activated.
+ */
+class MiniBrowserKeyboard {
+  readonly #xdotool: string
+  readonly #display: string
+  #window: string | undefined
+
+  constructor(xdotool: string, display: string) {
+    this.#xdotool = xdotool
+    this.#display = display
+  }
+
+  /** Cycles MiniBrowser's tabs (Ctrl+Page_Down) until the front one is titled `title`. */
+  async bringToFront(title: string, deadline: number): Promise<void> {
+    const window = await this.#findWindow()
+    await this.#run(['windowfocus', '--sync', window])
+    const shown = `[Automation] ${title}`
+    for (;;) {
+      // The title changes when MiniBrowser has handled the key: look for a while before pressing again.
+      const pressed = Date.now()
+      while (Date.now() - pressed < 500) {
+        if ((await this.#run(['getwindowname', window])).trim() === shown) return
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `[sw-token-proxy] Failed to bring a WebKit tab to the front: MiniBrowser's window never showed "${shown}" while Ctrl+Page_Down cycled its tabs. Check that every tab is in one MiniBrowser window.`,
+        )
+      await this.press('ctrl+Page_Down')
+    }
+  }
+
+  async press(keys: string): Promise<void> {
+    await this.#run(['key', '--clearmodifiers', keys])
+  }
+
+  async #findWindow(): Promise<string> {
+    if (this.#window) return this.#window
+    const found = (await this.#run(['search', '--onlyvisible', '--class', 'MiniBrowser']).catch(() => ''))
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+    if (found.length !== 1)
+      throw new Error(
+        `[sw-token-proxy] Failed to find MiniBrowser's window on display ${this.#display}: xdotool found ${found.length} visible windows of class MiniBrowser, where the session opens one.`,
+      )
+    return (this.#window = found[0]!)
+  }
+
+  #run(args: string[]): Promise<string> {
+    return new Promise((resolve, reject) =>
+      execFile(
+        this.#xdotool,
+        args,
+        { env: { ...process.env, DISPLAY: this.#display }, timeout: 5_000 },
+        (error, stdout, stderr) =>
+          error
+            ? reject(
+                new Error(
+                  `[sw-token-proxy] Failed to run xdotool ${args[0]} on display ${this.#display}: ${stderr.trim() || error.message}.`,
+                ),
+              )
+            : resolve(stdout),
+      ),
+    )
   }
 }
 
