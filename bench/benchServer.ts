@@ -36,7 +36,8 @@ function benchPage(variant: Variant): string {
  * of them owned by the proxy. `no-store`, so every navigation and fetch reaches this server and
  * the figures compare the way to the network, not the browser's cache.
  */
-const plainPage = '<!doctype html><meta charset="utf-8"><title>bench plain page</title><p>A page that registers no worker.</p>'
+const plainPage =
+  '<!doctype html><meta charset="utf-8"><title>bench plain page</title><p>A page that registers no worker.</p>'
 const plainJson = JSON.stringify({ items: Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}` })) })
 
 export interface BenchServer extends Omit<ReturnType<typeof createDemoHandler>, 'handle'> {
@@ -45,14 +46,26 @@ export interface BenchServer extends Omit<ReturnType<typeof createDemoHandler>, 
 }
 
 /** One origin per variant and run, so registrations and sessions never mix. */
-export async function startBenchServer(variant: Variant, staticDir: string, auth: Partial<AuthServerOptions> = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  variant: Variant,
+  staticDir: string,
+  auth: Partial<AuthServerOptions> = {},
+): Promise<BenchServer> {
   const { handle, ...rest } = createDemoHandler({ staticDir, auth })
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://bench.invalid').pathname
-    if (path === '/bench/page.html') return void response.writeHead(200, { 'Content-Type': 'text/html' }).end(benchPage(variant))
-    if (path === '/bench/plain.html') return void response.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' }).end(plainPage)
-    if (path === '/bench/data.json') return void response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(plainJson)
-    if (path === '/bench/passthrough-sw.js') return void response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(passthroughWorker)
+    if (path === '/bench/page.html')
+      return void response.writeHead(200, { 'Content-Type': 'text/html' }).end(benchPage(variant))
+    if (path === '/bench/plain.html')
+      return void response.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' }).end(plainPage)
+    if (path === '/bench/data.json')
+      return void response
+        .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .end(plainJson)
+    if (path === '/bench/passthrough-sw.js')
+      return void response
+        .writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' })
+        .end(passthroughWorker)
     handle(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500).end()
     })

@@ -36,10 +36,17 @@ function sequentialFetches(page: Page, path: string, count: number): Promise<Bat
       times.sort((a, b) => a - b)
       // `workerMatchedSourceType` (Chromium) names the source where a static route matched;
       // otherwise a controlled page's request goes to the worker's fetch handler.
-      const entry = performance.getEntriesByType('resource').find((candidate) => new URL(candidate.name).pathname === path) as
-        | (PerformanceResourceTiming & { workerMatchedSourceType?: string })
-        | undefined
-      const route = !entry ? 'unknown' : entry.workerMatchedSourceType ? `static route: ${entry.workerMatchedSourceType}` : navigator.serviceWorker.controller ? 'fetch event' : 'no worker'
+      const entry = performance
+        .getEntriesByType('resource')
+        .find((candidate) => new URL(candidate.name).pathname === path) as
+        (PerformanceResourceTiming & { workerMatchedSourceType?: string }) | undefined
+      const route = !entry
+        ? 'unknown'
+        : entry.workerMatchedSourceType
+          ? `static route: ${entry.workerMatchedSourceType}`
+          : navigator.serviceWorker.controller
+            ? 'fetch event'
+            : 'no worker'
       return { ms: times[Math.floor(times.length / 2)]!, route }
     },
     [path, count] as const,
@@ -70,16 +77,24 @@ interface PathFigures {
  * every round. Short, because the machine's load drifts within seconds: with long batches one
  * variant would meet a busier machine than the next, and a 5 % target drowns in that.
  */
-export async function offApiFetches(tabs: Record<Variant, Tab>, rounds: number, perRound: number): Promise<OffApiFetchFigures> {
+export async function offApiFetches(
+  tabs: Record<Variant, Tab>,
+  rounds: number,
+  perRound: number,
+): Promise<OffApiFetchFigures> {
   const variants: Variant[] = ['none', 'passthrough', 'proxy']
   const paths = Object.keys(offApiPaths) as OffApiPath[]
-  const times: Record<OffApiPath, Record<Variant, number[]>> = { asset: { none: [], passthrough: [], proxy: [] }, json: { none: [], passthrough: [], proxy: [] } }
+  const times: Record<OffApiPath, Record<Variant, number[]>> = {
+    asset: { none: [], passthrough: [], proxy: [] },
+    json: { none: [], passthrough: [], proxy: [] },
+  }
   const routes: Record<OffApiPath, Record<Variant, Set<string>>> = {
     asset: { none: new Set(), passthrough: new Set(), proxy: new Set() },
     json: { none: new Set(), passthrough: new Set(), proxy: new Set() },
   }
   // Warm-up: the connection to each origin and, for the pass-through worker, its fetch handler.
-  for (const variant of variants) for (const path of paths) await sequentialFetches(tabs[variant].page, offApiPaths[path], 5)
+  for (const variant of variants)
+    for (const path of paths) await sequentialFetches(tabs[variant].page, offApiPaths[path], 5)
   for (let r = 0; r < rounds; r++) {
     for (const variant of rotate(variants, r)) {
       for (const path of rotate(paths, r)) {
@@ -90,14 +105,22 @@ export async function offApiFetches(tabs: Record<Variant, Tab>, rounds: number, 
     }
   }
   const figures = (path: OffApiPath): PathFigures => {
-    const medianMs = { none: median(times[path].none), passthrough: median(times[path].passthrough), proxy: median(times[path].proxy) }
+    const medianMs = {
+      none: median(times[path].none),
+      passthrough: median(times[path].passthrough),
+      proxy: median(times[path].proxy),
+    }
     return {
       path: offApiPaths[path],
       medianMs: { none: round(medianMs.none), passthrough: round(medianMs.passthrough), proxy: round(medianMs.proxy) },
       proxyOverNone: round(medianMs.proxy / medianMs.none),
       passthroughOverNone: round(medianMs.passthrough / medianMs.none),
       pairedProxyOverNone: round(median(times[path].proxy.map((ms, r) => ms / times[path].none[r]!))),
-      route: { none: [...routes[path].none].join(' / '), passthrough: [...routes[path].passthrough].join(' / '), proxy: [...routes[path].proxy].join(' / ') },
+      route: {
+        none: [...routes[path].none].join(' / '),
+        passthrough: [...routes[path].passthrough].join(' / '),
+        proxy: [...routes[path].proxy].join(' / '),
+      },
     }
   }
   return { rounds, requestsPerRound: perRound, asset: figures('asset'), json: figures('json') }

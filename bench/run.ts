@@ -24,10 +24,38 @@ const smoke = process.argv.includes('--smoke')
 /** `--only=burst` or `--only=off-api` runs that part alone, to iterate on it quickly. */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
 const counts = smoke
-  ? { rounds: 2, sequential: 20, batches: 4, offApiRounds: 2, offApiFetches: 5, stoppedNavigations: 2, coldStarts: 2, bursts: 1, downloadMb: 8, downloadRounds: 1, memoryRequests: 400, refreshSamples: 3 }
-  : { rounds: 9, sequential: 200, batches: 40, offApiRounds: 54, offApiFetches: 10, stoppedNavigations: 60, coldStarts: 15, bursts: 9, downloadMb: 100, downloadRounds: 5, memoryRequests: 10_000, refreshSamples: 9 }
+  ? {
+      rounds: 2,
+      sequential: 20,
+      batches: 4,
+      offApiRounds: 2,
+      offApiFetches: 5,
+      stoppedNavigations: 2,
+      coldStarts: 2,
+      bursts: 1,
+      downloadMb: 8,
+      downloadRounds: 1,
+      memoryRequests: 400,
+      refreshSamples: 3,
+    }
+  : {
+      rounds: 9,
+      sequential: 200,
+      batches: 40,
+      offApiRounds: 54,
+      offApiFetches: 10,
+      stoppedNavigations: 60,
+      coldStarts: 15,
+      bursts: 9,
+      downloadMb: 100,
+      downloadRounds: 5,
+      memoryRequests: 10_000,
+      refreshSamples: 9,
+    }
 const dist = demoBuildDir
-const resultsFile = fileURLToPath(new URL(smoke ? '../test-results/bench-smoke.json' : './results.json', import.meta.url))
+const resultsFile = fileURLToPath(
+  new URL(smoke ? '../test-results/bench-smoke.json' : './results.json', import.meta.url),
+)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -61,7 +89,9 @@ function concurrentRequests(page: Page, batches: number): Promise<number> {
 
 async function steadyState(browser: Browser) {
   const variants: Variant[] = ['none', 'passthrough', 'proxy']
-  const tabs = Object.fromEntries(await Promise.all(variants.map(async (variant) => [variant, await openVariant(browser, variant)] as const))) as Record<Variant, Tab>
+  const tabs = Object.fromEntries(
+    await Promise.all(variants.map(async (variant) => [variant, await openVariant(browser, variant)] as const)),
+  ) as Record<Variant, Tab>
   const sequential: Record<Variant, number[]> = { none: [], passthrough: [], proxy: [] }
   const concurrent: Record<Variant, number[]> = { none: [], passthrough: [], proxy: [] }
   for (const variant of variants) await sequentialRequests(tabs[variant].page, 20) // warm-up
@@ -72,7 +102,11 @@ async function steadyState(browser: Browser) {
     }
   }
   const summary = (values: Record<Variant, number[]>) => ({
-    medianMs: { none: round(median(values.none)), passthrough: round(median(values.passthrough)), proxy: round(median(values.proxy)) },
+    medianMs: {
+      none: round(median(values.none)),
+      passthrough: round(median(values.passthrough)),
+      proxy: round(median(values.proxy)),
+    },
     proxyOverPassthrough: round(median(values.proxy) / median(values.passthrough)),
     passthroughOverNone: round(median(values.passthrough) / median(values.none)),
   })
@@ -87,15 +121,20 @@ async function coldStart(tabs: Record<Variant, Tab>) {
     for (const variant of rotate(['passthrough', 'proxy'] as const, i)) {
       const { page } = tabs[variant]
       await stopServiceWorker(page)
-      times[variant].push(await page.evaluate(async () => {
-        const start = performance.now()
-        await (await fetch('/api/bench/ping')).arrayBuffer()
-        return performance.now() - start
-      }))
+      times[variant].push(
+        await page.evaluate(async () => {
+          const start = performance.now()
+          await (await fetch('/api/bench/ping')).arrayBuffer()
+          return performance.now() - start
+        }),
+      )
     }
     added.push(times.proxy.at(-1)! - times.passthrough.at(-1)!)
   }
-  return { medianMs: { passthrough: round(median(times.passthrough)), proxy: round(median(times.proxy)) }, proxyAddedMs: round(median(added)) }
+  return {
+    medianMs: { passthrough: round(median(times.passthrough)), proxy: round(median(times.proxy)) },
+    proxyAddedMs: round(median(added)),
+  }
 }
 
 /** 5 tabs × 20 concurrent requests; answers the wall time and what the servers saw. */
@@ -114,7 +153,14 @@ async function burst(tabs: Page[], send: (page: Page, tab: number) => Promise<nu
 const viaWorker = (page: Page, tab: number) =>
   page.evaluate(async (tab) => {
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-    return Promise.all(Array.from({ length: 20 }, async (_, i) => (await fetch(`/api/burst/${tab}/${i}`, { method: methods[i % 5]!, body: i % 5 ? `${tab}:${i}` : undefined })).status))
+    return Promise.all(
+      Array.from(
+        { length: 20 },
+        async (_, i) =>
+          (await fetch(`/api/burst/${tab}/${i}`, { method: methods[i % 5]!, body: i % 5 ? `${tab}:${i}` : undefined }))
+            .status,
+      ),
+    )
   }, tab)
 
 /** The pattern most apps use today: each tab wraps fetch, refreshes on a 401 and retries once. */
@@ -122,12 +168,17 @@ const viaInterceptor = (page: Page, tab: number) =>
   page.evaluate(async (tab) => {
     type Tokens = { access_token: string; refresh_token?: string }
     const state = window as unknown as { refreshing?: Promise<boolean> }
-    const send = (url: string, init: RequestInit) => fetch(url, { ...init, headers: { Authorization: `Bearer ${localStorage.getItem('access') ?? ''}` } })
+    const send = (url: string, init: RequestInit) =>
+      fetch(url, { ...init, headers: { Authorization: `Bearer ${localStorage.getItem('access') ?? ''}` } })
     const refresh = async () => {
       const response = await fetch('/auth/refresh', {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: localStorage.getItem('refresh') ?? '', client_id: 'spa' }),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: localStorage.getItem('refresh') ?? '',
+          client_id: 'spa',
+        }),
       })
       if (!response.ok) return false
       const tokens = (await response.json()) as Tokens
@@ -142,7 +193,18 @@ const viaInterceptor = (page: Page, tab: number) =>
       return (await state.refreshing) ? send(url, init) : response
     }
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-    return Promise.all(Array.from({ length: 20 }, async (_, i) => (await apiFetch(`/api/burst/${tab}/${i}`, { method: methods[i % 5]!, body: i % 5 ? `${tab}:${i}` : undefined })).status))
+    return Promise.all(
+      Array.from(
+        { length: 20 },
+        async (_, i) =>
+          (
+            await apiFetch(`/api/burst/${tab}/${i}`, {
+              method: methods[i % 5]!,
+              body: i % 5 ? `${tab}:${i}` : undefined,
+            })
+          ).status,
+      ),
+    )
   }, tab)
 
 async function openTabs(browser: Browser, variant: Variant, accessTtlSeconds: number) {
@@ -162,7 +224,13 @@ type BurstKind = 'proxyValid' | 'proxyExpired' | 'interceptorExpired'
 async function logInFor(kind: BurstKind, page: Page): Promise<void> {
   if (kind !== 'interceptorExpired') return logInThroughWorker(page)
   await page.evaluate(async () => {
-    const tokens = (await (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).json()) as { access_token: string; refresh_token: string }
+    const tokens = (await (
+      await fetch('/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"username":"demo","password":"demo"}',
+      })
+    ).json()) as { access_token: string; refresh_token: string }
     localStorage.setItem('access', tokens.access_token)
     localStorage.setItem('refresh', tokens.refresh_token)
   })
@@ -172,11 +240,21 @@ async function logInFor(kind: BurstKind, page: Page): Promise<void> {
 function refreshRoundTrips(page: Page, samples: number): Promise<number[]> {
   return page.evaluate(async (samples) => {
     const times: number[] = []
-    const login = (await (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).json()) as { refresh_token: string }
+    const login = (await (
+      await fetch('/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"username":"demo","password":"demo"}',
+      })
+    ).json()) as { refresh_token: string }
     let refreshToken = login.refresh_token
     for (let i = 0; i < samples; i++) {
       const start = performance.now()
-      const response = await fetch('/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'spa' }) })
+      const response = await fetch('/auth/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'spa' }),
+      })
       refreshToken = ((await response.json()) as { refresh_token: string }).refresh_token
       times.push(performance.now() - start)
     }
@@ -191,15 +269,29 @@ function refreshRoundTrips(page: Page, samples: number): Promise<number[]> {
  */
 async function expiryBurst(browser: Browser) {
   const kinds: BurstKind[] = ['proxyValid', 'proxyExpired', 'interceptorExpired']
-  const runs: Record<BurstKind, Array<Awaited<ReturnType<typeof burst>>>> = { proxyValid: [], proxyExpired: [], interceptorExpired: [] }
+  const runs: Record<BurstKind, Array<Awaited<ReturnType<typeof burst>>>> = {
+    proxyValid: [],
+    proxyExpired: [],
+    interceptorExpired: [],
+  }
   const roundTrips: number[] = []
   for (let b = 0; b < counts.bursts; b++) {
     const setups = await Promise.all(
       kinds.map(async (kind) => {
-        const setup = await openTabs(browser, kind === 'interceptorExpired' ? 'none' : 'proxy', kind === 'proxyValid' ? 300 : 2)
+        const setup = await openTabs(
+          browser,
+          kind === 'interceptorExpired' ? 'none' : 'proxy',
+          kind === 'proxyValid' ? 300 : 2,
+        )
         await logInFor(kind, setup.pages[0]!)
         // Warm every tab's path first, so warm workers are compared with warm workers.
-        await Promise.all(setup.pages.map((page) => page.evaluate(async () => Promise.all(Array.from({ length: 5 }, async () => (await fetch('/api/bench/ping')).arrayBuffer())))))
+        await Promise.all(
+          setup.pages.map((page) =>
+            page.evaluate(async () =>
+              Promise.all(Array.from({ length: 5 }, async () => (await fetch('/api/bench/ping')).arrayBuffer())),
+            ),
+          ),
+        )
         return [kind, setup] as const
       }),
     )
@@ -245,7 +337,8 @@ async function streaming(tabs: Record<Variant, Tab>) {
         const start = performance.now()
         const reader = (await fetch(`/api/bench/download?bytes=${bytes}`)).body!.getReader()
         let received = 0
-        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received += chunk.value.byteLength
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+          received += chunk.value.byteLength
         if (received !== bytes) throw new Error(`received ${received} of ${bytes} bytes`)
         return (performance.now() - start) / 1000
       }, bytes)
@@ -279,13 +372,21 @@ async function streaming(tabs: Record<Variant, Tab>) {
 async function memory(browser: Browser, tab: Tab) {
   const send = (count: number) =>
     tab.page.evaluate(async (count) => {
-      for (let i = 0; i < count; i += 16) await Promise.all(Array.from({ length: Math.min(16, count - i) }, async () => (await fetch('/api/bench/ping')).arrayBuffer()))
+      for (let i = 0; i < count; i += 16)
+        await Promise.all(
+          Array.from({ length: Math.min(16, count - i) }, async () => (await fetch('/api/bench/ping')).arrayBuffer()),
+        )
     }, count)
   await send(200)
   const before = await measureWorkerHeap(browser, tab.server.origin)
   await send(counts.memoryRequests)
   const after = await measureWorkerHeap(browser, tab.server.origin)
-  return { requests: counts.memoryRequests, heapBeforeKB: round(before / 1024, 1), heapAfterKB: round(after / 1024, 1), growthKB: round((after - before) / 1024, 1) }
+  return {
+    requests: counts.memoryRequests,
+    heapBeforeKB: round(before / 1024, 1),
+    heapAfterKB: round(after / 1024, 1),
+    growthKB: round((after - before) / 1024, 1),
+  }
 }
 
 function workerSize() {
@@ -293,7 +394,10 @@ function workerSize() {
   return { bytes: script.byteLength, gzipBytes: gzipSync(script, { level: 9 }).byteLength }
 }
 
-const browser = await chromium.launch({ ...chromiumLaunchOptions, args: [...(chromiumLaunchOptions.args ?? []), '--js-flags=--expose-gc'] })
+const browser = await chromium.launch({
+  ...chromiumLaunchOptions,
+  args: [...(chromiumLaunchOptions.args ?? []), '--js-flags=--expose-gc'],
+})
 try {
   const started = performance.now()
   // The machine may be shared: its load at the start and the end says how far to trust the run.
@@ -304,13 +408,27 @@ try {
   }
   if (only === 'off-api') {
     const variants: Variant[] = ['none', 'passthrough', 'proxy']
-    const tabs = Object.fromEntries(await Promise.all(variants.map(async (variant) => [variant, await openVariant(browser, variant)] as const))) as Record<Variant, Tab>
-    console.log(JSON.stringify({ fetches: await offApiFetches(tabs, counts.offApiRounds, counts.offApiFetches), navigation: await stoppedNavigation(tabs, counts.stoppedNavigations) }, null, 2))
+    const tabs = Object.fromEntries(
+      await Promise.all(variants.map(async (variant) => [variant, await openVariant(browser, variant)] as const)),
+    ) as Record<Variant, Tab>
+    console.log(
+      JSON.stringify(
+        {
+          fetches: await offApiFetches(tabs, counts.offApiRounds, counts.offApiFetches),
+          navigation: await stoppedNavigation(tabs, counts.stoppedNavigations),
+        },
+        null,
+        2,
+      ),
+    )
     process.exit(0)
   }
   const steady = await steadyState(browser)
   // Off the API, while the steady-state workers are still warm; the navigations stop them.
-  const offApi = { fetches: await offApiFetches(steady.tabs, counts.offApiRounds, counts.offApiFetches), navigation: await stoppedNavigation(steady.tabs, counts.stoppedNavigations) }
+  const offApi = {
+    fetches: await offApiFetches(steady.tabs, counts.offApiRounds, counts.offApiFetches),
+    navigation: await stoppedNavigation(steady.tabs, counts.stoppedNavigations),
+  }
   const cold = await coldStart(steady.tabs)
   const streams = await streaming(steady.tabs)
   const heap = await memory(browser, steady.tabs.proxy)
@@ -324,50 +442,128 @@ try {
     'steady 16-concurrent: proxy/passthrough ≤ 1.05': steadyFigures.concurrent16.proxyOverPassthrough <= 1.05,
     'off the API, asset fetch, warm worker: proxy/no worker ≤ 1.05': offApi.fetches.asset.proxyOverNone <= 1.05,
     'off the API, JSON fetch, warm worker: proxy/no worker ≤ 1.05': offApi.fetches.json.proxyOverNone <= 1.05,
-    [`off the API, navigation, worker stopped (${offApi.navigation.metric}): proxy/no worker ≤ 1.05`]: offApi.navigation.proxyOverNone <= 1.05,
-    'off the API: every proxy fetch and navigation took its static route to the network': [offApi.fetches.asset.route.proxy, offApi.fetches.json.route.proxy, offApi.navigation.route.proxy].every((route) => route === 'static route: network'),
+    [`off the API, navigation, worker stopped (${offApi.navigation.metric}): proxy/no worker ≤ 1.05`]:
+      offApi.navigation.proxyOverNone <= 1.05,
+    'off the API: every proxy fetch and navigation took its static route to the network': [
+      offApi.fetches.asset.route.proxy,
+      offApi.fetches.json.route.proxy,
+      offApi.navigation.route.proxy,
+    ].every((route) => route === 'static route: network'),
     'cold start: proxy adds ≤ 10 ms': cold.proxyAddedMs <= 10,
-    'expiry burst: exactly 1 refresh, 0 401s': expiry.proxyExpired.refreshCalls === 1 && expiry.proxyExpired.server401s === 0,
-    'expiry burst: done within one refresh round trip of no expiry': expiry.proxyAddedByExpiryMs <= expiry.refreshRoundTripMs,
+    'expiry burst: exactly 1 refresh, 0 401s':
+      expiry.proxyExpired.refreshCalls === 1 && expiry.proxyExpired.server401s === 0,
+    'expiry burst: done within one refresh round trip of no expiry':
+      expiry.proxyAddedByExpiryMs <= expiry.refreshRoundTripMs,
     'streaming: throughput ≥ 0.95 of passthrough': streams.proxyOverPassthrough >= 0.95,
     'streaming: first chunk while the server is still sending': streams.firstChunkWhileSending.proxy,
     'memory: heap growth over the run < 1 MB': heap.growthKB < 1024,
     'size: worker ≤ 12 KB gzipped': size.gzipBytes <= 12 * 1024,
   }
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: round(totalmem() / 1024 ** 3, 0), chromium: browser.version(), node: process.version, loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) } }
-  const results = { date: new Date().toISOString(), smoke, machine, counts, steady: steadyFigures, offApi, coldStart: cold, expiryBurst: expiry, streaming: streams, memory: heap, size, targets, seconds: round((performance.now() - started) / 1000, 1) }
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGB: round(totalmem() / 1024 ** 3, 0),
+    chromium: browser.version(),
+    node: process.version,
+    loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) },
+  }
+  const results = {
+    date: new Date().toISOString(),
+    smoke,
+    machine,
+    counts,
+    steady: steadyFigures,
+    offApi,
+    coldStart: cold,
+    expiryBurst: expiry,
+    streaming: streams,
+    memory: heap,
+    size,
+    targets,
+    seconds: round((performance.now() - started) / 1000, 1),
+  }
   mkdirSync(fileURLToPath(new URL('.', `file://${resultsFile}`)), { recursive: true })
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`)
 
-  const offApiRoutes = (variant: Variant) => [...new Set([offApi.fetches.asset.route[variant], offApi.fetches.json.route[variant]])].join(' / ')
+  const offApiRoutes = (variant: Variant) =>
+    [...new Set([offApi.fetches.asset.route[variant], offApi.fetches.json.route[variant]])].join(' / ')
   const rows: Array<[string, string]> = [
-    ['machine', `${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}; load average (1 min) ${machine.loadAverage1m.start} at the start, ${machine.loadAverage1m.end} at the end`],
-    ['sequential ms/request (none · passthrough · proxy)', `${steadyFigures.sequential.medianMs.none} · ${steadyFigures.sequential.medianMs.passthrough} · ${steadyFigures.sequential.medianMs.proxy}  → proxy/passthrough ${steadyFigures.sequential.proxyOverPassthrough}`],
-    ['16 concurrent ms/batch (none · passthrough · proxy)', `${steadyFigures.concurrent16.medianMs.none} · ${steadyFigures.concurrent16.medianMs.passthrough} · ${steadyFigures.concurrent16.medianMs.proxy}  → proxy/passthrough ${steadyFigures.concurrent16.proxyOverPassthrough}`],
+    [
+      'machine',
+      `${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}; load average (1 min) ${machine.loadAverage1m.start} at the start, ${machine.loadAverage1m.end} at the end`,
+    ],
+    [
+      'sequential ms/request (none · passthrough · proxy)',
+      `${steadyFigures.sequential.medianMs.none} · ${steadyFigures.sequential.medianMs.passthrough} · ${steadyFigures.sequential.medianMs.proxy}  → proxy/passthrough ${steadyFigures.sequential.proxyOverPassthrough}`,
+    ],
+    [
+      '16 concurrent ms/batch (none · passthrough · proxy)',
+      `${steadyFigures.concurrent16.medianMs.none} · ${steadyFigures.concurrent16.medianMs.passthrough} · ${steadyFigures.concurrent16.medianMs.proxy}  → proxy/passthrough ${steadyFigures.concurrent16.proxyOverPassthrough}`,
+    ],
     ...(['asset', 'json'] as const).map((kind): [string, string] => {
       const figures = offApi.fetches[kind]
-      return [`off-API fetch ${figures.path}, ms (none · passthrough · proxy)`, `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs.proxy}  → proxy/none ${figures.proxyOverNone} (passthrough/none ${figures.passthroughOverNone})`]
+      return [
+        `off-API fetch ${figures.path}, ms (none · passthrough · proxy)`,
+        `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs.proxy}  → proxy/none ${figures.proxyOverNone} (passthrough/none ${figures.passthroughOverNone})`,
+      ]
     }),
-    [`navigation, worker stopped, ms: ${offApi.navigation.metric} (the target)`, `${offApi.navigation.medianMs.none} · ${offApi.navigation.medianMs.passthrough} · ${offApi.navigation.medianMs.proxy}  → proxy/none ${offApi.navigation.proxyOverNone} (passthrough/none ${offApi.navigation.passthroughOverNone})`],
+    [
+      `navigation, worker stopped, ms: ${offApi.navigation.metric} (the target)`,
+      `${offApi.navigation.medianMs.none} · ${offApi.navigation.medianMs.passthrough} · ${offApi.navigation.medianMs.proxy}  → proxy/none ${offApi.navigation.proxyOverNone} (passthrough/none ${offApi.navigation.passthroughOverNone})`,
+    ],
     ...(['domContentLoaded', 'goto'] as const).map((metric): [string, string] => {
       const figures = offApi.navigation.byMetric[metric]
-      return [`  the same navigations: ${metric === 'goto' ? 'page.goto wall time' : 'domContentLoadedEventEnd'}`, `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs.proxy}  → proxy/none ${figures.proxyOverNone} (passthrough/none ${figures.passthroughOverNone})`]
+      return [
+        `  the same navigations: ${metric === 'goto' ? 'page.goto wall time' : 'domContentLoadedEventEnd'}`,
+        `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs.proxy}  → proxy/none ${figures.proxyOverNone} (passthrough/none ${figures.passthroughOverNone})`,
+      ]
     }),
-    ['  noise, IQR ms (responseEnd · DCL · goto)', `${(['responseEnd', 'domContentLoaded', 'goto'] as const).map((metric) => median(Object.values(offApi.navigation.byMetric[metric].iqrMs))).join(' · ')} (median over the variants)`],
-    ['off-API routes (passthrough · proxy)', `fetches ${offApiRoutes('passthrough')} · ${offApiRoutes('proxy')}; navigation ${offApi.navigation.route.passthrough} · ${offApi.navigation.route.proxy}`],
-    ['cold start ms (passthrough · proxy)', `${cold.medianMs.passthrough} · ${cold.medianMs.proxy}  → proxy adds ${cold.proxyAddedMs} ms`],
-    ['expiry burst, proxy', `${expiry.proxyExpired.refreshCalls} refresh, ${expiry.proxyExpired.server401s} 401s, ${expiry.proxyExpired.succeeded}/100 ok, ${expiry.proxyExpired.medianMs} ms (no expiry: ${expiry.proxyValid.medianMs} ms)`],
-    ['expiry burst, cost of the expiry', `${expiry.proxyAddedByExpiryMs} ms median over ${expiry.rounds} rounds (spread ${expiry.proxyAddedSpreadMs.join(' to ')} ms); one refresh round trip: ${expiry.refreshRoundTripMs} ms`],
-    ['expiry burst, page interceptor', `${expiry.interceptorExpired.refreshCalls} refreshes, ${expiry.interceptorExpired.server401s} 401s, ${expiry.interceptorExpired.succeeded}/100 ok, ${expiry.interceptorExpired.reuseDetections} reuse detections, ${expiry.interceptorExpired.medianMs} ms`],
-    [`download ${streams.downloadMb} MB, MB/s (passthrough · proxy)`, `${streams.medianMBps.passthrough} · ${streams.medianMBps.proxy}  → proxy/passthrough ${streams.proxyOverPassthrough}`],
-    ['slow stream: first chunk while server sends', `passthrough ${streams.firstChunkWhileSending.passthrough}, proxy ${streams.firstChunkWhileSending.proxy}`],
-    [`worker heap, ${heap.requests} requests`, `${heap.heapBeforeKB} KB → ${heap.heapAfterKB} KB (growth ${heap.growthKB} KB)`],
+    [
+      '  noise, IQR ms (responseEnd · DCL · goto)',
+      `${(['responseEnd', 'domContentLoaded', 'goto'] as const).map((metric) => median(Object.values(offApi.navigation.byMetric[metric].iqrMs))).join(' · ')} (median over the variants)`,
+    ],
+    [
+      'off-API routes (passthrough · proxy)',
+      `fetches ${offApiRoutes('passthrough')} · ${offApiRoutes('proxy')}; navigation ${offApi.navigation.route.passthrough} · ${offApi.navigation.route.proxy}`,
+    ],
+    [
+      'cold start ms (passthrough · proxy)',
+      `${cold.medianMs.passthrough} · ${cold.medianMs.proxy}  → proxy adds ${cold.proxyAddedMs} ms`,
+    ],
+    [
+      'expiry burst, proxy',
+      `${expiry.proxyExpired.refreshCalls} refresh, ${expiry.proxyExpired.server401s} 401s, ${expiry.proxyExpired.succeeded}/100 ok, ${expiry.proxyExpired.medianMs} ms (no expiry: ${expiry.proxyValid.medianMs} ms)`,
+    ],
+    [
+      'expiry burst, cost of the expiry',
+      `${expiry.proxyAddedByExpiryMs} ms median over ${expiry.rounds} rounds (spread ${expiry.proxyAddedSpreadMs.join(' to ')} ms); one refresh round trip: ${expiry.refreshRoundTripMs} ms`,
+    ],
+    [
+      'expiry burst, page interceptor',
+      `${expiry.interceptorExpired.refreshCalls} refreshes, ${expiry.interceptorExpired.server401s} 401s, ${expiry.interceptorExpired.succeeded}/100 ok, ${expiry.interceptorExpired.reuseDetections} reuse detections, ${expiry.interceptorExpired.medianMs} ms`,
+    ],
+    [
+      `download ${streams.downloadMb} MB, MB/s (passthrough · proxy)`,
+      `${streams.medianMBps.passthrough} · ${streams.medianMBps.proxy}  → proxy/passthrough ${streams.proxyOverPassthrough}`,
+    ],
+    [
+      'slow stream: first chunk while server sends',
+      `passthrough ${streams.firstChunkWhileSending.passthrough}, proxy ${streams.firstChunkWhileSending.proxy}`,
+    ],
+    [
+      `worker heap, ${heap.requests} requests`,
+      `${heap.heapBeforeKB} KB → ${heap.heapAfterKB} KB (growth ${heap.growthKB} KB)`,
+    ],
     ['worker size', `${size.bytes} bytes, ${round(size.gzipBytes / 1024, 1)} KB gzipped`],
   ]
   const width = Math.max(...rows.map(([label]) => label.length))
-  console.log(`\nsw-token-proxy benchmark${smoke ? ' (smoke run: tiny counts, figures not meaningful)' : ''}, ${results.seconds} s\n`)
+  console.log(
+    `\nsw-token-proxy benchmark${smoke ? ' (smoke run: tiny counts, figures not meaningful)' : ''}, ${results.seconds} s\n`,
+  )
   for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`)
-  console.log(`\nnavigation figure: Navigation Timing ${offApi.navigation.metric} (start of the navigation to the page's last byte), the least noisy in ms of the three (IQR above)`)
+  console.log(
+    `\nnavigation figure: Navigation Timing ${offApi.navigation.metric} (start of the navigation to the page's last byte), the least noisy in ms of the three (IQR above)`,
+  )
   console.log('\ntargets:')
   for (const [target, met] of Object.entries(targets)) console.log(`  ${met ? 'met    ' : 'NOT MET'}  ${target}`)
   console.log(`\nresults: ${resultsFile}`)

@@ -81,7 +81,11 @@ export async function stoppedNavigation(tabs: Record<Variant, Tab>, rounds: numb
   }
   const figures = (metric: Metric): MetricFigures => {
     const values = (variant: Variant) => samples[variant].map((sample) => sample[metric])
-    const medianMs = { none: median(values('none')), passthrough: median(values('passthrough')), proxy: median(values('proxy')) }
+    const medianMs = {
+      none: median(values('none')),
+      passthrough: median(values('passthrough')),
+      proxy: median(values('proxy')),
+    }
     return {
       medianMs: { none: round(medianMs.none), passthrough: round(medianMs.passthrough), proxy: round(medianMs.proxy) },
       proxyOverNone: round(medianMs.proxy / medianMs.none),
@@ -89,7 +93,11 @@ export async function stoppedNavigation(tabs: Record<Variant, Tab>, rounds: numb
       iqrMs: { none: iqr(values('none')), passthrough: iqr(values('passthrough')), proxy: iqr(values('proxy')) },
     }
   }
-  const byMetric = { responseEnd: figures('responseEnd'), domContentLoaded: figures('domContentLoaded'), goto: figures('goto') }
+  const byMetric = {
+    responseEnd: figures('responseEnd'),
+    domContentLoaded: figures('domContentLoaded'),
+    goto: figures('goto'),
+  }
   const routes = (variant: Variant) => [...new Set(samples[variant].map((sample) => sample.route))].join(' / ')
   const route = { none: routes('none'), passthrough: routes('passthrough'), proxy: routes('proxy') }
   return { navigations: rounds, metric: navigationMetric, ...byMetric[navigationMetric], route, byMetric }
@@ -97,11 +105,17 @@ export async function stoppedNavigation(tabs: Record<Variant, Tab>, rounds: numb
 
 function navigationTiming(page: Page): Promise<Omit<Sample, 'goto'>> {
   return page.evaluate(() => {
-    const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & { workerMatchedSourceType?: string }
+    const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming & {
+      workerMatchedSourceType?: string
+    }
     // A static route names its source. Without one, a navigation into a worker's scope goes to
     // its fetch handler; `workerStart` cannot tell, as Chromium leaves it 0 when the handler
     // lets the navigation fall through to the network.
-    const route = entry.workerMatchedSourceType ? `static route: ${entry.workerMatchedSourceType}` : navigator.serviceWorker.controller ? 'fetch event' : 'no worker'
+    const route = entry.workerMatchedSourceType
+      ? `static route: ${entry.workerMatchedSourceType}`
+      : navigator.serviceWorker.controller
+        ? 'fetch event'
+        : 'no worker'
     return { responseEnd: entry.responseEnd, domContentLoaded: entry.domContentLoadedEventEnd, route }
   })
 }

@@ -19,7 +19,11 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
   return context
 }
 
-export async function openVariant(browser: Browser, variant: Variant, auth: Parameters<typeof startBenchServer>[2] = {}): Promise<Tab> {
+export async function openVariant(
+  browser: Browser,
+  variant: Variant,
+  auth: Parameters<typeof startBenchServer>[2] = {},
+): Promise<Tab> {
   const server = await startBenchServer(variant, demoBuildDir, auth)
   const context = await newContext(browser)
   const page = await context.newPage()
@@ -30,7 +34,16 @@ export async function openVariant(browser: Browser, variant: Variant, auth: Para
 }
 
 export async function logInThroughWorker(page: Page): Promise<void> {
-  const status = await page.evaluate(async () => (await fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"demo","password":"demo"}' })).status)
+  const status = await page.evaluate(
+    async () =>
+      (
+        await fetch('/auth/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"username":"demo","password":"demo"}',
+        })
+      ).status,
+  )
   if (status !== 200) throw new Error(`login answered ${status}`)
 }
 

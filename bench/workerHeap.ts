@@ -29,7 +29,9 @@ export async function measureWorkerHeap(browser: Browser, origin: string): Promi
       new Promise<ProtocolReply>((resolve, reject) => {
         const id = ++nextId
         waiting.set(id, (reply) => (reply.error ? reject(new Error(reply.error.message)) : resolve(reply)))
-        session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) }).catch(reject)
+        session
+          .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) })
+          .catch(reject)
       })
     await call('HeapProfiler.collectGarbage')
     const usage = await call('Runtime.getHeapUsage')

@@ -31,7 +31,8 @@ export async function watchWorkers(page: Page, timeoutMs = 10_000): Promise<Work
       await session.send('ServiceWorker.stopAllWorkers')
       let asked = performance.now()
       while ([...running.values()].some((status) => status !== 'stopped')) {
-        if (performance.now() > deadline) throw new Error(`service workers still ${[...running.values()].join(', ')} after ${timeoutMs} ms`)
+        if (performance.now() > deadline)
+          throw new Error(`service workers still ${[...running.values()].join(', ')} after ${timeoutMs} ms`)
         // A worker that was still starting (Chromium starts one when a page it controls commits)
         // misses the stop and goes on to run: ask again every 100 ms until none is left running.
         if (performance.now() - asked >= 100) {
