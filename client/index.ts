@@ -14,4 +14,5 @@ export { openAuthenticatedWebSocket, type OpenAuthenticatedWebSocketOptions } fr
 export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type { SerializedError } from '../protocol/errors.js'
+export { MESSAGE_SOURCE, SESSION_EVENT_NAMES } from '../protocol/messages.js'
 export type { RefreshFailedReason, SessionExpiredReason, SessionStatus } from '../protocol/messages.js'

@@ -1,10 +1,10 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import {
   PROTOCOL_VERSION,
+  SESSION_EVENT_NAMES,
   isBroadcastMessage,
   isWorkerErrorMessage,
   type BroadcastPayloads,
-  type BroadcastType,
   type ReplyPayloads,
   type RequestPayloads,
   type RequestType,
@@ -65,14 +65,6 @@ export interface TokenProxyClient {
   readonly registration: ServiceWorkerRegistration
 }
 
-const EVENT_NAMES: Record<BroadcastType, SessionEventName> = {
-  SESSION_STARTED: 'session-started',
-  SESSION_REFRESHED: 'session-refreshed',
-  SESSION_EXPIRED: 'session-expired',
-  SESSION_ENDED: 'session-ended',
-  REFRESH_FAILED: 'refresh-failed',
-}
-
 /**
  * Registers the token-proxy worker and resolves once it controls this page, so the app's next
  * `fetch` already goes through it. After a shift-reload (which leaves a page uncontrolled) it asks
@@ -114,7 +106,7 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       return reportWorkerError(error)
     }
     if (!isBroadcastMessage(event.data)) return
-    for (const listener of listeners.get(EVENT_NAMES[event.data.type]) ?? []) {
+    for (const listener of listeners.get(SESSION_EVENT_NAMES[event.data.type]) ?? []) {
       ;(listener as (payload: unknown) => void)(event.data.payload)
     }
   })

@@ -1,7 +1,6 @@
-import { MESSAGE_SOURCE } from '../protocol/messages.ts'
 import { readFileSync } from 'node:fs'
 import { expect, test } from 'vitest'
-import { startRecordingSessionEvents } from '../playwright/sessionEvents.ts'
+import { SESSION_EVENT_RECORDING, startRecordingSessionEvents } from '../playwright/sessionEvents.ts'
 import { DEMO_BUILD_DIR } from './support/demoBuild.ts'
 import { describeEngines } from './support/describeEngines.ts'
 import { startScene } from './support/startScene.ts'
@@ -102,11 +101,11 @@ describeEngines('an uncontrolled page', (engine) => {
     expect(await plain.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(false)
 
     // Policy 8: session messages reach a tab the worker does not control.
-    await plain.evaluate(startRecordingSessionEvents, MESSAGE_SOURCE)
+    await plain.evaluate(startRecordingSessionEvents, SESSION_EVENT_RECORDING)
     expect((await tabFetch(tab, '/auth/logout', { method: 'POST' })).status).toBe(204)
-    await expect.poll(() => sessionEventTypes(plain)).toEqual(['SESSION_ENDED'])
+    await expect.poll(() => sessionEventTypes(plain)).toEqual(['session-ended'])
     expect(await plain.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(false)
     // The app's tab recorded from before the login.
-    await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+    await expect.poll(() => sessionEventTypes(tab)).toEqual(['session-started', 'session-ended'])
   })
 })

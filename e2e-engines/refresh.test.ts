@@ -43,7 +43,7 @@ describeEngines('refreshing the access token', (engine) => {
     expect(app.api.records.every((record) => record.authorized && record.status === 200)).toBe(true)
   })
 
-  test('a refresh endpoint that never answers: REFRESH_FAILED with reason "timeout", and the session is kept', async () => {
+  test('a refresh endpoint that never answers: refresh-failed with reason "timeout", and the session is kept', async () => {
     // The demo worker waits the default 10 s for a refresh; this one, 1 s.
     const { app, openApp } = await startScene(engine.browser(), { worker: () => withRefreshTimeout(1_000) })
     const tabs = [await openApp(), await openApp()]
@@ -57,9 +57,9 @@ describeEngines('refreshing the access token', (engine) => {
     for (const tab of tabs) {
       const failures = async () =>
         (await sessionEvents(tab))
-          .filter((event) => event.type !== 'SESSION_STARTED')
+          .filter((event) => event.type !== 'session-started')
           .map(({ type, payload }) => ({ type, reason: payload['reason'], retryAt: typeof payload['retryAt'] }))
-      await expect.poll(failures).toEqual([{ type: 'REFRESH_FAILED', reason: 'timeout', retryAt: 'number' }])
+      await expect.poll(failures).toEqual([{ type: 'refresh-failed', reason: 'timeout', retryAt: 'number' }])
     }
     expect(app.refreshControl.attempts).toBe(1)
     expect(await sessionStatus(tabs[1]!)).toMatchObject({ authenticated: true })

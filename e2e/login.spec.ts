@@ -10,7 +10,7 @@ test.describe('login', () => {
     expect(body).toEqual({ token_type: 'Bearer', expires_in: 60, user: { name: 'demo' } })
     expect(app.auth.counters.logins).toBe(1)
     expect(await readStoredSession(page)).toEqual({ generation: 1, hasTokens: true })
-    await expect.poll(() => sessionEventTypes(page)).toEqual(['SESSION_STARTED'])
+    await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started'])
   })
 
   test('adds the bearer token to a plain fetch of the API once logged in, and not before', async ({ page, app }) => {

@@ -82,7 +82,7 @@ test.describe('OpenID Connect with oidc-provider', () => {
     expect(
       await page.evaluate(() => ({ local: Object.keys(localStorage), session: Object.keys(sessionStorage) })),
     ).toEqual({ local: [], session: [] })
-    expect(await sessionEventTypes(page)).toEqual(['SESSION_STARTED'])
+    expect(await sessionEventTypes(page)).toEqual(['session-started'])
   })
 
   // Expired on command (the Playwright helper), never by sleeping past a short lifetime: the
@@ -112,11 +112,11 @@ test.describe('OpenID Connect with oidc-provider', () => {
 
       expect(provider.counters.refreshGrants).toBe(3)
       expect(app.records.every((record) => record.authorized)).toBe(true)
-      for (const tab of tabs) expect(await sessionEventTypes(tab)).not.toContain('SESSION_EXPIRED')
+      for (const tab of tabs) expect(await sessionEventTypes(tab)).not.toContain('session-expired')
     })
   })
 
-  test('revoking the grant at the provider: every tab receives SESSION_EXPIRED once', async ({
+  test('revoking the grant at the provider: every tab receives session-expired once', async ({
     page,
     context,
     app,
@@ -133,8 +133,8 @@ test.describe('OpenID Connect with oidc-provider', () => {
     expect(provider.counters.refreshGrants).toBe(1)
     for (const tab of tabs) {
       await expect
-        .poll(async () => (await sessionEventTypes(tab)).filter((type) => type === 'SESSION_EXPIRED'))
-        .toEqual(['SESSION_EXPIRED'])
+        .poll(async () => (await sessionEventTypes(tab)).filter((type) => type === 'session-expired'))
+        .toEqual(['session-expired'])
     }
     await expect(page.locator('#message')).toContainText('Your session expired (invalid_grant)')
   })
@@ -151,7 +151,7 @@ test.describe('OpenID Connect with oidc-provider', () => {
 
     await page.getByRole('button', { name: 'Log out' }).click()
 
-    for (const tab of [page, other]) await expect.poll(() => sessionEventTypes(tab)).toContain('SESSION_ENDED')
+    for (const tab of [page, other]) await expect.poll(() => sessionEventTypes(tab)).toContain('session-ended')
     expect(provider.counters.revocations).toBe(1)
     expect((await pageFetch(other, '/api/after-logout')).status).toBe(401)
     expect(app.records.at(-1)).toEqual({ path: '/api/after-logout', authorized: false, status: 401 })

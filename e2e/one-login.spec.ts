@@ -84,7 +84,7 @@ test.describe('a session belongs to one login', () => {
     for (const tab of [page, other]) {
       await expect
         .poll(() => sessionEventTypes(tab))
-        .toEqual(['SESSION_STARTED', 'SESSION_ENDED', 'SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_REFRESHED'])
+        .toEqual(['session-started', 'session-ended', 'session-started', 'session-refreshed', 'session-refreshed'])
     }
   })
 })
@@ -134,7 +134,7 @@ test.describe('logout is durable', () => {
     // and every tab hears of it (messages arrive on their own schedule, hence the poll).
     expect(await sessionStatus(other)).toEqual({ authenticated: false, expiresAt: null })
     for (const tab of [page, other])
-      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+      await expect.poll(() => sessionEventTypes(tab)).toEqual(['session-started', 'session-ended'])
     expect(app.logoutControl.heldCount).toBe(1)
     app.logoutControl.release()
     await expect.poll(() => app.auth.counters.logouts).toBe(1)
@@ -166,7 +166,7 @@ test.describe('a session is refreshed only where it was issued', () => {
 
     await expect
       .poll(async () => (await sessionEvents(page)).at(-1))
-      .toEqual({ type: 'SESSION_EXPIRED', payload: { reason: 'configuration_changed' } })
+      .toEqual({ type: 'session-expired', payload: { reason: 'configuration_changed' } })
     expect(app.requests.filter((request) => request.includes('/refresh'))).toEqual([])
     expect(app.api.records.find((record) => record.path === '/api/after-change')).toMatchObject({ authScheme: null })
     expect(await sessionStatus(page)).toEqual({ authenticated: false, expiresAt: null })

@@ -22,7 +22,7 @@ test.describe('sw-token-proxy/playwright', () => {
 
     expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['rotated'])
     expect(app.api.records.map((record) => record.status)).toEqual([200, 200])
-    await expect.poll(() => sessionEventTypes(page)).toEqual(['SESSION_STARTED', 'SESSION_REFRESHED'])
+    await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started', 'session-refreshed'])
   })
 
   test('expireAccessToken without a session fails with a clear error', async ({ page }) => {

@@ -7,7 +7,7 @@ import { logIn, pageFetch, sleep, storedTokensDigest } from './support/tabs.ts'
 
 // Cases 10 and 11: a refresh that fails for a passing reason never ends the session. (e2e/README.md)
 const refreshFailures = async (page: Page) =>
-  (await sessionEvents(page)).filter((event) => event.type === 'REFRESH_FAILED').map((event) => event.payload)
+  (await sessionEvents(page)).filter((event) => event.type === 'refresh-failed').map((event) => event.payload)
 
 const transientFaults: Array<[string, EndpointFault]> = [
   ['500', { kind: 'status', status: 500 }],
@@ -58,7 +58,7 @@ async function expectSessionKeptThroughFailure(
   const attempts = app.refreshControl.attempts
   app.refreshControl.clearFaults()
   expect(await storedTokensDigest(page)).toBe(before)
-  await expect.poll(() => sessionEventTypes(page)).toEqual(['SESSION_STARTED', 'REFRESH_FAILED'])
+  await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started', 'refresh-failed'])
   const [{ retryAt }] = (await refreshFailures(page)) as [{ retryAt: number }]
 
   // Requests during the backoff make no new refresh call and keep using the valid token.
@@ -71,13 +71,13 @@ async function expectSessionKeptThroughFailure(
   expect((await pageFetch(page, '/api/after-recovery')).status).toBe(200)
   expect(app.refreshControl.attempts).toBe(attempts + 1)
   expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['rotated'])
-  expect(await sessionEventTypes(page)).not.toContain('SESSION_EXPIRED')
+  expect(await sessionEventTypes(page)).not.toContain('session-expired')
   return { retryAt }
 }
 
 test.describe('transient refresh failures', () => {
   for (const [name, fault] of transientFaults) {
-    test(`a ${name} from the refresh endpoint keeps the session byte-identical, reports REFRESH_FAILED once, and recovers`, async ({
+    test(`a ${name} from the refresh endpoint keeps the session byte-identical, reports refresh-failed once, and recovers`, async ({
       page,
       app,
     }) => {

@@ -26,7 +26,7 @@ test.describe('refresh', () => {
       expect(app.api.records.map((record) => record.status)).toEqual([200, 200, 200])
       await expect
         .poll(() => sessionEventTypes(page))
-        .toEqual(['SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_REFRESHED', 'SESSION_REFRESHED'])
+        .toEqual(['session-started', 'session-refreshed', 'session-refreshed', 'session-refreshed'])
     })
 
     test('5 tabs × 20 concurrent requests of every method just after expiry make exactly one refresh', async ({

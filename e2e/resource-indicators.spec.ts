@@ -116,6 +116,6 @@ test.describe('many APIs, one refresh token (RFC 8707 resource indicators)', () 
       ).toEqual([])
     }
     expect(app.records.every((record) => record.authorized)).toBe(true)
-    for (const tab of tabs) expect(await sessionEventTypes(tab)).not.toContain('SESSION_EXPIRED')
+    for (const tab of tabs) expect(await sessionEventTypes(tab)).not.toContain('session-expired')
   })
 })

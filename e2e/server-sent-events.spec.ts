@@ -82,5 +82,5 @@ test('a stream carries on across a token renewal: the server closes it, the reco
     { connection: 2, user: 'demo', tokenDigest: replayed },
     { connection: 2, user: 'demo', tokenDigest: replayed },
   ])
-  await expect.poll(() => sessionEventTypes(page)).toEqual(['SESSION_STARTED', 'SESSION_REFRESHED'])
+  await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started', 'session-refreshed'])
 })

@@ -18,7 +18,7 @@ function burst(tab: Page, count: number, label: string): Promise<number[]> {
 
 // Cases 9, 23 and 24: when the session really ends, every tab hears it once. (e2e/README.md)
 test.describe('end of session', () => {
-  test('a revoked refresh token: one refresh call, session cleared, SESSION_EXPIRED once per tab, then no refresh until login', async ({
+  test('a revoked refresh token: one refresh call, session cleared, session-expired once per tab, then no refresh until login', async ({
     page,
     app,
     openTab,
@@ -33,7 +33,7 @@ test.describe('end of session', () => {
     expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['revoked'])
     expect(await readStoredSession(page)).toMatchObject({ hasTokens: false })
     for (const tab of tabs) {
-      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+      await expect.poll(() => sessionEventTypes(tab)).toEqual(['session-started', 'session-expired'])
     }
 
     await Promise.all(tabs.map((tab, t) => burst(tab, 5, `after-${t}`)))
@@ -49,7 +49,7 @@ test.describe('end of session', () => {
   })
 
   test.describe('with an expired access token', () => {
-    test('5 tabs × 20 requests with a revoked refresh token: one refresh call, one SESSION_EXPIRED per tab, all 401', async ({
+    test('5 tabs × 20 requests with a revoked refresh token: one refresh call, one session-expired per tab, all 401', async ({
       page,
       app,
       openTab,
@@ -64,7 +64,7 @@ test.describe('end of session', () => {
       expect(statuses.flat()).toEqual(Array(100).fill(401))
       expect(app.auth.refreshLog).toHaveLength(1)
       for (const tab of tabs) {
-        await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+        await expect.poll(() => sessionEventTypes(tab)).toEqual(['session-started', 'session-expired'])
       }
     })
   })
@@ -80,10 +80,10 @@ test.describe('end of session', () => {
     await logIn(page)
     await pageFetch(page, '/auth/logout', { method: 'POST' })
 
-    await expect.poll(() => sessionEventTypes(uncontrolled)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+    await expect.poll(() => sessionEventTypes(uncontrolled)).toEqual(['session-started', 'session-ended'])
   })
 
-  test('logout in one tab: every tab gets SESSION_ENDED, the store is cleared, next requests carry no token', async ({
+  test('logout in one tab: every tab gets session-ended, the store is cleared, next requests carry no token', async ({
     page,
     app,
     openTab,
@@ -96,7 +96,7 @@ test.describe('end of session', () => {
 
     expect(app.auth.counters.logouts).toBe(1)
     for (const tab of tabs) {
-      await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_ENDED'])
+      await expect.poll(() => sessionEventTypes(tab)).toEqual(['session-started', 'session-ended'])
     }
     expect(await readStoredSession(page)).toMatchObject({ hasTokens: false })
     await Promise.all(tabs.map((tab) => pageFetch(tab, '/api/after-logout')))

@@ -24,7 +24,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
   test.describe('with a strict server', () => {
     test.use({ authOptions: { rotation: 'strict' } })
 
-    test('no stuck lock, no refresh loop, at most one SESSION_EXPIRED per tab', async ({ page, app, openTab }) => {
+    test('no stuck lock, no refresh loop, at most one session-expired per tab', async ({ page, app, openTab }) => {
       const other = await openTab()
       await stopWorkerMidRefresh(page, app)
 
@@ -36,7 +36,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
 
       expect(app.refreshControl.attempts).toBe(2)
       for (const tab of [page, other]) {
-        await expect.poll(() => sessionEventTypes(tab)).toEqual(['SESSION_STARTED', 'SESSION_EXPIRED'])
+        await expect.poll(() => sessionEventTypes(tab)).toEqual(['session-started', 'session-expired'])
       }
     })
   })
@@ -54,7 +54,7 @@ test.describe('a refresh in flight when the worker goes away', () => {
 
       expect(app.auth.refreshLog.map((entry) => entry.outcome)).toEqual(['rotated', 'grace'])
       expect(app.auth.counters.reuseDetections).toBe(0)
-      for (const tab of [page, other]) expect(await sessionEventTypes(tab)).not.toContain('SESSION_EXPIRED')
+      for (const tab of [page, other]) expect(await sessionEventTypes(tab)).not.toContain('session-expired')
     })
   })
 

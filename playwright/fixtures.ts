@@ -20,7 +20,7 @@ export interface TokenProxyFixtures {
  *   await page.goto('/')
  *   await expireAccessToken(page)
  *   await page.getByRole('button', { name: 'Refresh profile' }).click()
- *   await expect.poll(() => sessionEventTypes(page)).toContain('SESSION_REFRESHED')
+ *   await expect.poll(() => sessionEventTypes(page)).toContain('session-refreshed')
  * })
  * ```
  */

@@ -1,11 +1,23 @@
 import type { BrowserContext, Page } from '@playwright/test'
-import { MESSAGE_SOURCE, type BroadcastType } from '../protocol/messages.js'
+import { MESSAGE_SOURCE, SESSION_EVENT_NAMES, type SessionEventName } from '../protocol/messages.js'
 
-/** A session message as a tab received it: the type, and its token-free payload. */
+/**
+ * A session event as a tab received it: its name, the one `proxy.on()` listens for
+ * (`'session-expired'`…), and its token-free payload.
+ */
 export interface RecordedSessionEvent {
-  type: BroadcastType
+  type: SessionEventName
   payload: Record<string, unknown>
 }
+
+/** What the page half of the recorder needs to know of the protocol, passed in as data. */
+export interface SessionEventRecording {
+  source: string
+  names: Readonly<Record<string, string>>
+}
+
+/** The argument for `startRecordingSessionEvents` in any driver's `evaluate`. */
+export const SESSION_EVENT_RECORDING: SessionEventRecording = { source: MESSAGE_SOURCE, names: SESSION_EVENT_NAMES }
 
 interface RecordingWindow {
   __swTokenProxyEvents?: RecordedSessionEvent[]
@@ -17,7 +29,7 @@ interface RecordingWindow {
  * Every engine.
  */
 export async function recordSessionEvents(context: BrowserContext): Promise<void> {
-  await context.addInitScript(startRecordingSessionEvents, MESSAGE_SOURCE)
+  await context.addInitScript(startRecordingSessionEvents, SESSION_EVENT_RECORDING)
 }
 
 /** The session events this tab received so far, oldest first. Needs `recordSessionEvents()`. */
@@ -38,21 +50,21 @@ export async function sessionEventTypes(page: Page): Promise<Array<RecordedSessi
 
 /**
  * The page half of `recordSessionEvents`, for any driver that runs a function in a page: starts
- * keeping every `{ source: 'sw-token-proxy' }` message of the worker, in order. A driver without
+ * keeping every session broadcast of the worker, in order, under its public name. A driver without
  * init scripts calls it once the page has loaded, before the events it wants to see. Runs once per
- * page; self-contained (it is sent to the page as source text, so it takes the protocol's
- * `MESSAGE_SOURCE` as an argument).
+ * page; self-contained (it is sent to the page as source text, so it takes the protocol's message
+ * tag and event names as its argument: pass `SESSION_EVENT_RECORDING`).
  */
-export function startRecordingSessionEvents(source: string): void {
+export function startRecordingSessionEvents({ source, names }: SessionEventRecording): void {
   if (!('serviceWorker' in navigator)) return
   const recording = window as RecordingWindow
   if (recording.__swTokenProxyEvents) return
   recording.__swTokenProxyEvents = []
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as { source?: unknown; type?: unknown; payload?: unknown } | null
-    if (data?.source !== source || typeof data.type !== 'string') return
+    if (data?.source !== source || typeof data.type !== 'string' || !Object.hasOwn(names, data.type)) return
     recording.__swTokenProxyEvents?.push({
-      type: data.type as RecordedSessionEvent['type'],
+      type: names[data.type] as RecordedSessionEvent['type'],
       payload: (data.payload ?? {}) as Record<string, unknown>,
     })
   })

@@ -49,6 +49,20 @@ export interface BroadcastPayloads {
 
 export type BroadcastType = keyof BroadcastPayloads
 
+/**
+ * The one public name of each broadcast: what `proxy.on()` listens for and what the Playwright
+ * helpers report. The upper-case types are the wire format only.
+ */
+export const SESSION_EVENT_NAMES = {
+  SESSION_STARTED: 'session-started',
+  SESSION_REFRESHED: 'session-refreshed',
+  SESSION_EXPIRED: 'session-expired',
+  SESSION_ENDED: 'session-ended',
+  REFRESH_FAILED: 'refresh-failed',
+} as const satisfies Record<BroadcastType, string>
+
+export type SessionEventName = (typeof SESSION_EVENT_NAMES)[BroadcastType]
+
 export type BroadcastMessage = {
   [T in BroadcastType]: { source: typeof MESSAGE_SOURCE; type: T; payload: BroadcastPayloads[T] }
 }[BroadcastType]

@@ -4,6 +4,7 @@ import { askWorkerStatus, readStatusReply, type SessionStatus } from '../../play
 import { noSessionToExpire, writeExpiredAccessToken } from '../../playwright/expireAccessToken.ts'
 import {
   recordedSessionEvents,
+  SESSION_EVENT_RECORDING,
   startRecordingSessionEvents,
   type RecordedSessionEvent,
 } from '../../playwright/sessionEvents.ts'
@@ -29,7 +30,7 @@ export async function waitForTokenProxy(tab: Tab, timeoutMs = 10_000): Promise<v
       `[sw-token-proxy] Failed to wait for the token proxy: no service worker controlled the page within ${timeoutMs} ms. Check that the page registers /sw.js.`,
     )
   await sessionStatus(tab, timeoutMs)
-  await tab.evaluate(startRecordingSessionEvents, MESSAGE_SOURCE)
+  await tab.evaluate(startRecordingSessionEvents, SESSION_EVENT_RECORDING)
 }
 
 export async function sessionStatus(tab: Tab, timeoutMs = 10_000): Promise<SessionStatus> {

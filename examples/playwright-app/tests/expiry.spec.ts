@@ -26,7 +26,7 @@ test('an expired access token is renewed once, and the call succeeds', async ({ 
   await expect(page.locator('#log')).toContainText('worker: access token refreshed')
   await expect(successfulCalls).toHaveCount(callsBefore + 1)
   await expect(page.locator('#stat-refreshes')).toHaveText(String(refreshesBefore + 1))
-  expect(await sessionEventTypes(page)).toEqual(['SESSION_STARTED', 'SESSION_REFRESHED'])
+  expect(await sessionEventTypes(page)).toEqual(['session-started', 'session-refreshed'])
 })
 
 test('every open tab shows the session-expired state when the server refuses the refresh', async ({
@@ -44,6 +44,6 @@ test('every open tab shows the session-expired state when the server refuses the
 
   for (const tab of [page, otherTab]) {
     await expect(tab.getByText('Your session expired. Please log in again.')).toBeVisible()
-    expect(await sessionEventTypes(tab)).toContain('SESSION_EXPIRED')
+    expect(await sessionEventTypes(tab)).toContain('session-expired')
   }
 })
