@@ -5,23 +5,42 @@ import { closeServer, listen } from '../demo/server/listen.ts'
 
 /**
  * The worker variants the benchmark compares: no worker at all, the floor (a worker that only
- * forwards `/api/` requests with `respondWith(fetch(request))`), and the token proxy.
+ * forwards `/api/` requests with `respondWith(fetch(request))`), the floor with static routes
+ * (`routes-only`), and the token proxy.
  * The pass-through worker declares no static routes, on purpose: every request in its scope wakes
  * it, as with most service workers, so the off-API figures show what the proxy's routes remove.
  */
-export type Variant = 'none' | 'passthrough' | 'proxy'
+export type Variant = 'none' | 'passthrough' | 'routes-only' | 'proxy'
 
-const passthroughWorker = `
-self.addEventListener('install', () => self.skipWaiting())
+const fetchListener = `
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
 self.addEventListener('fetch', (event) => {
   if (new URL(event.request.url).pathname.startsWith('/api/')) event.respondWith(fetch(event.request))
 })
 `
 
+const passthroughWorker = `self.addEventListener('install', () => self.skipWaiting())${fetchListener}`
+
+/**
+ * The pass-through worker plus one static route that sends everything outside `/api/*` to the
+ * network: the floor any static-routed worker pays off the API, whatever its rules. The proxy's
+ * off-API figures are read against it as well as against no worker.
+ */
+const routesOnlyWorker = `self.addEventListener('install', (event) => {
+  self.skipWaiting()
+  event.waitUntil(event.addRoutes({ condition: { not: { urlPattern: '/api/*' } }, source: 'network' }))
+})${fetchListener}`
+
+/** The worker script each variant registers, by path. */
+const benchWorkers: Partial<Record<Variant, { path: string; script?: string }>> = {
+  passthrough: { path: '/bench/passthrough-sw.js', script: passthroughWorker },
+  'routes-only': { path: '/bench/routes-only-sw.js', script: routesOnlyWorker },
+  proxy: { path: '/sw.js' },
+}
+
 /** A blank page that registers the variant's worker and marks itself ready once controlled. */
 function benchPage(variant: Variant): string {
-  const script = variant === 'none' ? '' : variant === 'passthrough' ? '/bench/passthrough-sw.js' : '/sw.js'
+  const script = benchWorkers[variant]?.path ?? ''
   return `<!doctype html><meta charset="utf-8"><title>bench ${variant}</title><script type="module">
     if (${JSON.stringify(script)}) {
       await navigator.serviceWorker.register(${JSON.stringify(script)})
@@ -62,10 +81,11 @@ export async function startBenchServer(
       return void response
         .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
         .end(plainJson)
-    if (path === '/bench/passthrough-sw.js')
+    const benchWorker = Object.values(benchWorkers).find((worker) => worker.script && worker.path === path)
+    if (benchWorker)
       return void response
         .writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' })
-        .end(passthroughWorker)
+        .end(benchWorker.script)
     handle(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500).end()
     })

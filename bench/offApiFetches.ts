@@ -8,6 +8,10 @@ import type { Tab } from './tabs.ts'
  * demo build and a JSON answer off the API. The proxy's static routes send them straight to the
  * network; the bare pass-through worker (no routes) gets a fetch event for each and lets it fall
  * through. Each is compared with the same request from a page with no worker, in the same run.
+ * `routes-only` (a trivial worker whose one static route sends everything outside `/api/*` to the
+ * network) is the floor for the proxy: Chromium still passes every request of a page controlled by
+ * a worker with a fetch handler through the worker's subresource loader, which evaluates the rules
+ * before handing the request to the network, whatever the rules say.
  */
 export const offApiPaths = { asset: '/favicon.svg', json: '/bench/data.json' } as const
 type OffApiPath = keyof typeof offApiPaths
@@ -53,44 +57,45 @@ function sequentialFetches(page: Page, path: string, count: number): Promise<Bat
   )
 }
 
-export interface OffApiFetchFigures {
+export interface OffApiFetchFigures<V extends string = Variant> {
   rounds: number
   /** Requests per variant, path and round. */
   requestsPerRound: number
   /** Per path: median over rounds of each round's median ms, the ratios to no worker, and the routes taken. */
-  asset: PathFigures
-  json: PathFigures
+  asset: PathFigures<V>
+  json: PathFigures<V>
 }
 
-interface PathFigures {
+export interface PathFigures<V extends string = Variant> {
   path: string
-  medianMs: Record<Variant, number>
-  proxyOverNone: number
-  passthroughOverNone: number
-  /** Median over rounds of each round's own proxy/none ratio: a cross-check that drift did not make the figure. */
-  pairedProxyOverNone: number
-  route: Record<Variant, string>
+  medianMs: Record<V, number>
+  /** Each variant's median over the median with no worker. */
+  overNone: Record<V, number>
+  /** Median over rounds of each round's own variant/none ratio: a cross-check that drift did not make the figure. */
+  pairedOverNone: Record<V, number>
+  route: Record<V, string>
 }
 
 /**
  * Many short rounds of `perRound` requests per variant and path, variants in an order rotated
  * every round. Short, because the machine's load drifts within seconds: with long batches one
  * variant would meet a busier machine than the next, and a 5 % target drowns in that.
+ * `tabs` names the variants, in order; `none` (no worker) is the baseline of every ratio.
  */
-export async function offApiFetches(
-  tabs: Record<Variant, Tab>,
+export async function offApiFetches<V extends string>(
+  tabs: Record<V | 'none', Tab>,
   rounds: number,
   perRound: number,
-): Promise<OffApiFetchFigures> {
-  const variants: Variant[] = ['none', 'passthrough', 'proxy']
+): Promise<OffApiFetchFigures<V | 'none'>> {
+  type K = V | 'none'
+  const variants = Object.keys(tabs) as K[]
   const paths = Object.keys(offApiPaths) as OffApiPath[]
-  const times: Record<OffApiPath, Record<Variant, number[]>> = {
-    asset: { none: [], passthrough: [], proxy: [] },
-    json: { none: [], passthrough: [], proxy: [] },
-  }
-  const routes: Record<OffApiPath, Record<Variant, Set<string>>> = {
-    asset: { none: new Set(), passthrough: new Set(), proxy: new Set() },
-    json: { none: new Set(), passthrough: new Set(), proxy: new Set() },
+  const perVariant = <T>(make: () => T) =>
+    Object.fromEntries(variants.map((variant) => [variant, make()])) as Record<K, T>
+  const times: Record<OffApiPath, Record<K, number[]>> = { asset: perVariant(() => []), json: perVariant(() => []) }
+  const routes: Record<OffApiPath, Record<K, Set<string>>> = {
+    asset: perVariant(() => new Set()),
+    json: perVariant(() => new Set()),
   }
   // Warm-up: the connection to each origin and, for the pass-through worker, its fetch handler.
   for (const variant of variants)
@@ -104,23 +109,16 @@ export async function offApiFetches(
       }
     }
   }
-  const figures = (path: OffApiPath): PathFigures => {
-    const medianMs = {
-      none: median(times[path].none),
-      passthrough: median(times[path].passthrough),
-      proxy: median(times[path].proxy),
-    }
+  const figures = (path: OffApiPath): PathFigures<K> => {
+    const none = median(times[path].none)
+    const each = <T>(value: (variant: K) => T) =>
+      Object.fromEntries(variants.map((variant) => [variant, value(variant)])) as Record<K, T>
     return {
       path: offApiPaths[path],
-      medianMs: { none: round(medianMs.none), passthrough: round(medianMs.passthrough), proxy: round(medianMs.proxy) },
-      proxyOverNone: round(medianMs.proxy / medianMs.none),
-      passthroughOverNone: round(medianMs.passthrough / medianMs.none),
-      pairedProxyOverNone: round(median(times[path].proxy.map((ms, r) => ms / times[path].none[r]!))),
-      route: {
-        none: [...routes[path].none].join(' / '),
-        passthrough: [...routes[path].passthrough].join(' / '),
-        proxy: [...routes[path].proxy].join(' / '),
-      },
+      medianMs: each((variant) => round(median(times[path][variant]))),
+      overNone: each((variant) => round(median(times[path][variant]) / none)),
+      pairedOverNone: each((variant) => round(median(times[path][variant].map((ms, r) => ms / times[path].none[r]!)))),
+      route: each((variant) => [...routes[path][variant]].join(' / ')),
     }
   }
   return { rounds, requestsPerRound: perRound, asset: figures('asset'), json: figures('json') }

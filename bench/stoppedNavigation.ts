@@ -24,21 +24,21 @@ type Metric = Exclude<keyof Sample, 'route'>
  */
 export const navigationMetric: Metric = 'responseEnd'
 
-interface MetricFigures {
-  medianMs: Record<Variant, number>
-  proxyOverNone: number
-  passthroughOverNone: number
+interface MetricFigures<V extends string> {
+  medianMs: Record<V, number>
+  /** Each variant's median over the median with no worker. */
+  overNone: Record<V, number>
   /** Interquartile range per variant, ms: how much the metric moves from one navigation to the next. */
-  iqrMs: Record<Variant, number>
+  iqrMs: Record<V, number>
 }
 
-export interface StoppedNavigationFigures extends MetricFigures {
+export interface StoppedNavigationFigures<V extends string = Variant> extends MetricFigures<V> {
   navigations: number
   metric: Metric
   /** How each variant's navigations were answered, from Navigation Timing (every distinct answer). */
-  route: Record<Variant, string>
+  route: Record<V, string>
   /** The same navigations by every metric, the one above included. */
-  byMetric: Record<Metric, MetricFigures>
+  byMetric: Record<Metric, MetricFigures<V>>
 }
 
 /**
@@ -46,22 +46,31 @@ export interface StoppedNavigationFigures extends MetricFigures {
  * browser stopped an idle worker. The proxy's static route sends navigations to the network, so
  * the page does not wait for the worker to start (Chromium still starts it alongside, for the
  * page's later requests: its startup shares the CPU with the navigation); the pass-through worker
- * (no routes) has to be started before the navigation can go on. Compared with the same
- * navigation on the origin with no worker.
+ * (no routes) has to be started before the navigation can go on. `routes-only`, a trivial worker
+ * with one static route, pays what any static-routed worker pays: the registration lookup, the
+ * rules, and the worker Chromium starts alongside. Compared with the same navigation on the
+ * origin with no worker.
  *
  * Each variant navigates in its own extra page (the steady-state pages stay as they are), one
- * navigation per variant per round, in an order rotated every round.
+ * navigation per variant per round, in an order rotated every round. `tabs` names the variants,
+ * in order; `none` (no worker) is the baseline of every ratio.
  */
-export async function stoppedNavigation(tabs: Record<Variant, Tab>, rounds: number): Promise<StoppedNavigationFigures> {
-  const variants: Variant[] = ['none', 'passthrough', 'proxy']
-  const pages = {} as Record<Variant, { page: Page; workers: WorkerStopper; origin: string }>
+export async function stoppedNavigation<V extends string>(
+  tabs: Record<V | 'none', Tab>,
+  rounds: number,
+): Promise<StoppedNavigationFigures<V | 'none'>> {
+  type K = V | 'none'
+  const variants = Object.keys(tabs) as K[]
+  const each = <T>(value: (variant: K) => T) =>
+    Object.fromEntries(variants.map((variant) => [variant, value(variant)])) as Record<K, T>
+  const pages = {} as Record<K, { page: Page; workers: WorkerStopper; origin: string }>
   for (const variant of variants) {
     const page = await tabs[variant].context.newPage()
     const origin = tabs[variant].server.origin
     await page.goto(`${origin}/bench/plain.html`) // warm-up: the connection and the page's process
     pages[variant] = { page, workers: await watchWorkers(page), origin }
   }
-  const samples: Record<Variant, Sample[]> = { none: [], passthrough: [], proxy: [] }
+  const samples = each((): Sample[] => [])
   for (let r = 0; r < rounds; r++) {
     for (const variant of rotate(variants, r)) {
       const { page, workers, origin } = pages[variant]
@@ -75,22 +84,17 @@ export async function stoppedNavigation(tabs: Record<Variant, Tab>, rounds: numb
       samples[variant].push({ ...(await navigationTiming(page)), goto })
     }
   }
-  for (const { page, workers } of Object.values(pages)) {
+  for (const { page, workers } of Object.values<{ page: Page; workers: WorkerStopper }>(pages)) {
     await workers.detach()
     await page.close()
   }
-  const figures = (metric: Metric): MetricFigures => {
-    const values = (variant: Variant) => samples[variant].map((sample) => sample[metric])
-    const medianMs = {
-      none: median(values('none')),
-      passthrough: median(values('passthrough')),
-      proxy: median(values('proxy')),
-    }
+  const figures = (metric: Metric): MetricFigures<K> => {
+    const values = (variant: K) => samples[variant].map((sample) => sample[metric])
+    const none = median(values('none'))
     return {
-      medianMs: { none: round(medianMs.none), passthrough: round(medianMs.passthrough), proxy: round(medianMs.proxy) },
-      proxyOverNone: round(medianMs.proxy / medianMs.none),
-      passthroughOverNone: round(medianMs.passthrough / medianMs.none),
-      iqrMs: { none: iqr(values('none')), passthrough: iqr(values('passthrough')), proxy: iqr(values('proxy')) },
+      medianMs: each((variant) => round(median(values(variant)))),
+      overNone: each((variant) => round(median(values(variant)) / none)),
+      iqrMs: each((variant) => iqr(values(variant))),
     }
   }
   const byMetric = {
@@ -98,8 +102,7 @@ export async function stoppedNavigation(tabs: Record<Variant, Tab>, rounds: numb
     domContentLoaded: figures('domContentLoaded'),
     goto: figures('goto'),
   }
-  const routes = (variant: Variant) => [...new Set(samples[variant].map((sample) => sample.route))].join(' / ')
-  const route = { none: routes('none'), passthrough: routes('passthrough'), proxy: routes('proxy') }
+  const route = each((variant) => [...new Set(samples[variant].map((sample) => sample.route))].join(' / '))
   return { navigations: rounds, metric: navigationMetric, ...byMetric[navigationMetric], route, byMetric }
 }
 
