@@ -15,3 +15,4 @@ export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxy
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type { SerializedError } from '../protocol/errors.js'
 export type { RefreshFailedReason, SessionExpiredReason, SessionStatus } from '../protocol/messages.js'
+export type { SignInOptions, StepUpRequirement } from '../protocol/stepUp.js'
