@@ -43,6 +43,8 @@ const workers = [
   tokenProxyWorker({ entry: '../worker/sw-workbox.ts', fileName: 'sw-workbox.js' }),
   // The worker with DPoP on (e2e/dpop.spec.ts).
   tokenProxyWorker({ entry: '../worker/sw-dpop.ts', fileName: 'sw-dpop.js' }),
+  // Two APIs with their own tokens, minted with `resource=` and `audience=` (apis.html, e2e).
+  tokenProxyWorker({ entry: '../worker/sw-apis.ts', fileName: 'sw-apis.js' }),
 ]
 
 export default defineConfig({
@@ -63,6 +65,7 @@ export default defineConfig({
         workers: root('demo/app/workers.html'),
         realtime: root('demo/app/realtime.html'),
         dpop: root('demo/app/dpop.html'),
+        apis: root('demo/app/apis.html'),
       },
     },
   },

@@ -10,6 +10,7 @@ import {
   type RequestType,
   type SessionStatus,
 } from '../protocol/messages.js'
+import { checkSignInOptions, type SignInOptions } from '../protocol/stepUp.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
 import { askWorker, isOwnWorker, withTimeout } from './askWorker.js'
 import { TokenProxyUnsupportedError } from './TokenProxyUnsupportedError.js'
@@ -39,6 +40,13 @@ export interface SessionEvents {
   'session-ended': BroadcastPayloads['SESSION_ENDED']
   /** A refresh failed for a passing reason (offline, 5xx); the session is kept and retried later. */
   'refresh-failed': BroadcastPayloads['REFRESH_FAILED']
+  /**
+   * An API asked for a stronger or more recent authentication (RFC 9470 step-up:
+   * `401` with `WWW-Authenticate: Bearer error="insufficient_user_authentication"`), with the
+   * `acrValues` and `maxAge` it named. Once per login and requirement, in every tab; the session
+   * goes on. With OpenID Connect, pass the detail to `signIn()`; otherwise re-authenticate your way.
+   */
+  'step-up-required': BroadcastPayloads['STEP_UP_REQUIRED']
 }
 
 export type SessionEventName = keyof SessionEvents
@@ -53,9 +61,18 @@ export interface TokenProxyClient {
   /**
    * OpenID Connect: sends the user to the provider to sign in (authorization code + PKCE). The
    * worker makes and keeps the PKCE verifier, state and nonce; this page only navigates.
-   * `returnTo` is where `completeSignIn()` says to go afterwards.
+   * `returnTo` is where `completeSignIn()` says to go afterwards. For a step-up (RFC 9470), pass
+   * the `'step-up-required'` event's `acrValues` and `maxAge`: the provider is asked for them, and
+   * the new sign-in's tokens replace the session's. Rejects with `ERR_INVALID_OPTIONS` for
+   * malformed values, before anything is sent.
+   *
+   * @example
+   * ```ts
+   * proxy.on('step-up-required', ({ acrValues, maxAge }) =>
+   *   void proxy.signIn({ acrValues, maxAge, returnTo: location.pathname }))
+   * ```
    */
-  signIn(options?: { returnTo?: string }): Promise<void>
+  signIn(options?: SignInOptions): Promise<void>
   /**
    * OpenID Connect: on the redirect page, hands the callback to the worker, which checks it and
    * redeems the code; the tokens stay in the worker. Removes `code` and `state` from the address
@@ -136,8 +153,8 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
     logout: async () => {
       await ask('LOGOUT', {}, timeoutMs)
     },
-    signIn: async ({ returnTo } = {}) => {
-      const { url } = await ask('SIGN_IN', returnTo === undefined ? {} : { returnTo }, timeoutMs)
+    signIn: async (signInOptions) => {
+      const { url } = await ask('SIGN_IN', checkSignInOptions(signInOptions), timeoutMs)
       location.assign(url)
     },
     completeSignIn: async () => {

@@ -17,7 +17,7 @@ test('warns with the fix when the worker runs another library version, and keeps
   await page.waitForFunction(() => document.documentElement.dataset['proxy'] === 'ready')
 
   expect(warnings).toEqual([
-    '[sw-token-proxy] Failed to match the page and the worker: this page runs sw-token-proxy 0.1.0 (protocol 1) but the worker runs 0.0.9 (protocol 1). Build the page and the worker from the same sw-token-proxy version and deploy both; the new worker takes over on the next load.',
+    '[sw-token-proxy] Failed to match the page and the worker: this page runs sw-token-proxy 0.1.0 (protocol 2) but the worker runs 0.0.9 (protocol 2). Build the page and the worker from the same sw-token-proxy version and deploy both; the new worker takes over on the next load.',
   ])
   await logIn(page)
   expect((await pageFetch(page, '/api/still-works')).status).toBe(200)

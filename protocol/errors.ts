@@ -9,7 +9,10 @@ export const ErrorCode = {
   REPLY_TIMEOUT: 'ERR_REPLY_TIMEOUT',
   /** The page's client and the worker script come from different versions of this library. */
   PROTOCOL_MISMATCH: 'ERR_PROTOCOL_MISMATCH',
-  /** `installTokenProxy` or `registerTokenProxy` was given options it cannot work with. */
+  /**
+   * `installTokenProxy`, `registerTokenProxy` or `signIn` was given options it cannot work with
+   * (or `signIn` was called on a worker without OpenID Connect).
+   */
   INVALID_OPTIONS: 'ERR_INVALID_OPTIONS',
   /** The token store (IndexedDB) failed to read or write. */
   STORAGE_FAILED: 'ERR_STORAGE_FAILED',

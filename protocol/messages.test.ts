@@ -30,9 +30,23 @@ describe('isWorkerErrorMessage', () => {
 
 describe('isBroadcastMessage (what a page accepts as a session event)', () => {
   it('accepts each session event of this library', () => {
-    for (const type of ['SESSION_STARTED', 'SESSION_REFRESHED', 'SESSION_EXPIRED', 'SESSION_ENDED', 'REFRESH_FAILED']) {
+    for (const type of [
+      'SESSION_STARTED',
+      'SESSION_REFRESHED',
+      'SESSION_EXPIRED',
+      'SESSION_ENDED',
+      'REFRESH_FAILED',
+      'STEP_UP_REQUIRED',
+    ]) {
       expect(isBroadcastMessage({ source: MESSAGE_SOURCE, type, payload: {} })).toBe(true)
     }
+  })
+
+  it('accepts STEP_UP_REQUIRED only with a well-formed requirement, which a page may pass to signIn()', () => {
+    const stepUp = (payload: unknown) => ({ source: MESSAGE_SOURCE, type: 'STEP_UP_REQUIRED', payload })
+    expect(isBroadcastMessage(stepUp({ acrValues: 'urn:example:strong', maxAge: 0 }))).toBe(true)
+    expect(isBroadcastMessage(stepUp({ acrValues: 'a\nb' }))).toBe(false)
+    expect(isBroadcastMessage(stepUp({ maxAge: '0' }))).toBe(false)
   })
 
   it.each<[string, unknown]>([

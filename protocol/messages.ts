@@ -1,12 +1,16 @@
 import { isSerializedError, type SerializedError } from './errors.js'
+import { isStepUpRequirement, type SignInOptions, type StepUpRequirement } from './stepUp.js'
 
 /**
  * The protocol between the page and the worker. Both sides import these types and both validate
  * what they receive. No message, reply or payload here ever carries a token.
  */
 
-/** Bumped whenever a message shape changes; the client warns when page and worker disagree. */
-export const PROTOCOL_VERSION = 1
+/**
+ * Bumped whenever a message shape changes; the client warns when page and worker disagree.
+ * 2: `STEP_UP_REQUIRED`, and `SIGN_IN` with `acrValues` and `maxAge` (RFC 9470 step-up).
+ */
+export const PROTOCOL_VERSION = 2
 
 /** Marks every message this library sends, so pages can ignore other workers' messages. */
 export const MESSAGE_SOURCE = 'sw-token-proxy'
@@ -45,6 +49,12 @@ export interface BroadcastPayloads {
   SESSION_EXPIRED: { reason: SessionExpiredReason }
   SESSION_ENDED: Record<string, never>
   REFRESH_FAILED: { reason: RefreshFailedReason; retryAt: number }
+  /**
+   * An API answered `401` with RFC 9470's `insufficient_user_authentication`: it wants a stronger
+   * or more recent authentication than the session's token carries. Sent once per login and
+   * requirement; the session goes on, and nothing was refreshed or replayed.
+   */
+  STEP_UP_REQUIRED: StepUpRequirement
 }
 
 export type BroadcastType = keyof BroadcastPayloads
@@ -59,6 +69,7 @@ export const SESSION_EVENT_NAMES = {
   SESSION_EXPIRED: 'session-expired',
   SESSION_ENDED: 'session-ended',
   REFRESH_FAILED: 'refresh-failed',
+  STEP_UP_REQUIRED: 'step-up-required',
 } as const satisfies Record<BroadcastType, string>
 
 export type SessionEventName = (typeof SESSION_EVENT_NAMES)[BroadcastType]
@@ -84,8 +95,11 @@ export interface RequestPayloads {
   CLAIM: Record<string, never>
   STATUS: Record<string, never>
   LOGOUT: Record<string, never>
-  /** OpenID Connect: start an authorization code + PKCE sign-in; `returnTo` is where to land after. */
-  SIGN_IN: { returnTo?: string }
+  /**
+   * OpenID Connect: start an authorization code + PKCE sign-in; `returnTo` is where to land after,
+   * `acrValues` and `maxAge` what to ask the provider for (a step-up, RFC 9470).
+   */
+  SIGN_IN: SignInOptions
   /** OpenID Connect: the callback page's URL (with `code` and `state`), for the worker to redeem. */
   COMPLETE_SIGN_IN: { callbackUrl: string }
 }
@@ -115,6 +129,7 @@ const BROADCAST_TYPES: ReadonlySet<string> = new Set<BroadcastType>([
   'SESSION_EXPIRED',
   'SESSION_ENDED',
   'REFRESH_FAILED',
+  'STEP_UP_REQUIRED',
 ])
 
 const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
@@ -136,7 +151,9 @@ export function isBroadcastMessage(value: unknown): value is BroadcastMessage {
     typeof value.type === 'string' &&
     BROADCAST_TYPES.has(value.type) &&
     typeof value.payload === 'object' &&
-    value.payload !== null
+    value.payload !== null &&
+    // What a page may pass on to signIn() as it is must be well-formed.
+    (value.type !== 'STEP_UP_REQUIRED' || isStepUpRequirement(value.payload))
   )
 }
 

@@ -53,4 +53,31 @@ describe('answerRequest', () => {
       },
     })
   })
+
+  it('passes a step-up sign-in’s ACR values and max_age to the proxy, and refuses malformed ones before it', async () => {
+    const calls: unknown[][] = []
+    const proxy = fakeProxy({
+      signIn: (...args: Parameters<TokenProxy['signIn']>) => (
+        calls.push(args),
+        Promise.resolve(`https://id.example/auth`)
+      ),
+    })
+
+    const reply = await answerRequest(
+      proxy,
+      message('SIGN_IN', { returnTo: '/pay', acrValues: 'urn:example:strong', maxAge: 0 }),
+      () => Promise.resolve(),
+    )
+    expect(reply).toEqual({ ok: true, payload: { url: 'https://id.example/auth' } })
+    expect(calls).toEqual([['/pay', { acrValues: 'urn:example:strong', maxAge: 0 }]])
+
+    // A page script can post anything: the worker checks what the client already checked.
+    const refused = await answerRequest(
+      proxy,
+      { source: MESSAGE_SOURCE, type: 'SIGN_IN', payload: { maxAge: '0' } } as unknown as RequestMessage,
+      () => Promise.resolve(),
+    )
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ERR_INVALID_OPTIONS' } })
+    expect(calls).toHaveLength(1)
+  })
 })

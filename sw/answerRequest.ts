@@ -1,5 +1,6 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { PROTOCOL_VERSION, type Reply, type RequestMessage, type RequestType } from '../protocol/messages.js'
+import { checkSignInOptions } from '../protocol/stepUp.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
 import type { TokenProxy } from './createTokenProxy.js'
 
@@ -28,8 +29,9 @@ export async function answerRequest(
         await proxy.logout()
         return { ok: true, payload: { loggedOut: true } }
       case 'SIGN_IN': {
-        const returnTo = typeof message.payload.returnTo === 'string' ? message.payload.returnTo : null
-        return { ok: true, payload: { url: await proxy.signIn(returnTo) } }
+        // Checked again here: any script of the origin can post this message, not only the client.
+        const { returnTo, ...requirement } = checkSignInOptions(message.payload)
+        return { ok: true, payload: { url: await proxy.signIn(returnTo ?? null, requirement) } }
       }
       case 'COMPLETE_SIGN_IN':
         if (typeof message.payload.callbackUrl !== 'string')

@@ -1,5 +1,6 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import type { SessionStatus } from '../protocol/messages.js'
+import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { Broadcast } from './broadcast.js'
 import { captureTokenResponse } from './captureTokenResponse.js'
 import { logOut } from './logOut.js'
@@ -11,6 +12,7 @@ import type { OidcPlugin, OidcSignIn } from './oidcPlugin.js'
 import { resolveOptions, type Renewal, type TokenProxyOptions } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
+import { StepUpNotices } from './StepUpNotices.js'
 import type { TokenTarget } from './tokenTarget.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
 import { DpopSender } from './dpop/DpopSender.js'
@@ -66,6 +68,7 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     api: resolved.api,
     refreshAheadSeconds: resolved.refreshAheadSeconds,
     replayBodyLimitBytes: resolved.replayBodyLimitBytes,
+    stepUpNotices: new StepUpNotices(env),
   }
 
   function roleOf(request: Request, url: URL): RequestRole {
@@ -132,10 +135,14 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }) }
     },
 
-    /** OpenID Connect: the provider's authorization URL for a new sign-in. */
-    async signIn(returnTo: string | null): Promise<string> {
+    /**
+     * OpenID Connect: the provider's authorization URL for a new sign-in; for a step-up (RFC 9470),
+     * asking for `requirement`'s ACR values and `max_age`. Without `oidc` there is no sign-in here:
+     * a plain-mode app answers `STEP_UP_REQUIRED` with its own login.
+     */
+    async signIn(returnTo: string | null, requirement: StepUpRequirement = {}): Promise<string> {
       if (!oidc) throw notConfigured('start a sign-in')
-      return oidc.beginSignIn(returnTo)
+      return oidc.beginSignIn(returnTo, requirement)
     },
 
     /** OpenID Connect: redeems the callback's code; the tokens stay here, the page learns `returnTo`. */

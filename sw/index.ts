@@ -16,3 +16,4 @@ export type {
   SessionExpiredReason,
   SessionStatus,
 } from '../protocol/messages.js'
+export type { StepUpRequirement } from '../protocol/stepUp.js'

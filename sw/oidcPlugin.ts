@@ -5,6 +5,7 @@
  */
 import type { TokenSet } from './parseTokenResponse.js'
 import type { RefreshResult } from './refreshResult.js'
+import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { PendingSignIn } from './tokenStore.js'
 import type { TokenTarget } from './tokenTarget.js'
 
@@ -13,6 +14,7 @@ export { parseTokenResponse, type TokenSet } from './parseTokenResponse.js'
 export { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from './refreshResult.js'
 export { endpoint, invalid } from './resolveOptions.js'
 export { targetParameters, type TokenTarget } from './tokenTarget.js'
+export type { StepUpRequirement }
 
 /** Sign-ins between the redirect to the provider and the callback, kept across worker restarts. */
 export interface PendingSignIns {
@@ -41,7 +43,11 @@ export interface OidcEnvironment {
 export interface OidcSignIn {
   /** The issuer and client this provider's sessions belong to; another one never refreshes them. */
   readonly issuedBy: string
-  beginSignIn(returnTo: string | null): Promise<string>
+  /**
+   * The authorization URL of a new sign-in. With a `requirement` (RFC 9470 step-up), it asks for
+   * those `acr_values` and that `max_age`, and the sign-in's ID token must prove the `max_age`.
+   */
+  beginSignIn(returnTo: string | null, requirement?: StepUpRequirement): Promise<string>
   completeSignIn(callbackUrl: string): Promise<{ tokens: TokenSet; returnTo: string | null }>
   /** One refresh grant; with a `target`, for that API's token (its `resource`, `audience`, `scope`). */
   refresh(refreshToken: string, target?: TokenTarget): Promise<RefreshResult>

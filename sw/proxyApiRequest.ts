@@ -1,3 +1,5 @@
+import type { StepUpRequirement } from '../protocol/stepUp.js'
+import { readBearerChallenge } from './bearerChallenge.js'
 import { isDueForRefresh } from './expiry.js'
 import { longestMatch } from './requestMatching.js'
 import { readBytesWithin } from './readBodyWithin.js'
@@ -6,6 +8,7 @@ import type { ApiPrefix, TokenTarget } from './tokenTarget.js'
 import { isLive, resourceTokenOf, type LiveSession, type ResourceToken, type TokenStore } from './tokenStore.js'
 import type { SessionTokens } from './tokenStore.js'
 import type { DpopSender } from './dpop/DpopSender.js'
+import type { StepUpNotices } from './StepUpNotices.js'
 
 export interface ProxyApiRequestContext {
   store: TokenStore
@@ -21,6 +24,8 @@ export interface ProxyApiRequestContext {
   replayBodyLimitBytes: number
   /** DPoP (issue 15), with `dpop: true`: sends DPoP-bound tokens with a proof. */
   dpop?: DpopSender | undefined
+  /** RFC 9470: tells the tabs, once per login and requirement, that an API asks for a step-up. */
+  stepUpNotices: StepUpNotices
 }
 
 /** Keeps the worker alive for a refresh that other tabs may be waiting on (`event.waitUntil`). */
@@ -34,10 +39,20 @@ type ReplayableBody =
   | { kind: 'not-replayable' }
 
 /**
+ * What an API's answer means for the token it was sent with: `renew` (a 401 a new token may fix),
+ * `step-up` (RFC 9470: a 401 only a new sign-in can fix), or `pass` (anything else).
+ */
+type Verdict = { kind: 'renew' } | { kind: 'step-up'; requirement: StepUpRequirement } | { kind: 'pass' }
+
+/**
  * Sends an API request with the current access token (Policies 3, 5 and 10): renews first when
  * the token is about to expire, and on a 401 either replays with a token another request already
  * renewed, or renews once (shared with every other waiting request) and replays once. A request is
  * only ever sent or replayed with tokens of the login it was made under.
+ *
+ * A 401 asking for a step-up (RFC 9470, `insufficient_user_authentication`) is neither refreshed
+ * nor replayed: a refresh would mint the same authentication again. The page gets that 401 as it
+ * came, and every tab hears `STEP_UP_REQUIRED` once.
  */
 export async function proxyApiRequest(
   request: Request,
@@ -64,13 +79,19 @@ export async function proxyApiRequest(
   }
 
   const response = await send(request, body, session.tokens, context)
-  if (!asksForNewToken(response, context.api, undefined) || body.kind === 'not-replayable') return response
+  const verdict = verdictOf(response, context.api, undefined)
+  if (verdict.kind === 'step-up')
+    return stepUp(response, verdict.requirement, session.tokens.loginId, context, waitUntil)
+  if (verdict.kind === 'pass' || body.kind === 'not-replayable') return response
 
   const replayWith = await sessionForReplay(session, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
   const replayed = await send(request, body, replayWith.tokens, context)
-  if (asksForNewToken(replayed, context.api, undefined)) refresher.noteRefusedAfterRenewal(replayWith)
+  const replayVerdict = verdictOf(replayed, context.api, undefined)
+  if (replayVerdict.kind === 'step-up')
+    return stepUp(replayed, replayVerdict.requirement, replayWith.tokens.loginId, context, waitUntil)
+  if (replayVerdict.kind === 'renew') refresher.noteRefusedAfterRenewal(replayWith)
   return replayed
 }
 
@@ -101,15 +122,19 @@ async function proxyResourceRequest(
   }
 
   const response = await context.fetch(withBody(request, body, token?.accessToken))
-  if (token === undefined || !asksForNewToken(response, context.api, target) || body.kind === 'not-replayable')
-    return response
+  // Sent without a token (none could be minted): whatever the API says, it did not judge one.
+  if (token === undefined) return response
+  const verdict = verdictOf(response, context.api, target)
+  if (verdict.kind === 'step-up') return stepUp(response, verdict.requirement, loginId, context, waitUntil)
+  if (verdict.kind === 'pass' || body.kind === 'not-replayable') return response
 
   const replayWith = await resourceTokenForReplay(loginId, token, target, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
   const replayed = await context.fetch(withBody(request, body, replayWith.accessToken))
-  if (asksForNewToken(replayed, context.api, target))
-    refresher.noteResourceRefusedAfterRenewal(loginId, target, replayWith)
+  const replayVerdict = verdictOf(replayed, context.api, target)
+  if (replayVerdict.kind === 'step-up') return stepUp(replayed, replayVerdict.requirement, loginId, context, waitUntil)
+  if (replayVerdict.kind === 'renew') refresher.noteResourceRefusedAfterRenewal(loginId, target, replayWith)
   return replayed
 }
 
@@ -159,20 +184,37 @@ function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {
 
 /**
  * A 401 asks for a new token unless the server named another problem (RFC 6750 lets it say
- * `error="invalid_request"` or `"insufficient_scope"`, which a new token would not fix), or it
- * came from somewhere the request was redirected to that is not the same API (off the `api`
- * prefixes, or onto a prefix with another token): that page's 401 is not the API's verdict on the
- * token.
+ * `error="invalid_request"` or `"insufficient_scope"`, which a new token would not fix; RFC 9470's
+ * `"insufficient_user_authentication"` asks for a step-up instead), or it came from somewhere the
+ * request was redirected to that is not the same API (off the `api` prefixes, or onto a prefix
+ * with another token): that page's 401 is not the API's verdict on the token, so it is passed on
+ * without a refresh, a replay or a step-up notice.
  */
-function asksForNewToken(response: Response, api: readonly ApiPrefix[], target: TokenTarget | undefined): boolean {
-  if (response.status !== 401) return false
+function verdictOf(response: Response, api: readonly ApiPrefix[], target: TokenTarget | undefined): Verdict {
+  if (response.status !== 401) return { kind: 'pass' }
   if (response.redirected) {
     const landedOn = longestMatch(new URL(response.url), api)
-    if (landedOn === undefined || landedOn.target?.key !== target?.key) return false
+    if (landedOn === undefined || landedOn.target?.key !== target?.key) return { kind: 'pass' }
   }
-  const challenge = response.headers.get('WWW-Authenticate')
-  const error = challenge ? /\berror\s*=\s*"?([A-Za-z_]+)"?/i.exec(challenge)?.[1] : undefined
-  return error === undefined || error.toLowerCase() === 'invalid_token'
+  const { error, stepUp } = readBearerChallenge(response)
+  if (stepUp) return { kind: 'step-up', requirement: stepUp }
+  return error === undefined || error === 'invalid_token' ? { kind: 'renew' } : { kind: 'pass' }
+}
+
+/**
+ * RFC 9470: the 401 goes to the page as it came (its `WWW-Authenticate` names what to ask for),
+ * and every tab hears `STEP_UP_REQUIRED`, once per login and requirement. The notice is kept
+ * alive with `waitUntil`, not awaited: the page's answer does not wait on the other tabs.
+ */
+function stepUp(
+  response: Response,
+  requirement: StepUpRequirement,
+  loginId: string,
+  context: ProxyApiRequestContext,
+  waitUntil: WaitUntil,
+): Response {
+  waitUntil(context.stepUpNotices.notify(loginId, requirement).catch(() => undefined))
+  return response
 }
 
 /**

@@ -79,6 +79,8 @@ export interface PendingSignIn {
   nonce: string
   returnTo: string | null
   createdAt: number
+  /** The `max_age` the sign-in asked for (a step-up): the ID token's `auth_time` must meet it. */
+  maxAge?: number
 }
 
 /** Bumped with every schema change; `upgrade` below handles each step, and never blocks. */

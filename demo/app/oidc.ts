@@ -1,6 +1,6 @@
 // Sign in with an OpenID Connect provider through the worker. Which provider, and which APIs get
 // the token, is the worker's configuration (`/sw-oidc.js`), never this page's URL.
-import { registerTokenProxy } from '../../client/index.ts'
+import { registerTokenProxy, type StepUpRequirement } from '../../client/index.ts'
 
 const $ = (selector: string) => document.querySelector<HTMLElement>(selector)!
 
@@ -11,6 +11,9 @@ async function showStatus(): Promise<void> {
   $('#session-state').textContent = status.authenticated ? 'signed in' : 'signed out'
   const subject = status.claims?.['sub']
   $('#session-user').textContent = typeof subject === 'string' ? `as ${subject}` : ''
+  // How the user authenticated, when the provider says (the ID token's `acr`).
+  const acr = status.claims?.['acr']
+  $('#session-acr').textContent = typeof acr === 'string' ? `(acr ${acr})` : ''
 }
 
 const callback = new URLSearchParams(location.search)
@@ -27,6 +30,20 @@ proxy.on('session-expired', ({ reason }) => {
   void showStatus()
 })
 proxy.on('session-ended', () => void showStatus())
+// RFC 9470 step-up: an API wants a stronger (or more recent) sign-in than this session's. The
+// session goes on meanwhile; signing in again with what the API asked for replaces its tokens.
+let stepUp: StepUpRequirement = {}
+proxy.on('step-up-required', (requirement) => {
+  stepUp = requirement
+  const asked = [
+    requirement.acrValues && `authentication ${requirement.acrValues}`,
+    requirement.maxAge !== undefined && `a sign-in less than ${requirement.maxAge} s old`,
+  ].filter(Boolean)
+  $('#step-up-message').textContent =
+    `An API asks for a stronger sign-in${asked.length ? ` (${asked.join(', ')})` : ''}.`
+  $('#step-up').hidden = false
+})
+$('#step-up-sign-in').addEventListener('click', () => void proxy.signIn({ ...stepUp, returnTo: location.pathname }))
 $('#sign-in').addEventListener('click', () => void proxy.signIn())
 $('#logout').addEventListener('click', () => void proxy.logout())
 $('#call-api').addEventListener('click', () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { SignJWT, jwtVerify } from 'jose'
 import { DpopVerifier, type DpopPresentation } from './DpopVerifier.ts'
 import { digest } from './hash.ts'
+import { RESOURCE_APIS } from './resourceApis.ts'
 
 /**
  * How the auth server treats a refresh token that was already used. `strict` revokes the whole
@@ -26,12 +27,24 @@ export interface AuthServerOptions {
    * DPoP`; the API then needs `Authorization: DPoP` with a proof by the same key.
    */
   dpop: boolean
+  /**
+   * What a refresh may ask a token for, with `resource=` (RFC 8707) or `audience=` (issue 14):
+   * the answer's access token then has that value as its `aud`. Default: the demo's two APIs.
+   */
+  audiences: string[]
 }
 
-export interface RefreshRecord {
+/** What a refresh asked its access token to be for (issue 14); both `null`: the login's own token. */
+export interface RefreshTarget {
+  resource: string | null
+  audience: string | null
+}
+
+export interface RefreshRecord extends RefreshTarget {
   /** A digest of the presented refresh token: tests compare these, never the token itself. */
   presented: string
   outcome:
+    | 'invalid_target'
     | 'rotated'
     | 'renewed'
     | 'grace'
@@ -90,8 +103,8 @@ export class AuthServer {
   readonly #secret = randomBytes(32)
   readonly #refreshTokens = new Map<string, RefreshTokenState>()
   readonly #revokedFamilies = new Set<string>()
-  /** The `jti` of every access token issued so far, and of those a test declared expired. */
-  readonly #accessTokenIds: string[] = []
+  /** The `jti` and `aud` of every access token issued so far, and the `jti` of those a test declared expired. */
+  readonly #accessTokenIds: Array<{ id: string; audience: string | undefined }> = []
   readonly #expiredAccessTokenIds = new Set<string>()
   /** DPoP proof checks, shared with the API; `undefined` unless `dpop` is on. */
   readonly dpop: DpopVerifier | undefined
@@ -106,6 +119,7 @@ export class AuthServer {
       clockOffsetSeconds: 0,
       sendExpiresIn: true,
       dpop: false,
+      audiences: RESOURCE_APIS.map((api) => api.value),
       ...options,
     }
     this.dpop = this.options.dpop ? new DpopVerifier() : undefined
@@ -129,25 +143,37 @@ export class AuthServer {
     )
   }
 
-  async refresh(refreshToken: unknown, proof?: DpopPresentation): Promise<AuthResult<TokenResponseBody>> {
+  /**
+   * One use of a refresh token. With `target` (issue 14: a `resource` or `audience` the refresh
+   * names), the answer's access token is for that API only (its `aud`); the refresh token rotates
+   * all the same, so every use of it, for any API, is one use.
+   */
+  async refresh(
+    refreshToken: unknown,
+    proof?: DpopPresentation,
+    target: { resource?: unknown; audience?: unknown } = {},
+  ): Promise<AuthResult<TokenResponseBody>> {
+    const asked: RefreshTarget = {
+      resource: typeof target.resource === 'string' ? target.resource : null,
+      audience: typeof target.audience === 'string' ? target.audience : null,
+    }
+    const log = (presented: string, outcome: RefreshRecord['outcome']) =>
+      this.refreshLog.push({ presented, outcome, ...asked })
     const bound = await this.#checkProof(proof)
     if ('status' in bound) {
       // A nonce challenge is not a refresh attempt: the client retries with the nonce.
       if (bound.body.error !== 'use_dpop_nonce')
-        this.refreshLog.push({
-          presented: typeof refreshToken === 'string' ? digest(refreshToken) : '',
-          outcome: 'dpop_rejected',
-        })
+        log(typeof refreshToken === 'string' ? digest(refreshToken) : '', 'dpop_rejected')
       return bound
     }
     if (typeof refreshToken !== 'string' || refreshToken === '') {
-      this.refreshLog.push({ presented: '', outcome: 'bad_request' })
+      log('', 'bad_request')
       return invalidGrant('refresh_token is missing')
     }
     const presented = digest(refreshToken)
     const state = this.#refreshTokens.get(refreshToken)
     const fail = (outcome: RefreshRecord['outcome'], why: string) => {
-      this.refreshLog.push({ presented, outcome })
+      log(presented, outcome)
       return invalidGrant(why)
     }
     if (!state) return fail('unknown', 'unknown refresh token')
@@ -155,12 +181,18 @@ export class AuthServer {
     if (Date.now() >= state.expiresAt) return fail('expired', 'the refresh token expired')
     // DPoP: a bound refresh token with another key's proof is refused, and not used up.
     if (state.jkt !== bound.jkt) return fail('wrong_key', 'the refresh token is bound to another DPoP key')
+    // RFC 8707 §2: an API this server mints no tokens for is refused, and the token not used up.
+    const audience = asked.resource ?? asked.audience ?? undefined
+    if (audience !== undefined && !this.options.audiences.includes(audience)) {
+      log(presented, 'invalid_target')
+      return { status: 400, body: { error: 'invalid_target', error_description: 'no such resource or audience' } }
+    }
 
     const { rotation, graceSeconds } = this.options
     if (rotation === 'none') {
       this.counters.refreshes += 1
-      this.refreshLog.push({ presented, outcome: 'renewed' })
-      return this.#answer(await this.#issue(state.user, state.family, undefined, state.jkt))
+      log(presented, 'renewed')
+      return this.#answer(await this.#issue(state.user, state.family, undefined, state.jkt, audience))
     }
     if (state.usedAt !== undefined) {
       const withinGrace =
@@ -171,14 +203,14 @@ export class AuthServer {
         return fail('reused', 'the refresh token was already used; the session is revoked')
       }
       this.counters.refreshes += 1
-      this.refreshLog.push({ presented, outcome: 'grace' })
-      return this.#answer(await this.#issue(state.user, state.family, state.successor, state.jkt))
+      log(presented, 'grace')
+      return this.#answer(await this.#issue(state.user, state.family, state.successor, state.jkt, audience))
     }
     state.usedAt = Date.now()
     state.successor = this.#newRefreshToken(state.user, state.family, state.expiresAt, state.jkt)
     this.counters.refreshes += 1
-    this.refreshLog.push({ presented, outcome: 'rotated' })
-    return this.#answer(await this.#issue(state.user, state.family, state.successor, state.jkt))
+    log(presented, 'rotated')
+    return this.#answer(await this.#issue(state.user, state.family, state.successor, state.jkt, audience))
   }
 
   /**
@@ -207,23 +239,30 @@ export class AuthServer {
     return { status: 200, body, ...(this.dpop && { headers: { 'DPoP-Nonce': this.dpop.nonce } }) }
   }
 
-  /** Answers the access token's claims, or `undefined` when it is invalid, expired or revoked. */
+  /**
+   * Answers the access token's claims, or `undefined` when it is invalid, expired or revoked, or
+   * for another API than `audience` (issue 14): a token minted for an API (`aud`) is good for that
+   * API only, and the login's own token (no `aud`) only where no `audience` is expected.
+   */
   async verify(
     accessToken: string,
+    audience?: string,
   ): Promise<{ sub: string; sid: string; exp: number; jkt: string | undefined } | undefined> {
     try {
       const { payload } = await jwtVerify(accessToken, this.#secret, {
         algorithms: ['HS256'],
         currentDate: new Date(this.#clockSeconds() * 1000),
       })
-      const { sub, sid, exp, jti, cnf } = payload as {
+      const { sub, sid, exp, jti, cnf, aud } = payload as {
         sub?: unknown
         sid?: unknown
         exp?: unknown
         jti?: unknown
         cnf?: { jkt?: unknown }
+        aud?: unknown
       }
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof exp !== 'number') return undefined
+      if (aud !== audience) return undefined
       if (typeof jti === 'string' && this.#expiredAccessTokenIds.has(jti)) return undefined
       const jkt = typeof cnf?.jkt === 'string' ? cnf.jkt : undefined
       return this.#revokedFamilies.has(sid) ? undefined : { sub, sid, exp, jkt }
@@ -262,10 +301,12 @@ export class AuthServer {
    * lifetime had run out (`verify()` refuses it, so the API answers 401 `invalid_token`); tokens
    * issued later are not affected, and the sessions' refresh tokens still work. A test expires a
    * token on the server's side on command instead of sleeping past a short lifetime, and the worker,
-   * which still believes the token fresh, meets the API's 401.
+   * which still believes the token fresh, meets the API's 401. With `audience`, only the tokens
+   * minted for that API (issue 14).
    */
-  expireAccessTokens(): void {
-    for (const id of this.#accessTokenIds) this.#expiredAccessTokenIds.add(id)
+  expireAccessTokens(audience?: string): void {
+    for (const token of this.#accessTokenIds)
+      if (audience === undefined || token.audience === audience) this.#expiredAccessTokenIds.add(token.id)
   }
 
   /**
@@ -288,13 +329,19 @@ export class AuthServer {
     family: string,
     refreshToken: string | undefined,
     jkt: string | undefined,
+    audience?: string,
   ): Promise<TokenResponseBody> {
     const ttl = this.options.accessTtlSeconds
     const issuedAt = this.#clockSeconds()
     const tokenId = randomBytes(8).toString('hex')
-    this.#accessTokenIds.push(tokenId)
-    // DPoP: the access token names the key it is bound to (RFC 9449 §6.1).
-    const accessToken = await new SignJWT({ sid: family, ...(jkt !== undefined && { cnf: { jkt } }) })
+    this.#accessTokenIds.push({ id: tokenId, audience })
+    // DPoP: the access token names the key it is bound to (RFC 9449 §6.1). Issue 14: a token
+    // minted for one API names it as its audience.
+    const accessToken = await new SignJWT({
+      sid: family,
+      ...(jkt !== undefined && { cnf: { jkt } }),
+      ...(audience !== undefined && { aud: audience }),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user)
       .setJti(tokenId)

@@ -5,6 +5,7 @@ import { dpopPresentation, type DpopRefusal } from './DpopVerifier.ts'
 import { EndpointControl } from './EndpointControl.ts'
 import { digest, type BodySummary } from './hash.ts'
 import { LiveEvents } from './LiveEvents.ts'
+import { resourceApiOf } from './resourceApis.ts'
 import type { WebSocketTickets } from './WebSocketTickets.ts'
 
 /** What the API saw of one request. Digests only: a recorded request never holds a token. */
@@ -27,6 +28,11 @@ export interface ApiRecord {
   dpop: 'verified' | 'wrong_key' | 'bearer' | DpopRefusal | null
   /** The user a bearer token was issued to (its `sub`), valid or not; `null` without one. */
   tokenUser: string | null
+  /**
+   * Whom a bearer token was minted for (its `aud`), valid or not: an API's own token names it
+   * (issue 14); the login's own token names none (`null`), as does a request without a token.
+   */
+  tokenAudience: string | null
   bodyDigest: string
   bodyBytes: number
   secFetchSite: string | null
@@ -43,7 +49,9 @@ export interface ScriptedFailure {
 /**
  * The demo's resource server: every `/api/…` request needs a valid bearer token. `/api/me` says
  * who you are; anything else echoes what arrived. Authorised writes count as side effects, so a
- * test can prove that a forged request changed nothing.
+ * test can prove that a forged request changed nothing. The two APIs of `resourceApis.ts`
+ * (`/api/orders/`, `/api/billing/`) accept only tokens minted for them, and say which API they
+ * are and whom the token was for; the rest of `/api/` accepts only the login's own token.
  */
 export class DemoApi {
   readonly records: ApiRecord[] = []
@@ -139,7 +147,8 @@ export class DemoApi {
     const authorization = request.headers.authorization ?? null
     const scheme = authorization?.split(' ')[0]
     const bearer = scheme === 'Bearer' || scheme === 'DPoP' ? authorization!.slice(scheme.length + 1) : undefined
-    const verified = bearer ? await this.#auth.verify(bearer) : undefined
+    const resourceApi = resourceApiOf(url.pathname)
+    const verified = bearer ? await this.#auth.verify(bearer, resourceApi?.value) : undefined
     // DPoP (RFC 9449 §7): a bound token needs the DPoP scheme and a proof by its key, for this
     // request and this token (`ath`). Without DPoP on the server, a token is a bearer token.
     const dpop = this.#auth.dpop && bearer ? await this.#checkDpop(request, scheme, bearer, verified?.jkt) : null
@@ -155,6 +164,7 @@ export class DemoApi {
       authorized: claims !== undefined,
       dpop,
       tokenUser: bearer ? subjectOf(bearer) : null,
+      tokenAudience: bearer ? audienceOf(bearer) : null,
       bodyDigest: body.digest,
       bodyBytes: body.bytes,
       secFetchSite: headerValue(request, 'sec-fetch-site'),
@@ -206,8 +216,9 @@ export class DemoApi {
       return
     }
     if (url.pathname === '/api/download') return download(Number(url.searchParams.get('bytes') ?? 0), response)
-    const payload =
-      url.pathname === '/api/me'
+    const payload = resourceApi
+      ? { api: resourceApi.name, user: claims.sub, tokenAudience: record.tokenAudience }
+      : url.pathname === '/api/me'
         ? { user: claims.sub, tokenExpiresAt: claims.exp * 1000 }
         : { method: record.method, path: record.path, bodyDigest: record.bodyDigest, bodyBytes: record.bodyBytes }
     response
@@ -243,6 +254,15 @@ function subjectOf(token: string): string | null {
   try {
     const { sub } = decodeJwt(token)
     return typeof sub === 'string' ? sub : null
+  } catch {
+    return null
+  }
+}
+
+function audienceOf(token: string): string | null {
+  try {
+    const { aud } = decodeJwt(token)
+    return typeof aud === 'string' ? aud : null
   } catch {
     return null
   }

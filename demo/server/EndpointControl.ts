@@ -18,18 +18,26 @@ export class EndpointControl {
   /** Every request that reached the endpoint, answered, failed or held. */
   attempts = 0
   #holding = false
+  /** When set, only the responses delivered with this key are held (`hold(key)`). */
+  #holdOnly: string | undefined
   #held: Array<() => void> = []
   #arrivals: Array<() => void> = []
   readonly #faults: EndpointFault[] = []
 
-  /** From now on, responses wait until `release()`. */
-  hold(): void {
+  /**
+   * From now on, responses wait until `release()`. With `key`, only the responses the server
+   * delivers with that key (the refresh endpoint's: the `resource` or `audience` a refresh asks
+   * for), so one API's renewal can be held while the others go through.
+   */
+  hold(key?: string): void {
     this.#holding = true
+    this.#holdOnly = key
   }
 
   /** Sends every held response and stops holding. */
   release(): void {
     this.#holding = false
+    this.#holdOnly = undefined
     for (const send of this.#held.splice(0)) send()
   }
 
@@ -69,9 +77,9 @@ export class EndpointControl {
     return new Promise((resolve) => this.deliver(resolve))
   }
 
-  /** @internal Used by the server: runs `send` now, or when released. */
-  deliver(send: () => void): void {
-    if (!this.#holding) return send()
+  /** @internal Used by the server: runs `send` now, or when released (`key`: see `hold`). */
+  deliver(send: () => void, key?: string): void {
+    if (!this.#holding || (this.#holdOnly !== undefined && key !== this.#holdOnly)) return send()
     this.#held.push(send)
     for (const arrived of this.#arrivals.splice(0)) arrived()
   }

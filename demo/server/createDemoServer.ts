@@ -8,6 +8,7 @@ import { DemoApi } from './DemoApi.ts'
 import { dpopPresentation } from './DpopVerifier.ts'
 import { summarizeBody } from './hash.ts'
 import { EndpointControl } from './EndpointControl.ts'
+import { RESOURCE_APIS, resourceApiOf } from './resourceApis.ts'
 import { closeServer, listen } from './listen.ts'
 import { TicketedWebSockets } from './TicketedWebSockets.ts'
 import { WebSocketTickets } from './WebSocketTickets.ts'
@@ -19,6 +20,9 @@ export interface DemoServerOptions {
 }
 
 type Next = () => void
+
+/** Refresh outcomes that minted a token. */
+const RENEWED: ReadonlySet<string> = new Set(['rotated', 'renewed', 'grace'])
 
 /**
  * One origin with everything the demo needs: the auth API (`/auth/login`, `/auth/refresh`,
@@ -67,8 +71,17 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       )
     }
     if (request.method === 'POST' && path === '/auth/refresh') {
-      return controlled(refreshControl, request, response, (body) =>
-        auth.refresh(body['refresh_token'], dpopPresentation(request)),
+      return controlled(
+        refreshControl,
+        request,
+        response,
+        (body) =>
+          auth.refresh(body['refresh_token'], dpopPresentation(request), {
+            resource: body['resource'],
+            audience: body['audience'],
+          }),
+        // `refreshControl.hold(value)` holds only the renewals of the API that value names.
+        (body) => targetOf(body),
       )
     }
     if (request.method === 'POST' && path === '/auth/logout') {
@@ -100,6 +113,31 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
         .end(JSON.stringify(stats))
       return
     }
+    if (path === '/demo/apis') {
+      // Issue 14, for the demo page: per API, whom the tokens it received were minted for (their
+      // `aud`, `null` for the login's own token), and how many refreshes minted its token.
+      const apis = [
+        { name: 'main', prefix: '/api/', value: null as string | null },
+        ...RESOURCE_APIS.map(({ name, prefix, value }) => ({ name, prefix, value })),
+      ].map(({ name, prefix, value }) => ({
+        name,
+        prefix,
+        tokensMintedFor: [
+          ...new Set(
+            api.records
+              .filter((record) => record.authScheme !== null && (resourceApiOf(record.path)?.name ?? 'main') === name)
+              .map((record) => record.tokenAudience),
+          ),
+        ],
+        renewals: auth.refreshLog.filter(
+          (entry) => RENEWED.has(entry.outcome) && (entry.resource ?? entry.audience) === value,
+        ).length,
+      }))
+      response
+        .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .end(JSON.stringify(apis))
+      return
+    }
     const page = pages.get(path)
     if (page !== undefined) return void response.writeHead(200, { 'Content-Type': 'text/html' }).end(page)
     if (path === '/sw.js' && (worker.variant || worker.transform) && options.staticDir) {
@@ -113,12 +151,16 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     notFound(response)
   }
 
-  /** Answers an auth endpoint, unless its control injects a fault or holds the answer. */
+  /**
+   * Answers an auth endpoint, unless its control injects a fault or holds the answer (`keyOf`: the
+   * key a held answer is held under, see `EndpointControl.hold`).
+   */
   async function controlled(
     control: EndpointControl,
     request: IncomingMessage,
     response: ServerResponse,
     answer: (body: Record<string, unknown>) => Promise<AuthResult<unknown>>,
+    keyOf: (body: Record<string, unknown>) => string | undefined = () => undefined,
   ): Promise<void> {
     const body = await readSmallBody(request)
     const fault = control.takeFault()
@@ -135,7 +177,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       response
         .writeHead(fault.status, { 'Content-Type': fault.contentType ?? 'application/json', ...fault.headers })
         .end(fault.body ?? JSON.stringify({ error: 'server_error' }))
-    })
+    }, keyOf(body))
   }
 
   return {
@@ -208,6 +250,13 @@ function sendAuth(response: ServerResponse, result: AuthResult<unknown>): void {
   response
     .writeHead(result.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...result.headers })
     .end(JSON.stringify(result.body))
+}
+
+/** The API a refresh asks its token for (issue 14): its `resource`, else its `audience`. */
+function targetOf(body: Record<string, unknown>): string | undefined {
+  const { resource, audience } = body
+  if (typeof resource === 'string') return resource
+  return typeof audience === 'string' ? audience : undefined
 }
 
 function notFound(response: ServerResponse): void {

@@ -7,13 +7,27 @@ export interface AudienceApiRecord {
   path: string
   /** `'none'`: no bearer token; `'opaque'`: not a JWT; otherwise the token's `aud`, as a list. */
   audience: 'none' | 'opaque' | string[]
+  /** The token's `acr` claim (how the user authenticated), whether or not the token was accepted. */
+  acr: string | null
   authorized: boolean
+  /** 200, or 401: `invalid_token`, or `insufficient_user_authentication` for a step-up. */
+  status: 200 | 401
+}
+
+export interface AudienceApiOptions {
+  /**
+   * RFC 9470 step-up: paths under `/sensitive` accept only a token whose `acr` is this one, and
+   * answer any other valid token `401` with `WWW-Authenticate: Bearer
+   * error="insufficient_user_authentication", acr_values="…"` (and `max_age` when given).
+   */
+  sensitive?: { acr: string; maxAge?: number }
 }
 
 /**
  * A resource server on its own site (`http://127.0.0.1:PORT`), for one app origin (CORS): its
  * resource identifier is `${origin}/`, and it accepts only a JWT access token signed by the provider
- * whose audience is itself (RFC 9068 as oidc-provider issues them for RFC 8707 resources).
+ * whose audience is itself (RFC 9068 as oidc-provider issues them for RFC 8707 resources). It
+ * exposes `WWW-Authenticate` to the app's origin, so the worker can read why a token was refused.
  */
 export class AudienceApi {
   readonly records: AudienceApiRecord[] = []
@@ -27,47 +41,59 @@ export class AudienceApi {
     return `${this.origin}/`
   }
 
-  async start(appOrigin: string): Promise<this> {
+  async start(appOrigin: string, { sensitive }: AudienceApiOptions = {}): Promise<this> {
     const cors = {
       'Access-Control-Allow-Origin': appOrigin,
       'Access-Control-Allow-Headers': 'Authorization',
+      'Access-Control-Expose-Headers': 'WWW-Authenticate',
       Vary: 'Origin',
     }
     this.#server = createServer((request, response) => {
       if (request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
       const path = new URL(request.url ?? '/', 'http://api.invalid').pathname
-      void this.#check(request.headers.authorization).then((record) => {
-        this.records.push({ path, ...record })
-        const status = record.authorized ? 200 : 401
+      void this.#check(request.headers.authorization).then(({ valid, ...seen }) => {
+        const stepUp = valid && sensitive !== undefined && path.startsWith('/sensitive') && seen.acr !== sensitive.acr
+        const authorized = valid && !stepUp
+        const status = authorized ? 200 : 401
+        this.records.push({ path, ...seen, authorized, status })
+        const challenge = stepUp
+          ? `Bearer error="insufficient_user_authentication", error_description="A stronger authentication is required", acr_values="${sensitive.acr}"${sensitive.maxAge === undefined ? '' : `, max_age=${sensitive.maxAge}`}`
+          : 'Bearer error="invalid_token"'
         response
           .writeHead(status, {
             'Content-Type': 'application/json',
             ...cors,
-            ...(status === 401 && { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
+            ...(status === 401 && { 'WWW-Authenticate': challenge }),
           })
-          .end(JSON.stringify({ authorized: record.authorized }))
+          .end(JSON.stringify({ authorized, ...(authorized && { acr: seen.acr }) }))
       })
     })
     this.origin = `http://127.0.0.1:${await listen(this.#server)}`
     return this
   }
 
-  async #check(authorization: string | undefined): Promise<Omit<AudienceApiRecord, 'path'>> {
+  async #check(
+    authorization: string | undefined,
+  ): Promise<Pick<AudienceApiRecord, 'audience' | 'acr'> & { valid: boolean }> {
     const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined
-    if (token === undefined) return { audience: 'none', authorized: false }
-    let aud: unknown
+    if (token === undefined) return { audience: 'none', acr: null, valid: false }
+    let claims: ReturnType<typeof decodeJwt>
     try {
-      aud = decodeJwt(token).aud
+      claims = decodeJwt(token)
     } catch {
-      return { audience: 'opaque', authorized: false }
+      return { audience: 'opaque', acr: null, valid: false }
     }
-    const audience = Array.isArray(aud) ? aud.map(String) : [String(aud)]
+    const { aud, acr } = claims
+    const seen = {
+      audience: Array.isArray(aud) ? aud.map(String) : [String(aud)],
+      acr: typeof acr === 'string' ? acr : null,
+    }
     this.#jwks ??= createRemoteJWKSet(new URL(`${this.issuer}/jwks`))
     try {
       await jwtVerify(token, this.#jwks, { issuer: this.issuer, audience: this.resource })
-      return { audience, authorized: true }
+      return { ...seen, valid: true }
     } catch {
-      return { audience, authorized: false }
+      return { ...seen, valid: false }
     }
   }
 

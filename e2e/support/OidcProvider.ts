@@ -1,5 +1,5 @@
 import { generateKeyPair, randomBytes, type JsonWebKey } from 'node:crypto'
-import { createServer, type RequestListener } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import { closeServer, listen } from '../../demo/server/listen.ts'
 
 /**
@@ -35,6 +35,21 @@ export interface OidcProviderOptions {
    * the provider's key) whose `aud` is that resource, with the granted ones of these scopes.
    */
   resourceServers?: Record<string, { scope: string }>
+  /**
+   * Authentication context classes this provider supports (`acrValues`, advertised in discovery),
+   * weakest first: the step-up tests (RFC 9470). A login gets the strongest of them that the
+   * authorization request's `acr_values` names, as if the user had passed that factor too, else
+   * the first. A request whose `acr_values` do not include the session's `acr` asks the user to log
+   * in again. The ID token and every access token carry the login's `acr` (JWT access tokens for
+   * `resourceServers`, through `extraTokenClaims`).
+   */
+  acrValues?: string[]
+}
+
+/** What one authorization request (`GET /auth`) asked for, as the provider received it. */
+export interface AuthorizationRequestRecord {
+  acrValues: string | null
+  maxAge: string | null
 }
 
 export interface RunningOidcProvider {
@@ -50,6 +65,10 @@ export interface RunningOidcProvider {
     grantRevocations: number
     refreshGrantsByResource: Record<string, number>
   }
+  /** Every authorization request, in order: what it asked of the login. */
+  authorizationRequests: AuthorizationRequestRecord[]
+  /** The `acr` of every login the provider completed, in order. */
+  logins: Array<{ accountId: string; acr: string | undefined }>
   /** Revokes every grant issued so far, with its tokens: the next refresh answers `invalid_grant`. */
   revokeAllGrants(): Promise<void>
 }
@@ -74,7 +93,15 @@ export const DEV_INTERACTIONS = {
 export interface ProviderContext {
   method: string
   path: string
-  oidc?: { route?: string; params?: Record<string, unknown> }
+  query: Record<string, string | string[] | undefined>
+  oidc?: {
+    route?: string
+    params?: Record<string, unknown>
+    /** The session's `acr` (during an authorization request). */
+    acr?: string
+    result?: { login?: unknown }
+    entities?: { RefreshToken?: { acr?: string }; AuthorizationCode?: { acr?: string } }
+  }
 }
 
 export type ProviderMiddleware = (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>
@@ -89,6 +116,12 @@ interface GrantIdRevocable {
   revokeByGrantId(grantId: string): Promise<void>
 }
 
+/** What a finished interaction says; `login.acr` is the authentication context the user reached. */
+interface InteractionResult {
+  login?: { accountId: string; acr?: string }
+  [key: string]: unknown
+}
+
 /** An instance of oidc-provider's `Provider` (which is itself the Koa application in v9). */
 export interface Provider {
   readonly issuer: string
@@ -99,6 +132,13 @@ export interface Provider {
   readonly RefreshToken: GrantIdRevocable
   readonly AuthorizationCode: GrantIdRevocable
   readonly Grant: { adapter: { destroy(id: string): Promise<void> } }
+  interactionFinished(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: InteractionResult,
+    options?: { mergeWithLastSubmission?: boolean },
+  ): Promise<void>
+  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ params: Record<string, unknown> }>
 }
 
 type ProviderConstructor = new (issuer: string, configuration: Record<string, unknown>) => Provider
@@ -109,12 +149,35 @@ const OIDC_PROVIDER_MODULE: string = 'oidc-provider'
 /** oidc-provider's `invalid_target` error, for a resource indicator no resource server answers to. */
 type InvalidTargetConstructor = new (description?: string) => Error
 
-async function loadProvider(): Promise<{ Provider: ProviderConstructor; InvalidTarget: InvalidTargetConstructor }> {
+/** oidc-provider's interaction policy: its prompts, each with the checks that trigger it. */
+interface InteractionPolicy {
+  Check: new (
+    reason: string,
+    description: string,
+    check: (ctx: ProviderContext) => boolean | Promise<boolean>,
+  ) => unknown
+  base(): Array<{ name: string; checks: { add(check: unknown): void } }> & {
+    get(name: string): { checks: { add(check: unknown): void } } | undefined
+  }
+}
+
+interface ProviderModule {
+  Provider: ProviderConstructor
+  InvalidTarget: InvalidTargetConstructor
+  interactionPolicy: InteractionPolicy
+}
+
+async function loadProvider(): Promise<ProviderModule> {
   const module = (await import(OIDC_PROVIDER_MODULE)) as {
     default: ProviderConstructor
     errors: { InvalidTarget: InvalidTargetConstructor }
+    interactionPolicy: InteractionPolicy
   }
-  return { Provider: module.default, InvalidTarget: module.errors.InvalidTarget }
+  return {
+    Provider: module.default,
+    InvalidTarget: module.errors.InvalidTarget,
+    interactionPolicy: module.interactionPolicy,
+  }
 }
 
 let signingKeys: Promise<JsonWebKey[]> | undefined
@@ -131,6 +194,7 @@ function getSigningKeys(): Promise<JsonWebKey[]> {
 }
 
 const TOKEN_PATH = '/token'
+const AUTHORIZATION_PATH = '/auth'
 
 interface RefreshTokenLike {
   remainingTTL: number
@@ -140,7 +204,7 @@ interface RefreshTokenLike {
 export async function startOidcProvider(options: OidcProviderOptions): Promise<RunningOidcProvider> {
   const clientOrigin = new URL(options.clientOrigin).origin
 
-  const [{ Provider: ProviderClass, InvalidTarget }, jwks] = await Promise.all([loadProvider(), getSigningKeys()])
+  const [providerModule, jwks] = await Promise.all([loadProvider(), getSigningKeys()])
 
   // The issuer needs the port, so the provider handles requests only once it exists; nobody can
   // reach the server before then anyway.
@@ -150,7 +214,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
 
   let provider: Provider
   try {
-    provider = createProvider(ProviderClass, issuer, options, clientOrigin, jwks, InvalidTarget)
+    provider = createProvider(providerModule, issuer, options, clientOrigin, jwks)
   } catch (error) {
     await close()
     throw error
@@ -163,7 +227,13 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     grantRevocations: 0,
     refreshGrantsByResource: {} as Record<string, number>,
   }
+  const authorizationRequests: AuthorizationRequestRecord[] = []
+  const logins: RunningOidcProvider['logins'] = []
   provider.use(async (ctx, next) => {
+    if (ctx.method === 'GET' && ctx.path === AUTHORIZATION_PATH) {
+      const single = (value: string | string[] | undefined) => (typeof value === 'string' ? value : null)
+      authorizationRequests.push({ acrValues: single(ctx.query['acr_values']), maxAge: single(ctx.query['max_age']) })
+    }
     const isTokenRequest = ctx.method === 'POST' && ctx.path === TOKEN_PATH
     if (isTokenRequest) counters.tokenRequests += 1
     if (ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`) counters.revocations += 1
@@ -183,12 +253,16 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
   provider.on('grant.saved', (grant: { jti: string }) => grantIds.add(grant.jti))
   provider.on('grant.destroyed', (grant: { jti: string }) => grantIds.delete(grant.jti))
 
+  if (options.acrValues) authenticateAtRequestedLevel(provider, options.acrValues, logins)
+
   server.on('request', provider.callback())
 
   return {
     issuer,
     provider,
     counters,
+    authorizationRequests,
+    logins,
     async revokeAllGrants() {
       const ids = [...grantIds]
       grantIds.clear()
@@ -207,13 +281,36 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
   }
 }
 
+/**
+ * The development login screen knows nothing of authentication levels: the login it finishes gets
+ * the strongest of `acrValues` that the authorization request asked for (as if the user had passed
+ * that factor), else the weakest. Wraps the provider's own `interactionFinished`, which the
+ * development screens call.
+ */
+function authenticateAtRequestedLevel(
+  provider: Provider,
+  acrValues: string[],
+  logins: RunningOidcProvider['logins'],
+): void {
+  const finish = provider.interactionFinished.bind(provider)
+  provider.interactionFinished = async (req, res, result, finishOptions) => {
+    if (result.login) {
+      const { params } = await provider.interactionDetails(req, res)
+      const requested = typeof params['acr_values'] === 'string' ? params['acr_values'].split(' ') : []
+      const acr = [...acrValues].reverse().find((value) => requested.includes(value)) ?? acrValues[0]
+      result = { ...result, login: { ...result.login, ...(acr !== undefined && { acr }) } }
+      logins.push({ accountId: result.login!.accountId, acr })
+    }
+    return finish(req, res, result, finishOptions)
+  }
+}
+
 function createProvider(
-  ProviderClass: ProviderConstructor,
+  { Provider: ProviderClass, InvalidTarget, interactionPolicy }: ProviderModule,
   issuer: string,
   options: OidcProviderOptions,
   clientOrigin: string,
   jwks: JsonWebKey[],
-  InvalidTarget: InvalidTargetConstructor,
 ): Provider {
   const resourceServers = options.resourceServers
   const resourceIndicators = resourceServers && {
@@ -231,10 +328,20 @@ function createProvider(
     // Without `resource=`, a grant keeps answering the OpenID access token (for userinfo).
     useGrantedResource: () => false,
   }
+  const stepUp = options.acrValues && {
+    acrValues: options.acrValues,
+    interactions: { policy: stepUpPolicy(interactionPolicy) },
+    // RFC 9068 access tokens say how the user authenticated, so a resource server can ask for more.
+    extraTokenClaims: (ctx: ProviderContext | undefined, token: { kind: string }) => {
+      const acr = ctx?.oidc?.entities?.RefreshToken?.acr ?? ctx?.oidc?.entities?.AuthorizationCode?.acr
+      return token.kind === 'AccessToken' && acr !== undefined ? { acr } : undefined
+    },
+  }
   const accessTokenTtl = options.accessTokenTtlSeconds ?? 60
   const refreshTokenTtl = options.refreshTokenTtlSeconds ?? 3600
   const sessionTtl = Math.max(refreshTokenTtl, 24 * 60 * 60)
   return new ProviderClass(issuer, {
+    ...stepUp,
     clients: [
       {
         client_id: SPA_CLIENT_ID,
@@ -300,4 +407,21 @@ function createProvider(
       },
     },
   })
+}
+
+/**
+ * The default interaction policy, plus step-up: an authorization request whose `acr_values` do not
+ * include the session's `acr` asks the user to log in again (oidc-provider only does that for
+ * essential `acr` claims). Not right after a login, so a level the provider cannot reach never loops.
+ */
+function stepUpPolicy(interactionPolicy: InteractionPolicy): ReturnType<InteractionPolicy['base']> {
+  const policy = interactionPolicy.base()
+  policy.get('login')?.checks.add(
+    new interactionPolicy.Check('acr_values', 'the requested authentication level was not reached', (ctx) => {
+      const requested = ctx.oidc?.params?.['acr_values']
+      if (typeof requested !== 'string' || ctx.oidc?.result?.login) return false
+      return !requested.split(' ').includes(ctx.oidc?.acr ?? '')
+    }),
+  )
+  return policy
 }

@@ -16,6 +16,7 @@ import {
   type PendingSignIns,
   targetParameters,
   type RefreshResult,
+  type StepUpRequirement,
   type TokenSet,
   type TokenTarget,
 } from '../oidcPlugin.js'
@@ -119,15 +120,26 @@ class OidcClient implements OidcSignIn {
     this.issuedBy = `oidc ${options.issuer.href} client_id=${options.clientId}`
   }
 
-  /** Builds the authorization URL for a new sign-in, remembering its verifier under its state. */
-  async beginSignIn(returnTo: string | null): Promise<string> {
+  /**
+   * Builds the authorization URL for a new sign-in, remembering its verifier under its state. A
+   * step-up (RFC 9470) adds the API's `acr_values` and `max_age` (OpenID Connect Core §3.1.2.1);
+   * they win over the same names in `authorizationParams`.
+   */
+  async beginSignIn(returnTo: string | null, requirement: StepUpRequirement = {}): Promise<string> {
     const server = await this.#authorizationServer()
     if (!server.authorization_endpoint)
       throw signInError('start the sign-in', 'the provider has no authorization_endpoint', 'Check the issuer URL')
     const codeVerifier = oauth.generateRandomCodeVerifier()
     const state = oauth.generateRandomState()
     const nonce = oauth.generateRandomNonce()
-    await this.#pendingSignIns.save(state, { codeVerifier, nonce, returnTo, createdAt: this.#now() })
+    const { acrValues, maxAge } = requirement
+    await this.#pendingSignIns.save(state, {
+      codeVerifier,
+      nonce,
+      returnTo,
+      createdAt: this.#now(),
+      ...(maxAge !== undefined && { maxAge }),
+    })
     const url = new URL(server.authorization_endpoint)
     url.search = new URLSearchParams({
       ...this.#options.authorizationParams,
@@ -139,6 +151,8 @@ class OidcClient implements OidcSignIn {
       nonce,
       code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
+      ...(acrValues !== undefined && { acr_values: acrValues }),
+      ...(maxAge !== undefined && { max_age: String(maxAge) }),
     }).toString()
     // RFC 8707: the grant (and so the refresh token) must cover every API that asks for its own token.
     for (const resource of this.#resources) url.searchParams.append('resource', resource)
@@ -181,6 +195,8 @@ class OidcClient implements OidcSignIn {
       const result = await oauth.processAuthorizationCodeResponse(server, this.#client, response, {
         expectedNonce: pending.nonce,
         requireIdToken: this.#options.scope.split(' ').includes('openid'),
+        // A sign-in that sent `max_age` must get an ID token whose `auth_time` meets it.
+        ...(pending.maxAge !== undefined && { maxAge: pending.maxAge }),
       })
       return { tokens: parseTokenResponse(result), returnTo: pending.returnTo }
     } catch (error) {
