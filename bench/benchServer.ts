@@ -11,6 +11,16 @@ import { closeServer, listen } from '../demo/server/listen.ts'
  */
 export type Variant = 'none' | 'passthrough' | 'proxy'
 
+/** A variant, or the proxy with DPoP on (`/sw-dpop.js`, against a server with `auth: { dpop: true }`). */
+export type BenchWorker = Variant | 'dpop'
+
+const workerScripts: Record<BenchWorker, string> = {
+  none: '',
+  passthrough: '/bench/passthrough-sw.js',
+  proxy: '/sw.js',
+  dpop: '/sw-dpop.js',
+}
+
 const passthroughWorker = `
 self.addEventListener('install', () => self.skipWaiting())
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
@@ -20,8 +30,8 @@ self.addEventListener('fetch', (event) => {
 `
 
 /** A blank page that registers the variant's worker and marks itself ready once controlled. */
-function benchPage(variant: Variant): string {
-  const script = variant === 'none' ? '' : variant === 'passthrough' ? '/bench/passthrough-sw.js' : '/sw.js'
+function benchPage(variant: BenchWorker): string {
+  const script = workerScripts[variant]
   return `<!doctype html><meta charset="utf-8"><title>bench ${variant}</title><script type="module">
     if (${JSON.stringify(script)}) {
       await navigator.serviceWorker.register(${JSON.stringify(script)})
@@ -47,7 +57,7 @@ export interface BenchServer extends Omit<ReturnType<typeof createDemoHandler>, 
 
 /** One origin per variant and run, so registrations and sessions never mix. */
 export async function startBenchServer(
-  variant: Variant,
+  variant: BenchWorker,
   staticDir: string,
   auth: Partial<AuthServerOptions> = {},
 ): Promise<BenchServer> {

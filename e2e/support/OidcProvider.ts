@@ -35,6 +35,33 @@ export interface OidcProviderOptions {
    * the provider's key) whose `aud` is that resource, with the granted ones of these scopes.
    */
   resourceServers?: Record<string, { scope: string }>
+  /**
+   * With resource servers: the resource a grant gets when the authorization request names none,
+   * and whose token the code exchange and a refresh without `resource=` answer (a JWT for it).
+   */
+  defaultResource?: string
+  /**
+   * DPoP (RFC 9449, oidc-provider's `features.dPoP`, on by default): with `true`, the provider also
+   * demands its nonce (`nonceSecret`, `requireNonce`) in every proof at the token endpoint, so a
+   * proof without the current nonce is answered `400 use_dpop_nonce` with a `DPoP-Nonce` header.
+   */
+  requireDpopNonce?: boolean
+}
+
+/** One request to the token endpoint as the provider answered it: never a token. */
+export interface TokenRequestRecord {
+  grantType: string | null
+  /** The `resource` parameter, or `null`. */
+  resource: string | null
+  status: number
+  /** The OAuth error of a refusal (`use_dpop_nonce`, `invalid_grant`…), `null` for a success. */
+  error: string | null
+  /** Whether the request carried a `DPoP` proof. */
+  proved: boolean
+  /** The key thumbprint the issued access token is bound to (`cnf.jkt`), `null` when not bound. */
+  boundTo: string | null
+  /** For the code exchange: the thumbprint the code was bound to at the authorization request (`dpop_jkt`). */
+  codeBoundTo: string | null
 }
 
 export interface RunningOidcProvider {
@@ -47,9 +74,13 @@ export interface RunningOidcProvider {
     tokenRequests: number
     refreshGrants: number
     revocations: number
+    /** Revocation requests that carried a `DPoP` proof. */
+    provedRevocations: number
     grantRevocations: number
     refreshGrantsByResource: Record<string, number>
   }
+  /** Every request to the token endpoint, in order, with the provider's answer. */
+  tokenLog: TokenRequestRecord[]
   /** Revokes every grant issued so far, with its tokens: the next refresh answers `invalid_grant`. */
   revokeAllGrants(): Promise<void>
 }
@@ -74,7 +105,28 @@ export const DEV_INTERACTIONS = {
 export interface ProviderContext {
   method: string
   path: string
-  oidc?: { route?: string; params?: Record<string, unknown> }
+  status: number
+  body: unknown
+  get(header: string): string
+  oidc?: {
+    route?: string
+    params?: Record<string, unknown>
+    entities?: { AccessToken?: { jkt?: string }; AuthorizationCode?: { dpopJkt?: string } }
+  }
+}
+
+function tokenRequestRecord(ctx: ProviderContext, grantType: unknown, resource: unknown): TokenRequestRecord {
+  const body = typeof ctx.body === 'object' && ctx.body !== null ? (ctx.body as Record<string, unknown>) : {}
+  const error = body['error']
+  return {
+    grantType: typeof grantType === 'string' ? grantType : null,
+    resource: typeof resource === 'string' ? resource : null,
+    status: ctx.status,
+    error: typeof error === 'string' ? error : null,
+    proved: ctx.get('DPoP') !== '',
+    boundTo: ctx.oidc?.entities?.AccessToken?.jkt ?? null,
+    codeBoundTo: ctx.oidc?.entities?.AuthorizationCode?.dpopJkt ?? null,
+  }
 }
 
 export type ProviderMiddleware = (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>
@@ -160,21 +212,29 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     tokenRequests: 0,
     refreshGrants: 0,
     revocations: 0,
+    provedRevocations: 0,
     grantRevocations: 0,
     refreshGrantsByResource: {} as Record<string, number>,
   }
+  const tokenLog: TokenRequestRecord[] = []
   provider.use(async (ctx, next) => {
     const isTokenRequest = ctx.method === 'POST' && ctx.path === TOKEN_PATH
     if (isTokenRequest) counters.tokenRequests += 1
-    if (ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`) counters.revocations += 1
+    if (ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`) {
+      counters.revocations += 1
+      if (ctx.get('DPoP') !== '') counters.provedRevocations += 1
+    }
     await next()
+    if (!isTokenRequest) return
     // oidc-provider parses the body inside `next`; count refresh attempts whether or not they succeed.
-    if (isTokenRequest && ctx.oidc?.params?.['grant_type'] === 'refresh_token') {
+    const grantType = ctx.oidc?.params?.['grant_type']
+    const resource = ctx.oidc?.params?.['resource']
+    if (grantType === 'refresh_token') {
       counters.refreshGrants += 1
-      const resource = ctx.oidc.params['resource']
       const key = typeof resource === 'string' ? resource : '(none)'
       counters.refreshGrantsByResource[key] = (counters.refreshGrantsByResource[key] ?? 0) + 1
     }
+    tokenLog.push(tokenRequestRecord(ctx, grantType, resource))
   })
   // Revoking a whole grant is what oidc-provider does when a rotated refresh token is reused.
   provider.on('grant.revoked', () => (counters.grantRevocations += 1))
@@ -189,6 +249,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     issuer,
     provider,
     counters,
+    tokenLog,
     async revokeAllGrants() {
       const ids = [...grantIds]
       grantIds.clear()
@@ -228,8 +289,10 @@ function createProvider(
         accessTokenTTL: options.accessTokenTtlSeconds ?? 60,
       }
     },
-    // Without `resource=`, a grant keeps answering the OpenID access token (for userinfo).
-    useGrantedResource: () => false,
+    // Without `resource=`, a grant keeps answering the OpenID access token (for userinfo), unless
+    // there is a default resource: then the grant's resource.
+    ...(options.defaultResource !== undefined && { defaultResource: () => options.defaultResource }),
+    useGrantedResource: () => options.defaultResource !== undefined,
   }
   const accessTokenTtl = options.accessTokenTtlSeconds ?? 60
   const refreshTokenTtl = options.refreshTokenTtlSeconds ?? 3600
@@ -272,6 +335,9 @@ function createProvider(
         enabled: true,
         allowedPolicy: (_ctx: unknown, client: ProviderClient) => client.clientId === API_CLIENT_ID,
       },
+      ...(options.requireDpopNonce && {
+        dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
+      }),
     },
     ttl: {
       AccessToken: accessTokenTtl,
