@@ -12,6 +12,9 @@ import { closeServer, listen } from '../demo/server/listen.ts'
  */
 export type Variant = 'none' | 'passthrough' | 'routes-only' | 'proxy'
 
+/** A variant, or the proxy with DPoP on (`/sw-dpop.js`, against a server with `auth: { dpop: true }`). */
+export type BenchWorker = Variant | 'dpop'
+
 const fetchListener = `
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
 self.addEventListener('fetch', (event) => {
@@ -32,14 +35,15 @@ const routesOnlyWorker = `self.addEventListener('install', (event) => {
 })${fetchListener}`
 
 /** The worker script each variant registers, by path. */
-const benchWorkers: Partial<Record<Variant, { path: string; script?: string }>> = {
+const benchWorkers: Partial<Record<BenchWorker, { path: string; script?: string }>> = {
   passthrough: { path: '/bench/passthrough-sw.js', script: passthroughWorker },
   'routes-only': { path: '/bench/routes-only-sw.js', script: routesOnlyWorker },
   proxy: { path: '/sw.js' },
+  dpop: { path: '/sw-dpop.js' },
 }
 
 /** A blank page that registers the variant's worker and marks itself ready once controlled. */
-function benchPage(variant: Variant): string {
+function benchPage(variant: BenchWorker): string {
   const script = benchWorkers[variant]?.path ?? ''
   return `<!doctype html><meta charset="utf-8"><title>bench ${variant}</title><script type="module">
     if (${JSON.stringify(script)}) {
@@ -66,7 +70,7 @@ export interface BenchServer extends Omit<ReturnType<typeof createDemoHandler>, 
 
 /** One origin per variant and run, so registrations and sessions never mix. */
 export async function startBenchServer(
-  variant: Variant,
+  variant: BenchWorker,
   staticDir: string,
   auth: Partial<AuthServerOptions> = {},
 ): Promise<BenchServer> {

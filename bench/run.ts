@@ -13,7 +13,9 @@ import { chromium, type Browser, type Page } from '@playwright/test'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { stopServiceWorker } from '../playwright/index.ts'
 import { chromiumLaunchOptions } from '../test-support/chromiumLaunchOptions.ts'
+import { concurrentRequests, sequentialRequests } from './apiRequests.ts'
 import { startBenchServer, type BenchServer, type Variant } from './benchServer.ts'
+import { dpopCost } from './dpopCost.ts'
 import { offApiFetches } from './offApiFetches.ts'
 import { median, rotate, round } from './stats.ts'
 import { stoppedNavigation } from './stoppedNavigation.ts'
@@ -21,7 +23,7 @@ import { closeTab, logInThroughWorker, newContext, openVariant, type Tab } from 
 import { measureWorkerHeap } from './workerHeap.ts'
 
 const smoke = process.argv.includes('--smoke')
-/** `--only=burst` or `--only=off-api` runs that part alone, to iterate on it quickly. */
+/** `--only=burst`, `--only=off-api` or `--only=dpop` runs that part alone, to iterate on it quickly. */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
 const counts = smoke
   ? {
@@ -37,6 +39,7 @@ const counts = smoke
       downloadRounds: 1,
       memoryRequests: 400,
       refreshSamples: 3,
+      signatures: 50,
     }
   : {
       rounds: 9,
@@ -51,6 +54,7 @@ const counts = smoke
       downloadRounds: 5,
       memoryRequests: 10_000,
       refreshSamples: 9,
+      signatures: 2_000,
     }
 const dist = demoBuildDir
 const resultsFile = fileURLToPath(
@@ -58,34 +62,6 @@ const resultsFile = fileURLToPath(
 )
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Median milliseconds per request, `count` requests one after another. */
-function sequentialRequests(page: Page, count: number): Promise<number> {
-  return page.evaluate(async (count) => {
-    const times: number[] = []
-    for (let i = 0; i < count; i++) {
-      const start = performance.now()
-      await (await fetch('/api/bench/ping')).arrayBuffer()
-      times.push(performance.now() - start)
-    }
-    times.sort((a, b) => a - b)
-    return times[Math.floor(times.length / 2)]!
-  }, count)
-}
-
-/** Median milliseconds per batch of 16 concurrent requests. */
-function concurrentRequests(page: Page, batches: number): Promise<number> {
-  return page.evaluate(async (batches) => {
-    const times: number[] = []
-    for (let b = 0; b < batches; b++) {
-      const start = performance.now()
-      await Promise.all(Array.from({ length: 16 }, async () => (await fetch('/api/bench/ping')).arrayBuffer()))
-      times.push(performance.now() - start)
-    }
-    times.sort((a, b) => a - b)
-    return times[Math.floor(times.length / 2)]!
-  }, batches)
-}
 
 /** Every variant's tab, in the order the off-API measurements take them. */
 async function openEveryVariant(browser: Browser): Promise<Record<Variant, Tab>> {
@@ -414,6 +390,10 @@ try {
     console.log(JSON.stringify(await expiryBurst(browser), null, 2))
     process.exit(0)
   }
+  if (only === 'dpop') {
+    console.log(JSON.stringify(await dpopCost(browser, counts), null, 2))
+    process.exit(0)
+  }
   if (only === 'off-api') {
     const tabs = await openEveryVariant(browser)
     console.log(
@@ -429,6 +409,7 @@ try {
     process.exit(0)
   }
   const steady = await steadyState(browser)
+  const dpop = await dpopCost(browser, counts)
   // Off the API, while the steady-state workers are still warm; the navigations stop them.
   const offApi = {
     fetches: await offApiFetches(steady.tabs, counts.offApiRounds, counts.offApiFetches),
@@ -471,6 +452,7 @@ try {
     'streaming: first chunk while the server is still sending': streams.firstChunkWhileSending.proxy,
     'memory: heap growth over the run < 1 MB': heap.growthKB < 1024,
     'size: worker ≤ 12 KB gzipped': size.gzipBytes <= 12 * 1024,
+    'DPoP: the API requests went out as DPoP with a verified proof': dpop.dpopVerified,
   }
   const machine = {
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -486,6 +468,7 @@ try {
     machine,
     counts,
     steady: steadyFigures,
+    dpop,
     offApi,
     coldStart: cold,
     expiryBurst: expiry,
@@ -516,6 +499,18 @@ try {
     [
       '16 concurrent ms/batch (none · passthrough · proxy)',
       `${steadyFigures.concurrent16.medianMs.none} · ${steadyFigures.concurrent16.medianMs.passthrough} · ${steadyFigures.concurrent16.medianMs.proxy}  → proxy/passthrough ${steadyFigures.concurrent16.proxyOverPassthrough}`,
+    ],
+    [
+      'DPoP sequential ms/request (bearer · DPoP)',
+      `${dpop.sequential.medianMs.bearer} · ${dpop.sequential.medianMs.dpop}  → DPoP/bearer ${dpop.sequential.dpopOverBearer} (+${dpop.sequential.dpopAddedMs} ms)`,
+    ],
+    [
+      'DPoP 16 concurrent ms/batch (bearer · DPoP)',
+      `${dpop.concurrent16.medianMs.bearer} · ${dpop.concurrent16.medianMs.dpop}  → DPoP/bearer ${dpop.concurrent16.dpopOverBearer} (+${dpop.concurrent16.dpopAddedMs} ms)`,
+    ],
+    [
+      'DPoP signing per request, ms',
+      `${dpop.signing.perProofMs} (ECDSA P-256 sign ${dpop.signing.signMs} + ath SHA-256 ${dpop.signing.athMs}, WebCrypto in the worker)`,
     ],
     ...(['asset', 'json'] as const).map((kind): [string, string] => {
       const figures = offApi.fetches[kind]

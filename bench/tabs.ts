@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
-import { startBenchServer, type BenchServer, type Variant } from './benchServer.ts'
+import { startBenchServer, type BenchServer, type BenchWorker } from './benchServer.ts'
 
 /** One variant's origin, browser context and page, controlled by the variant's worker (if any). */
 export interface Tab {
@@ -21,15 +21,16 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
 
 export async function openVariant(
   browser: Browser,
-  variant: Variant,
+  variant: BenchWorker,
   auth: Parameters<typeof startBenchServer>[2] = {},
 ): Promise<Tab> {
-  const server = await startBenchServer(variant, demoBuildDir, auth)
+  // The DPoP worker needs a server that binds its tokens (and accepts its proofs).
+  const server = await startBenchServer(variant, demoBuildDir, variant === 'dpop' ? { ...auth, dpop: true } : auth)
   const context = await newContext(browser)
   const page = await context.newPage()
   await page.goto(`${server.origin}/bench/page.html`)
   await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'yes')
-  if (variant === 'proxy') await logInThroughWorker(page)
+  if (variant === 'proxy' || variant === 'dpop') await logInThroughWorker(page)
   return { server, context, page }
 }
 

@@ -168,6 +168,23 @@ test.describe('DPoP', () => {
     expect(app.api.records.at(-1)?.authScheme).toBeNull()
   })
 
+  test('a logout challenged for a nonce is sent once more with it, and the server ends the session', async ({
+    page,
+    app,
+  }) => {
+    const dpop = app.auth.dpop!
+    await logIn(page)
+    // The logout endpoint now wants a nonce the worker has not seen.
+    dpop.requireNonce.api = true
+    dpop.rotateNonce()
+
+    await page.click('#logout')
+    await expect.poll(() => app.auth.counters.logouts).toBe(1)
+    expect(dpop.nonceChallenges.api).toBe(1)
+    expect(app.requests.filter((request) => request === 'POST /auth/logout')).toHaveLength(2)
+    expect(await readRecordInPage(page)).toEqual({ key: null, exportAttempt: null, anyCryptoKey: false })
+  })
+
   test('an XSS that steals the stored record gets a key it cannot export and tokens the API and the token endpoint refuse', async ({
     page,
     app,

@@ -145,11 +145,19 @@ export class SessionRefresher {
   }
 
   /** As `noteRefusedAfterRenewal`, for one API's token. */
-  noteResourceRefusedAfterRenewal(loginId: string, target: TokenTarget, token: ResourceToken): void {
+  noteResourceRefusedAfterRenewal(
+    loginId: string,
+    target: TokenTarget,
+    token: Pick<ResourceToken, 'generation'>,
+  ): void {
     this.#resourceRefused.set(target.key, { loginId, generation: token.generation })
   }
 
-  wasResourceRefusedAfterRenewal(loginId: string, target: TokenTarget, token: ResourceToken): boolean {
+  wasResourceRefusedAfterRenewal(
+    loginId: string,
+    target: TokenTarget,
+    token: Pick<ResourceToken, 'generation'>,
+  ): boolean {
     const refused = this.#resourceRefused.get(target.key)
     return refused !== undefined && refused.loginId === loginId && refused.generation === token.generation
   }
@@ -170,7 +178,7 @@ export class SessionRefresher {
    * Marks a generation whose freshly renewed token the API refused too: later 401s for it pass
    * through, so an endpoint that always answers 401 costs one refresh, not one per call.
    */
-  noteRefusedAfterRenewal(session: LiveSession): void {
+  noteRefusedAfterRenewal(session: SeenSession): void {
     this.#refusedAfterRenewal = { loginId: session.tokens.loginId, generation: session.generation }
   }
 
@@ -245,6 +253,8 @@ export class SessionRefresher {
       expiresAt: computeExpiresAt(result.tokens.lifetimeSeconds, receivedAt),
       receivedAt,
       generation: stored.generation + 1,
+      // DPoP (issue 15): an API's token proved with the session's key is bound to it too.
+      ...(result.tokens.tokenType && { tokenType: result.tokens.tokenType }),
     }
     const tokens: SessionTokens = {
       ...stored.tokens,

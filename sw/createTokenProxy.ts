@@ -53,14 +53,17 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
   const { oidc, issuedBy, renew } = renewerFor(
     resolved.renewal,
     env.fetch,
-    (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources }),
+    (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources, dpop }),
     dpop,
   )
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
   const logOutContext = {
     ...context,
-    revoke: oidc && ((tokens: SessionTokens) => oidc.revoke(tokens.refreshToken ?? tokens.accessToken)),
+    revoke:
+      oidc &&
+      ((tokens: SessionTokens) =>
+        oidc.revoke(tokens.refreshToken ?? tokens.accessToken, dpop ? tokens.dpopKey : undefined)),
   }
   // Built once: the API path is the worker's per-request hot path.
   const apiContext = {
@@ -148,8 +151,9 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     /** OpenID Connect: redeems the callback's code; the tokens stay here, the page learns `returnTo`. */
     async completeSignIn(callbackUrl: string): Promise<{ returnTo: string | null }> {
       if (!oidc) throw notConfigured('complete a sign-in')
-      const { tokens, returnTo } = await oidc.completeSignIn(callbackUrl)
-      await startSession(tokens, context)
+      const { tokens, returnTo, dpopKey } = await oidc.completeSignIn(callbackUrl)
+      // DPoP: the key that proved the code exchange becomes the session's, deleted with it.
+      await startSession(tokens, context, dpopKey)
       return { returnTo }
     },
 
@@ -178,23 +182,24 @@ function renewerFor(
   createOidc: (plugin: OidcPlugin) => OidcSignIn,
   dpop: DpopSender | undefined,
 ) {
+  // DPoP (issue 15): a DPoP session and a bearer session are not interchangeable, so turning
+  // `dpop` on or off ends the stored session (`configuration_changed`) instead of sending its
+  // tokens in a form the server refuses.
+  const dpopMark = dpop ? ' dpop' : ''
   if (renewal.via === 'oidc') {
     const oidc = createOidc(renewal.plugin)
     return {
       oidc,
-      issuedBy: oidc.issuedBy,
-      renew: (refreshToken: string, _session: SessionTokens, target?: TokenTarget) =>
-        oidc.refresh(refreshToken, target),
+      issuedBy: `${oidc.issuedBy}${dpopMark}`,
+      renew: (refreshToken: string, session: SessionTokens, target?: TokenTarget) =>
+        oidc.refresh(refreshToken, { target, dpopKey: dpop ? session.dpopKey : undefined }),
     }
   }
   const { endpoint } = renewal
-  // DPoP (issue 15): a DPoP session and a bearer session are not interchangeable, so turning
-  // `dpop` on or off ends the stored session (`configuration_changed`) instead of sending its
-  // tokens in a form the server refuses.
-  const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}${dpop ? ' dpop' : ''}`
+  const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}${dpopMark}`
   const renew = (refreshToken: string, session: SessionTokens, target?: TokenTarget) =>
     dpop && session.dpopKey
-      ? refreshWithDpop(dpop, endpoint, refreshToken, session.dpopKey)
+      ? refreshWithDpop(dpop, endpoint, refreshToken, session.dpopKey, target)
       : requestRefresh(fetch, endpoint, refreshToken, target)
   return { oidc: undefined, issuedBy, renew }
 }

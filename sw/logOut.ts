@@ -45,6 +45,8 @@ export async function logOut(context: LogOutContext, request: Request | undefine
       )
     })
   try {
+    // DPoP: the logout request is proved with the ended session's key, and a `use_dpop_nonce`
+    // challenge is answered once, with the nonce (its small body is copied for that).
     if (
       request &&
       context.dpop &&
@@ -52,7 +54,7 @@ export async function logOut(context: LogOutContext, request: Request | undefine
       tokens.tokenType === 'DPoP' &&
       !request.headers.has('Authorization')
     ) {
-      return await context.dpop.send(() => withAccessToken(request, tokens), tokens.dpopKey, tokens.accessToken, false)
+      return await context.dpop.sendCopyOf(request, tokens.dpopKey, tokens.accessToken)
     }
     return request && (await context.fetch(withAccessToken(request, tokens)))
   } finally {

@@ -3,6 +3,7 @@
  * and everything of the core the plug-in may use: the plug-in imports from the core through this
  * file only, so the core can change behind it.
  */
+import type { DpopKey } from './dpop/DpopKey.js'
 import type { TokenSet } from './parseTokenResponse.js'
 import type { RefreshResult } from './refreshResult.js'
 import type { StepUpRequirement } from '../protocol/stepUp.js'
@@ -23,7 +24,21 @@ export interface PendingSignIns {
   /** Answers the sign-in started with `state` and forgets it: a callback is redeemed only once. */
   take(state: string, now: number): Promise<PendingSignIn | undefined>
 }
-export type { PendingSignIn }
+export type { DpopKey, PendingSignIn }
+
+/**
+ * DPoP (RFC 9449, issue 15), what the core gives a plug-in when the worker has `dpop: true`: the
+ * core owns the keys (one per session, deleted with it) and the nonces of the APIs.
+ */
+export interface OidcDpop {
+  /** A new non-extractable key, for a new sign-in: it binds the code, then the session's tokens. */
+  newKey(): Promise<DpopKey>
+  /**
+   * A `fetch` that puts a fresh proof by `key` on each request and answers one `use_dpop_nonce`
+   * challenge, for the requests oauth4webapi sends without a proof of its own (revocation).
+   */
+  fetchWith(key: DpopKey): typeof fetch
+}
 
 /** What the worker gives an OpenID Connect plug-in to work with. */
 export interface OidcEnvironment {
@@ -33,6 +48,24 @@ export interface OidcEnvironment {
   now: () => number
   /** The RFC 8707 resources the `api` entries name: a sign-in asks for all of them. */
   resources: readonly string[]
+  /** Present with `dpop: true`: every sign-in, refresh and revocation is proved with the session's key. */
+  dpop?: OidcDpop | undefined
+}
+
+/** What a refresh grant is for, and the key that proves it. */
+export interface OidcRefreshOptions {
+  /** The API whose own token is asked for (its `resource`, `audience`, `scope`); none: the session's. */
+  target?: TokenTarget | undefined
+  /** DPoP: the session's key, to which the refresh token is bound. */
+  dpopKey?: DpopKey | undefined
+}
+
+/** A completed sign-in: the tokens, where the page wanted to go, and (DPoP) the key they are bound to. */
+export interface CompletedSignIn {
+  tokens: TokenSet
+  returnTo: string | null
+  /** DPoP: the key made at `beginSignIn()`, which proved the code exchange; it becomes the session's. */
+  dpopKey?: DpopKey | undefined
 }
 
 /**
@@ -48,10 +81,11 @@ export interface OidcSignIn {
    * those `acr_values` and that `max_age`, and the sign-in's ID token must prove the `max_age`.
    */
   beginSignIn(returnTo: string | null, requirement?: StepUpRequirement): Promise<string>
-  completeSignIn(callbackUrl: string): Promise<{ tokens: TokenSet; returnTo: string | null }>
+  completeSignIn(callbackUrl: string): Promise<CompletedSignIn>
   /** One refresh grant; with a `target`, for that API's token (its `resource`, `audience`, `scope`). */
-  refresh(refreshToken: string, target?: TokenTarget): Promise<RefreshResult>
-  revoke(token: string): Promise<boolean>
+  refresh(refreshToken: string, options?: OidcRefreshOptions): Promise<RefreshResult>
+  /** RFC 7009; with `dpopKey`, the request carries a proof by it. Answers whether the provider confirmed. */
+  revoke(token: string, dpopKey?: DpopKey): Promise<boolean>
 }
 
 /** What `openIdConnect(options)` returns and `installTokenProxy({ oidc })` accepts. */

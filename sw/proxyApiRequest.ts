@@ -1,12 +1,11 @@
 import type { StepUpRequirement } from '../protocol/stepUp.js'
+import { apiTokensFor, type ApiTokens, type HeldToken } from './apiTokens.js'
 import { readBearerChallenge } from './bearerChallenge.js'
-import { isDueForRefresh } from './expiry.js'
 import { longestMatch } from './requestMatching.js'
 import { readBytesWithin } from './readBodyWithin.js'
 import type { SessionRefresher } from './SessionRefresher.js'
 import type { ApiPrefix, TokenTarget } from './tokenTarget.js'
-import { isLive, resourceTokenOf, type LiveSession, type ResourceToken, type TokenStore } from './tokenStore.js'
-import type { SessionTokens } from './tokenStore.js'
+import { isLive, type TokenStore } from './tokenStore.js'
 import type { DpopSender } from './dpop/DpopSender.js'
 import type { StepUpNotices } from './StepUpNotices.js'
 
@@ -45,10 +44,13 @@ type ReplayableBody =
 type Verdict = { kind: 'renew' } | { kind: 'step-up'; requirement: StepUpRequirement } | { kind: 'pass' }
 
 /**
- * Sends an API request with the current access token (Policies 3, 5 and 10): renews first when
- * the token is about to expire, and on a 401 either replays with a token another request already
- * renewed, or renews once (shared with every other waiting request) and replays once. A request is
- * only ever sent or replayed with tokens of the login it was made under.
+ * Sends an API request with its access token (Policies 3, 5, 10 and 11): the session's own, or,
+ * for an `api` entry naming its resource, audience or scopes, the one minted for it (the first
+ * request for it, with none yet, mints it). Renews first when the token is about to expire, and on
+ * a 401 either replays with a token another request already renewed, or renews once (shared with
+ * every other waiting request) and replays once. A request is only ever sent or replayed with
+ * tokens of the login it was made under, and a valid token goes out at once: only renewals queue
+ * behind other uses of the refresh token.
  *
  * A 401 asking for a step-up (RFC 9470, `insufficient_user_authentication`) is neither refreshed
  * nor replayed: a refresh would mint the same authentication again. The page gets that 401 as it
@@ -60,121 +62,56 @@ export async function proxyApiRequest(
   waitUntil: WaitUntil,
 ): Promise<Response> {
   const target = longestMatch(new URL(request.url), context.api)?.target
-  if (target) return proxyResourceRequest(request, target, context, waitUntil)
-  const { store, refresher } = context
-  const stored = await refresher.usable(await store.current())
+  const tokens = apiTokensFor(target, context.refresher)
+  const stored = await context.refresher.usable(await context.store.current())
   if (!stored) return context.fetch(request)
-  let session: LiveSession = stored
 
   const body = await copyBody(request, context.replayBodyLimitBytes)
 
-  if (
-    session.tokens.refreshToken !== undefined &&
-    isDueForRefresh(session.tokens, context.now(), context.refreshAheadSeconds)
-  ) {
-    const outcome = await shared(waitUntil, refresher.refresh(session))
+  let token = tokens.held(stored)
+  if (tokens.isDue(stored, token, context.now(), context.refreshAheadSeconds)) {
+    const renewal = await shared(waitUntil, tokens.renew(stored.tokens.loginId, token))
     // A failed renewal (offline, 5xx) sends the request with the token it has: the server decides.
-    if (outcome.kind === 'renewed') session = outcome.record
-    else if (outcome.kind === 'ended') return context.fetch(withBody(request, body, undefined))
+    if (renewal.kind === 'renewed') token = renewal.token
+    else if (renewal.kind === 'ended') return context.fetch(withBody(request, body, undefined))
   }
 
-  const response = await send(request, body, session.tokens, context)
-  const verdict = verdictOf(response, context.api, undefined)
-  if (verdict.kind === 'step-up')
-    return stepUp(response, verdict.requirement, session.tokens.loginId, context, waitUntil)
-  if (verdict.kind === 'pass' || body.kind === 'not-replayable') return response
-
-  const replayWith = await sessionForReplay(session, context, waitUntil)
-  if (replayWith === undefined) return response
-  await response.body?.cancel()
-  const replayed = await send(request, body, replayWith.tokens, context)
-  const replayVerdict = verdictOf(replayed, context.api, undefined)
-  if (replayVerdict.kind === 'step-up')
-    return stepUp(replayed, replayVerdict.requirement, replayWith.tokens.loginId, context, waitUntil)
-  if (replayVerdict.kind === 'renew') refresher.noteRefusedAfterRenewal(replayWith)
-  return replayed
-}
-
-/**
- * Policy 11: the same as above for an API that names its own resource, audience or scopes, with
- * that API's own access token. The first request for it (no token yet) renews it, as expiry does.
- * A valid token goes out at once: only renewals queue behind other uses of the refresh token.
- */
-async function proxyResourceRequest(
-  request: Request,
-  target: TokenTarget,
-  context: ProxyApiRequestContext,
-  waitUntil: WaitUntil,
-): Promise<Response> {
-  const { store, refresher } = context
-  const stored = await refresher.usable(await store.current())
-  if (!stored) return context.fetch(request)
-  const { loginId } = stored.tokens
-
-  const body = await copyBody(request, context.replayBodyLimitBytes)
-
-  let token = resourceTokenOf(stored.tokens, target.key)
-  if (token === undefined || isDueForRefresh(token, context.now(), context.refreshAheadSeconds)) {
-    const outcome = await shared(waitUntil, refresher.renewResource({ loginId, generation: token?.generation }, target))
-    // Failed for now (offline, 5xx) or no refresh token: sent with what it has, even nothing.
-    if (outcome.kind === 'renewed') token = outcome.token
-    else if (outcome.kind === 'ended') return context.fetch(withBody(request, body, undefined))
-  }
-
-  const response = await context.fetch(withBody(request, body, token?.accessToken))
+  const response = await send(request, body, token, context)
   // Sent without a token (none could be minted): whatever the API says, it did not judge one.
   if (token === undefined) return response
   const verdict = verdictOf(response, context.api, target)
-  if (verdict.kind === 'step-up') return stepUp(response, verdict.requirement, loginId, context, waitUntil)
+  if (verdict.kind === 'step-up') return stepUp(response, verdict.requirement, token.loginId, context, waitUntil)
   if (verdict.kind === 'pass' || body.kind === 'not-replayable') return response
 
-  const replayWith = await resourceTokenForReplay(loginId, token, target, context, waitUntil)
+  const replayWith = await tokenForReplay(token, tokens, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
-  const replayed = await context.fetch(withBody(request, body, replayWith.accessToken))
+  const replayed = await send(request, body, replayWith, context)
   const replayVerdict = verdictOf(replayed, context.api, target)
-  if (replayVerdict.kind === 'step-up') return stepUp(replayed, replayVerdict.requirement, loginId, context, waitUntil)
-  if (replayVerdict.kind === 'renew') refresher.noteResourceRefusedAfterRenewal(loginId, target, replayWith)
+  if (replayVerdict.kind === 'step-up')
+    return stepUp(replayed, replayVerdict.requirement, replayWith.loginId, context, waitUntil)
+  if (replayVerdict.kind === 'renew') tokens.noteRefusedAfterRenewal(replayWith)
   return replayed
 }
 
-/** As `sessionForReplay`, for one API's token. */
-async function resourceTokenForReplay(
-  loginId: string,
-  sent: ResourceToken,
-  target: TokenTarget,
-  context: ProxyApiRequestContext,
-  waitUntil: WaitUntil,
-): Promise<ResourceToken | undefined> {
-  const current = await context.store.current()
-  if (!isLive(current) || current.tokens.loginId !== loginId) return undefined
-  const latest = resourceTokenOf(current.tokens, target.key)
-  if (latest !== undefined && latest.generation !== sent.generation) return latest
-  if (context.refresher.wasResourceRefusedAfterRenewal(loginId, target, sent)) return undefined
-  const outcome = await shared(
-    waitUntil,
-    context.refresher.renewResource({ loginId, generation: sent.generation }, target),
-  )
-  return outcome.kind === 'renewed' && outcome.token.generation !== sent.generation ? outcome.token : undefined
-}
-
 /**
- * The session to replay a 401'd request with, or `undefined` when the 401 must reach the page: the
+ * The token to replay a 401'd request with, or `undefined` when the 401 must reach the page: the
  * request's login is gone, or this very token was already refused right after its renewal.
  */
-async function sessionForReplay(
-  sent: LiveSession,
+async function tokenForReplay(
+  sent: HeldToken,
+  tokens: ApiTokens,
   context: ProxyApiRequestContext,
   waitUntil: WaitUntil,
-): Promise<LiveSession | undefined> {
+): Promise<HeldToken | undefined> {
   const current = await context.store.current()
-  if (!isLive(current) || current.tokens.loginId !== sent.tokens.loginId) return undefined
+  if (!isLive(current) || current.tokens.loginId !== sent.loginId) return undefined
   // Another request renewed the token while this one was out: replay with it, no new refresh.
-  // (A generation moved only by another API's renewal leaves this token as it was.)
-  if (current.generation > sent.generation && current.tokens.accessToken !== sent.tokens.accessToken) return current
-  if (context.refresher.wasRefusedAfterRenewal(sent)) return undefined
-  const outcome = await shared(waitUntil, context.refresher.refresh(sent))
-  return outcome.kind === 'renewed' ? outcome.record : undefined
+  const renewedSince = tokens.renewedSince(current, sent)
+  if (renewedSince !== undefined) return renewedSince
+  if (tokens.wasRefusedAfterRenewal(sent)) return undefined
+  const renewal = await shared(waitUntil, tokens.renew(sent.loginId, sent))
+  return renewal.kind === 'renewed' && renewal.token.generation !== sent.generation ? renewal.token : undefined
 }
 
 function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {
@@ -240,19 +177,19 @@ async function copyBody(request: Request, limitBytes: number): Promise<Replayabl
 }
 
 /**
- * Sends the request with `tokens`' access token. DPoP (issue 15): a DPoP-bound token goes out as
- * `Authorization: DPoP` with a fresh proof, and a `use_dpop_nonce` challenge is answered inside
+ * Sends the request with `token` (none: as it came). DPoP (issue 15): a DPoP-bound token goes out
+ * as `Authorization: DPoP` with a fresh proof, and a `use_dpop_nonce` challenge is answered inside
  * `context.dpop.send`, once, below the refresh and replay logic here.
  */
 function send(
   request: Request,
   body: ReplayableBody,
-  tokens: SessionTokens,
+  token: HeldToken | undefined,
   context: ProxyApiRequestContext,
 ): Promise<Response> {
-  const build = () => withBody(request, body, tokens.accessToken)
-  if (!context.dpop || !tokens.dpopKey || tokens.tokenType !== 'DPoP') return context.fetch(build())
-  return context.dpop.send(build, tokens.dpopKey, tokens.accessToken, body.kind !== 'not-replayable')
+  const build = () => withBody(request, body, token?.accessToken)
+  if (!context.dpop || !token?.dpopKey || token.tokenType !== 'DPoP') return context.fetch(build())
+  return context.dpop.send(build, token.dpopKey, token.accessToken, body.kind !== 'not-replayable')
 }
 
 /**

@@ -39,15 +39,19 @@ describe('resolveOptions', () => {
     expectInvalid({ api: ['/api/'] }, /give "refresh" \(a refresh endpoint\) or "oidc"/)
     expectInvalid({ ...base, refresh: { url: '/r', format: 'xml' } }, /"refresh.format" must be "oauth2" or "json"/)
     expectInvalid({ ...base, refreshAheadSeconds: -1 }, /"refreshAheadSeconds" must be a non-negative number/)
-    expectInvalid(
-      { ...base, dpop: true, api: [{ prefix: '/orders/', resource: 'https://orders.example/' }] },
-      /"dpop" cannot be combined with "api" entries that name a resource/,
-    )
+    expectInvalid({ ...base, dpop: 'yes' as never }, /"dpop" must be true or false/)
     expectInvalid({ ...base, oidc: { issuer: 'https://id.example' } }, /"oidc" must be made with openIdConnect\(\)/)
     expectInvalid(
       { ...base, oidc: openIdConnect({ issuer: 'https://id.example', clientId: 'spa', redirectUri: '/cb' }) },
       /give "refresh" or "oidc", not both/,
     )
+  })
+
+  it('accepts dpop with per-API tokens and with an OpenID Connect provider', () => {
+    const api = ['/api/', { prefix: '/orders/', resource: 'https://orders.example/' }]
+    expect(resolveOptions({ ...base, api, dpop: true }, ORIGIN).dpop).toBe(true)
+    const oidc = openIdConnect({ issuer: 'https://id.example', clientId: 'spa', redirectUri: '/callback' })
+    expect(resolveOptions({ api, oidc, dpop: true }, ORIGIN).dpop).toBe(true)
   })
 
   it('accepts an OpenID Connect provider instead of a refresh endpoint', () => {

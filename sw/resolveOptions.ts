@@ -49,7 +49,9 @@ export interface CommonOptions {
    * DPoP (RFC 9449): each session gets a non-extractable P-256 key made in the worker, every
    * token-endpoint, refresh, API and logout request carries a proof signed with it, and a
    * `token_type: DPoP` answer is accepted. Tokens stolen from this browser are then useless
-   * elsewhere. Needs a server that supports DPoP. Plain `refresh` mode only for now. Default false.
+   * elsewhere. Works with a `refresh` endpoint and with `oidc` (the key is made at `signIn()` and
+   * binds the code), and for the APIs with their own `resource`/`audience`/`scope` tokens too.
+   * Needs servers that support DPoP. Default false.
    */
   dpop?: boolean
 }
@@ -124,8 +126,6 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
   if (options.refresh !== undefined && (typeof options.refresh !== 'object' || options.refresh === null))
     invalid('"refresh" must be an object with a "url"')
   if (options.dpop !== undefined && typeof options.dpop !== 'boolean') invalid('"dpop" must be true or false')
-  if (options.dpop === true && options.oidc !== undefined)
-    invalid('"dpop" works with a "refresh" endpoint only for now; OpenID Connect with DPoP is not built yet')
   const tokenResponseLimitBytes = nonNegative(options.tokenResponseLimitBytes, 'tokenResponseLimitBytes', 256 * 1024)
 
   const api = options.api.map((entry, index) => apiPrefix(entry, `api[${index}]`, origin))
@@ -138,14 +138,6 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
       invalid(`"api[${earlier}]" and "api[${index}]" are the same prefix (${where}); list each prefix once`)
     seen.set(where, index)
   })
-  // Per-API tokens would need their own proofs and bound renewals: not built yet, so refused
-  // rather than sent as bearer tokens beside a DPoP session.
-  if (options.dpop === true && api.some((prefix) => prefix.target !== undefined)) {
-    invalid(
-      '"dpop" cannot be combined with "api" entries that name a resource, audience or scope yet; use one or the other',
-    )
-  }
-
   return {
     api,
     tokenEndpoints: tokenEndpoints.map((url, index) => endpoint(url, `tokenEndpoints[${index}]`, origin)),

@@ -41,6 +41,8 @@ export interface ResourceToken {
   /** Epoch ms on the worker's clock, or `null` when unknown (then only a 401 renews it). */
   expiresAt: number | null
   receivedAt: number
+  /** `'DPoP'` when this token is DPoP-bound (to the session's key); absent means bearer. */
+  tokenType?: 'DPoP'
   /**
    * The record generation this token was written at. Tells a request that got a 401 whether the
    * token it sent is still the current one for its API, whatever other APIs' renewals did since.
@@ -81,6 +83,12 @@ export interface PendingSignIn {
   createdAt: number
   /** The `max_age` the sign-in asked for (a step-up): the ID token's `auth_time` must meet it. */
   maxAge?: number
+  /**
+   * DPoP (issue 15): the key made for this sign-in, before the redirect, so that the code is bound
+   * to it (`dpop_jkt`) and its exchange is proved by it. Taken with the sign-in (and so deleted from
+   * here) at the callback; a sign-in never completed is forgotten with it.
+   */
+  dpopKey?: DpopKey
 }
 
 /** Bumped with every schema change; `upgrade` below handles each step, and never blocks. */

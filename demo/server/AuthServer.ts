@@ -273,17 +273,21 @@ export class AuthServer {
 
   /**
    * Revokes the session the access token belongs to. With DPoP, only with a proof by the key the
-   * token is bound to: a stolen token cannot even end its session.
+   * token is bound to: a stolen token cannot even end its session. Answers `'use_dpop_nonce'` when
+   * the proof lacks the nonce the server asks for (`requireNonce.api`): the caller challenges, and
+   * nothing was revoked.
    */
-  async logout(accessToken: string | undefined, proof?: DpopPresentation): Promise<void> {
+  async logout(accessToken: string | undefined, proof?: DpopPresentation): Promise<'use_dpop_nonce' | undefined> {
     const claims = accessToken ? await this.verify(accessToken) : undefined
     const check =
       this.dpop && claims && proof && (await this.dpop.check({ ...proof, accessToken: accessToken! }, 'api'))
-    if (this.dpop && !(check && check.ok && check.jkt === claims?.jkt)) return
+    if (check && !check.ok && check.refusal === 'use_dpop_nonce') return 'use_dpop_nonce'
+    if (this.dpop && !(check && check.ok && check.jkt === claims?.jkt)) return undefined
     if (claims) {
       this.#revokedFamilies.add(claims.sid)
       this.counters.logouts += 1
     }
+    return undefined
   }
 
   /** Revokes one session (family) by its id, as an administrator would. */

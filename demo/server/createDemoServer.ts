@@ -86,9 +86,17 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     }
     if (request.method === 'POST' && path === '/auth/logout') {
       if (logoutControl.takeFault()?.kind === 'reset') return void request.socket.destroy()
-      await auth.logout(request.headers.authorization?.replace(/^(Bearer|DPoP) /, ''), dpopPresentation(request))
+      const refusal = await auth.logout(
+        request.headers.authorization?.replace(/^(Bearer|DPoP) /, ''),
+        dpopPresentation(request),
+      )
+      // DPoP: a proof without the server's nonce is challenged, as the API does (RFC 9449 §9).
+      const challenge = refusal && {
+        'WWW-Authenticate': 'DPoP error="use_dpop_nonce", algs="ES256"',
+        'DPoP-Nonce': auth.dpop!.nonce,
+      }
       logoutControl.deliver(() => {
-        if (!response.destroyed) response.writeHead(204).end()
+        if (!response.destroyed) response.writeHead(challenge ? 401 : 204, challenge ?? {}).end()
       })
       return
     }

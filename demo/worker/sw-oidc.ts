@@ -8,7 +8,7 @@ import { installTokenProxy, type ApiEntry } from '../../sw/index.ts'
 import { openIdConnect } from '../../sw/oidc/index.ts'
 
 declare let self: ServiceWorkerGlobalScope & {
-  demoOidcConfig?: { issuer: string; api: ApiEntry[]; clientId?: string; scope?: string }
+  demoOidcConfig?: { issuer: string; api: ApiEntry[]; clientId?: string; scope?: string; dpop?: boolean }
 }
 
 self.importScripts('/oidc-config.js')
@@ -29,4 +29,6 @@ installTokenProxy({
     // Providers such as oidc-provider only grant offline_access (a refresh token) with consent.
     authorizationParams: { prompt: 'consent' },
   }),
+  // DPoP (RFC 9449): the session's key is made at sign-in; the provider and the APIs must support it.
+  dpop: config.dpop === true,
 })

@@ -25,6 +25,8 @@ export class OidcApp {
   api: Array<string | { prefix: string; resource?: string; audience?: string; scope?: string }> = ['/api/']
   /** The scope the worker asks for at sign-in; `undefined`: the worker's default. */
   scope: string | undefined
+  /** Whether the worker runs with `dpop: true` (DPoP-bound tokens, proofs on every request). */
+  dpop = false
   #server: Server | undefined
 
   /**
@@ -40,7 +42,7 @@ export class OidcApp {
       const path = new URL(request.url ?? '/', 'http://app.invalid').pathname
       if (corsOrigin && request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
       if (!corsOrigin && path === '/oidc-config.js') {
-        const config = JSON.stringify({ issuer: this.issuer, api: this.api, scope: this.scope })
+        const config = JSON.stringify({ issuer: this.issuer, api: this.api, scope: this.scope, dpop: this.dpop })
         return void response
           .writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' })
           .end(`self.demoOidcConfig = ${config}\n`)

@@ -44,12 +44,39 @@ export interface OidcProviderOptions {
    * `resourceServers`, through `extraTokenClaims`).
    */
   acrValues?: string[]
+  /**
+   * With resource servers: the resource a grant gets when the authorization request names none,
+   * and whose token the code exchange and a refresh without `resource=` answer (a JWT for it).
+   */
+  defaultResource?: string
+  /**
+   * DPoP (RFC 9449, oidc-provider's `features.dPoP`, on by default): with `true`, the provider also
+   * demands its nonce (`nonceSecret`, `requireNonce`) in every proof at the token endpoint, so a
+   * proof without the current nonce is answered `400 use_dpop_nonce` with a `DPoP-Nonce` header.
+   */
+  requireDpopNonce?: boolean
 }
 
 /** What one authorization request (`GET /auth`) asked for, as the provider received it. */
 export interface AuthorizationRequestRecord {
   acrValues: string | null
   maxAge: string | null
+}
+
+/** One request to the token endpoint as the provider answered it: never a token. */
+export interface TokenRequestRecord {
+  grantType: string | null
+  /** The `resource` parameter, or `null`. */
+  resource: string | null
+  status: number
+  /** The OAuth error of a refusal (`use_dpop_nonce`, `invalid_grant`…), `null` for a success. */
+  error: string | null
+  /** Whether the request carried a `DPoP` proof. */
+  proved: boolean
+  /** The key thumbprint the issued access token is bound to (`cnf.jkt`), `null` when not bound. */
+  boundTo: string | null
+  /** For the code exchange: the thumbprint the code was bound to at the authorization request (`dpop_jkt`). */
+  codeBoundTo: string | null
 }
 
 export interface RunningOidcProvider {
@@ -62,6 +89,8 @@ export interface RunningOidcProvider {
     tokenRequests: number
     refreshGrants: number
     revocations: number
+    /** Revocation requests that carried a `DPoP` proof. */
+    provedRevocations: number
     grantRevocations: number
     refreshGrantsByResource: Record<string, number>
   }
@@ -69,6 +98,8 @@ export interface RunningOidcProvider {
   authorizationRequests: AuthorizationRequestRecord[]
   /** The `acr` of every login the provider completed, in order. */
   logins: Array<{ accountId: string; acr: string | undefined }>
+  /** Every request to the token endpoint, in order, with the provider's answer. */
+  tokenLog: TokenRequestRecord[]
   /** Revokes every grant issued so far, with its tokens: the next refresh answers `invalid_grant`. */
   revokeAllGrants(): Promise<void>
 }
@@ -94,13 +125,34 @@ export interface ProviderContext {
   method: string
   path: string
   query: Record<string, string | string[] | undefined>
+  status: number
+  body: unknown
+  get(header: string): string
   oidc?: {
     route?: string
     params?: Record<string, unknown>
     /** The session's `acr` (during an authorization request). */
     acr?: string
     result?: { login?: unknown }
-    entities?: { RefreshToken?: { acr?: string }; AuthorizationCode?: { acr?: string } }
+    entities?: {
+      RefreshToken?: { acr?: string }
+      AccessToken?: { jkt?: string }
+      AuthorizationCode?: { acr?: string; dpopJkt?: string }
+    }
+  }
+}
+
+function tokenRequestRecord(ctx: ProviderContext, grantType: unknown, resource: unknown): TokenRequestRecord {
+  const body = typeof ctx.body === 'object' && ctx.body !== null ? (ctx.body as Record<string, unknown>) : {}
+  const error = body['error']
+  return {
+    grantType: typeof grantType === 'string' ? grantType : null,
+    resource: typeof resource === 'string' ? resource : null,
+    status: ctx.status,
+    error: typeof error === 'string' ? error : null,
+    proved: ctx.get('DPoP') !== '',
+    boundTo: ctx.oidc?.entities?.AccessToken?.jkt ?? null,
+    codeBoundTo: ctx.oidc?.entities?.AuthorizationCode?.dpopJkt ?? null,
   }
 }
 
@@ -224,11 +276,13 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     tokenRequests: 0,
     refreshGrants: 0,
     revocations: 0,
+    provedRevocations: 0,
     grantRevocations: 0,
     refreshGrantsByResource: {} as Record<string, number>,
   }
   const authorizationRequests: AuthorizationRequestRecord[] = []
   const logins: RunningOidcProvider['logins'] = []
+  const tokenLog: TokenRequestRecord[] = []
   provider.use(async (ctx, next) => {
     if (ctx.method === 'GET' && ctx.path === AUTHORIZATION_PATH) {
       const single = (value: string | string[] | undefined) => (typeof value === 'string' ? value : null)
@@ -236,15 +290,21 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     }
     const isTokenRequest = ctx.method === 'POST' && ctx.path === TOKEN_PATH
     if (isTokenRequest) counters.tokenRequests += 1
-    if (ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`) counters.revocations += 1
+    if (ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`) {
+      counters.revocations += 1
+      if (ctx.get('DPoP') !== '') counters.provedRevocations += 1
+    }
     await next()
+    if (!isTokenRequest) return
     // oidc-provider parses the body inside `next`; count refresh attempts whether or not they succeed.
-    if (isTokenRequest && ctx.oidc?.params?.['grant_type'] === 'refresh_token') {
+    const grantType = ctx.oidc?.params?.['grant_type']
+    const resource = ctx.oidc?.params?.['resource']
+    if (grantType === 'refresh_token') {
       counters.refreshGrants += 1
-      const resource = ctx.oidc.params['resource']
       const key = typeof resource === 'string' ? resource : '(none)'
       counters.refreshGrantsByResource[key] = (counters.refreshGrantsByResource[key] ?? 0) + 1
     }
+    tokenLog.push(tokenRequestRecord(ctx, grantType, resource))
   })
   // Revoking a whole grant is what oidc-provider does when a rotated refresh token is reused.
   provider.on('grant.revoked', () => (counters.grantRevocations += 1))
@@ -263,6 +323,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     counters,
     authorizationRequests,
     logins,
+    tokenLog,
     async revokeAllGrants() {
       const ids = [...grantIds]
       grantIds.clear()
@@ -325,8 +386,10 @@ function createProvider(
         accessTokenTTL: options.accessTokenTtlSeconds ?? 60,
       }
     },
-    // Without `resource=`, a grant keeps answering the OpenID access token (for userinfo).
-    useGrantedResource: () => false,
+    // Without `resource=`, a grant keeps answering the OpenID access token (for userinfo), unless
+    // there is a default resource: then the grant's resource.
+    ...(options.defaultResource !== undefined && { defaultResource: () => options.defaultResource }),
+    useGrantedResource: () => options.defaultResource !== undefined,
   }
   const stepUp = options.acrValues && {
     acrValues: options.acrValues,
@@ -379,6 +442,9 @@ function createProvider(
         enabled: true,
         allowedPolicy: (_ctx: unknown, client: ProviderClient) => client.clientId === API_CLIENT_ID,
       },
+      ...(options.requireDpopNonce && {
+        dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
+      }),
     },
     ttl: {
       AccessToken: accessTokenTtl,

@@ -47,15 +47,17 @@ export class DpopSender {
 
   /**
    * Sends a request the page made (the fetch event's own, whose headers cannot be changed) as a
-   * copy with a proof. Its body is read once into memory so that a nonce challenge can be
-   * answered: this is for token endpoints (a login form), whose bodies are small.
+   * copy with a proof, and with `accessToken` as `Authorization: DPoP` when given. Its body is read
+   * once into memory so that a nonce challenge can be answered: this is for token endpoints (a
+   * login form) and the logout endpoint, whose bodies are small.
    */
-  async sendCopyOf(request: Request, key: DpopKey): Promise<Response> {
+  async sendCopyOf(request: Request, key: DpopKey, accessToken?: string): Promise<Response> {
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.clone().arrayBuffer()
     const init = { headers: request.headers, referrer: request.referrer, referrerPolicy: request.referrerPolicy }
     return this.send(
       () => new Request(request, { ...init, headers: new Headers(init.headers), ...(body !== undefined && { body }) }),
       key,
+      accessToken,
     )
   }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { BroadcastType } from '../../protocol/messages.js'
 import { createTokenProxy } from '../createTokenProxy.js'
 import { parseTokenResponse } from '../parseTokenResponse.js'
-import { resolveOptions } from '../resolveOptions.js'
+import { resolveOptions, type ApiEntry } from '../resolveOptions.js'
 import { noLocks } from '../SessionRefresher.js'
 import { TokenStore } from '../tokenStore.js'
 
@@ -20,13 +20,13 @@ interface Sent {
 }
 
 /** The proxy with `dpop: true` over fakes: a scripted network that verifies and records each proof. */
-function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Response>) {
+function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Response>, api: ApiEntry[] = ['/api/']) {
   const sent: Sent[] = []
   const broadcasts: BroadcastType[] = []
   const store = new TokenStore(`dpop-proxy-${crypto.randomUUID()}`)
   const proxy = createTokenProxy(
     {
-      api: ['/api/'],
+      api,
       tokenEndpoints: ['/auth/login'],
       refresh: { url: '/auth/refresh', clientId: 'spa' },
       logout: '/auth/logout',
@@ -48,7 +48,7 @@ function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Re
         }
         sent.push({
           method: request.method,
-          path: new URL(request.url).pathname,
+          path: new URL(request.url).origin === ORIGIN ? new URL(request.url).pathname : request.url,
           authorization: request.headers.get('Authorization'),
           proof,
         })
@@ -208,6 +208,112 @@ describe('createTokenProxy with dpop: true', () => {
   })
 })
 
+describe('DPoP logout', () => {
+  it('answers a nonce challenge to the logout request with one retry carrying the nonce and the same body', async () => {
+    const bodies: string[] = []
+    const { handle, sent, store } = setUp(async (request) => {
+      if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
+      bodies.push(await request.text())
+      const proof = decodeJwt(request.headers.get('DPoP')!) as { nonce?: string }
+      return proof.nonce === 'logout-nonce' ? new Response(null, { status: 204 }) : apiNonceChallenge('logout-nonce')
+    })
+    await handle(login())
+
+    const logout = new Request(`${ORIGIN}/auth/logout`, { method: 'POST', body: 'everywhere=1' })
+    expect((await handle(logout)).status).toBe(204)
+    const logouts = sent.filter((request) => request.path === '/auth/logout')
+    expect(logouts.map((request) => `${request.authorization} ${String(request.proof!.payload['nonce'])}`)).toEqual([
+      'DPoP at-1 undefined',
+      'DPoP at-1 logout-nonce',
+    ])
+    expect(logouts[1]!.proof!.payload).toMatchObject({
+      htm: 'POST',
+      htu: `${ORIGIN}/auth/logout`,
+      ath: await ath('at-1'),
+    })
+    expect(bodies).toEqual(['everywhere=1', 'everywhere=1'])
+    expect((await store.reload()).tokens).toBeNull()
+  })
+
+  it('retries a logout challenged again only once, and the session stays ended', async () => {
+    const { handle, proxy, sent, store } = setUp((request) =>
+      request.url.endsWith('/auth/login') ? dpopTokens('at-1', 'rt-1') : apiNonceChallenge(crypto.randomUUID()),
+    )
+    await handle(login())
+    await proxy.logout()
+    expect(sent.filter((request) => request.path === '/auth/logout')).toHaveLength(2)
+    expect((await store.reload()).tokens).toBeNull()
+  })
+})
+
+describe('DPoP with per-API tokens', () => {
+  const ORDERS = 'https://orders.example'
+
+  it("mints each API's token with a proof by the session's key and sends it as DPoP, with its own ath", async () => {
+    const forms: Array<string | null> = []
+    const { handle, sent } = setUp(
+      async (request) => {
+        if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
+        if (request.url.endsWith('/auth/refresh')) {
+          const form = new URLSearchParams(await request.text())
+          forms.push(form.get('resource'))
+          return dpopTokens('orders-at-1', 'rt-2', { 'DPoP-Nonce': 'orders-auth' })
+        }
+        return Response.json({ ok: true })
+      },
+      ['/api/', { prefix: `${ORDERS}/`, resource: `${ORDERS}/` }],
+    )
+    await handle(login())
+    expect((await handle(new Request(`${ORDERS}/list?x=1`))).status).toBe(200)
+    expect((await handle(new Request(`${ORIGIN}/api/me`))).status).toBe(200)
+
+    expect(sent.map(({ method, path, authorization }) => `${method} ${path} ${authorization}`)).toEqual([
+      'POST /auth/login null',
+      'POST /auth/refresh null',
+      `GET ${ORDERS}/list?x=1 DPoP orders-at-1`,
+      'GET /api/me DPoP at-1',
+    ])
+    expect(forms).toEqual([`${ORDERS}/`])
+    const [, refresh, orders, own] = sent.map((request) => request.proof!)
+    expect(refresh!.payload).toMatchObject({ htm: 'POST', htu: `${ORIGIN}/auth/refresh` })
+    expect(refresh!.payload).not.toHaveProperty('ath')
+    expect(orders!.payload).toMatchObject({ htm: 'GET', htu: `${ORDERS}/list`, ath: await ath('orders-at-1') })
+    expect(own!.payload).toMatchObject({ ath: await ath('at-1') })
+    // One key for the session and every API's token.
+    expect(new Set(sent.map((request) => request.proof!.jkt)).size).toBe(1)
+  })
+
+  it("answers an API's nonce challenge with one retry and renews its token once on invalid_token", async () => {
+    let ordersToken = 0
+    const { handle, sent } = setUp(
+      (request) => {
+        if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
+        if (request.url.endsWith('/auth/refresh'))
+          return dpopTokens(`orders-at-${++ordersToken}`, `rt-${ordersToken + 1}`)
+        const nonce = (decodeJwt(request.headers.get('DPoP')!) as { nonce?: string }).nonce
+        if (nonce !== 'orders-nonce') return apiNonceChallenge('orders-nonce')
+        return request.headers.get('Authorization') === 'DPoP orders-at-1'
+          ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"' } })
+          : Response.json({ ok: true })
+      },
+      ['/api/', { prefix: `${ORDERS}/`, resource: `${ORDERS}/` }],
+    )
+    await handle(login())
+    expect((await handle(new Request(`${ORDERS}/list`))).status).toBe(200)
+    expect(
+      sent
+        .slice(1)
+        .map((request) => `${request.path} ${request.authorization} ${String(request.proof!.payload['nonce'])}`),
+    ).toEqual([
+      '/auth/refresh null undefined',
+      `${ORDERS}/list DPoP orders-at-1 undefined`,
+      `${ORDERS}/list DPoP orders-at-1 orders-nonce`,
+      '/auth/refresh null undefined',
+      `${ORDERS}/list DPoP orders-at-2 orders-nonce`,
+    ])
+  })
+})
+
 describe('DPoP options and token types', () => {
   it('accepts token_type DPoP only when asked to', () => {
     const body = { access_token: 'at', token_type: 'DPoP', expires_in: 60 }
@@ -216,11 +322,7 @@ describe('DPoP options and token types', () => {
     expect(() => parseTokenResponse(body)).toThrow(/"token_type" is not "Bearer" \(a "DPoP" token needs dpop: true/)
   })
 
-  it('is off by default, and refused with OpenID Connect for now', () => {
+  it('is off by default', () => {
     expect(resolveOptions({ api: ['/api/'], refresh: { url: '/r' } }, ORIGIN).dpop).toBe(false)
-    const oidc = { create: () => ({}) } as never
-    expect(() => resolveOptions({ api: ['/api/'], oidc, dpop: true }, ORIGIN)).toThrow(
-      /^\[sw-token-proxy\] Failed to install the token proxy: "dpop" works with a "refresh" endpoint only for now/,
-    )
   })
 })

@@ -10,15 +10,17 @@ import {
   parseTokenResponse,
   safeErrorCode,
   unanswered,
+  type CompletedSignIn,
+  type DpopKey,
+  type OidcDpop,
   type OidcEnvironment,
   type OidcPlugin,
+  type OidcRefreshOptions,
   type OidcSignIn,
   type PendingSignIns,
   targetParameters,
   type RefreshResult,
   type StepUpRequirement,
-  type TokenSet,
-  type TokenTarget,
 } from '../oidcPlugin.js'
 
 /** `installTokenProxy({ oidc })`: the provider and this app's registration with it. */
@@ -103,19 +105,29 @@ class OidcClient implements OidcSignIn {
   readonly #pendingSignIns: PendingSignIns
   readonly #now: () => number
   readonly #resources: readonly string[]
+  readonly #dpop: OidcDpop | undefined
   readonly #client: oauth.Client
+  /**
+   * DPoP: oauth4webapi's handle for each session key, made once per key in this worker, because the
+   * handle also remembers the provider's latest nonce. Keyed by the public key, not the `CryptoKey`
+   * object: every read of the session record gives a new object for the same key. A worker that
+   * restarts makes a new handle and learns the nonce again from one challenge.
+   */
+  readonly #dpopHandles = new Map<string, Promise<oauth.DPoPHandle>>()
   readonly issuedBy: string
   #server: Promise<oauth.AuthorizationServer> | undefined
 
   constructor(
     options: ResolvedOidc,
-    env: Pick<OidcEnvironment, 'fetch' | 'pendingSignIns' | 'now'> & Partial<Pick<OidcEnvironment, 'resources'>>,
+    env: Pick<OidcEnvironment, 'fetch' | 'pendingSignIns' | 'now'> &
+      Partial<Pick<OidcEnvironment, 'resources' | 'dpop'>>,
   ) {
     this.#options = options
     this.#fetch = env.fetch
     this.#pendingSignIns = env.pendingSignIns
     this.#now = env.now
     this.#resources = env.resources ?? []
+    this.#dpop = env.dpop
     this.#client = { client_id: options.clientId }
     this.issuedBy = `oidc ${options.issuer.href} client_id=${options.clientId}`
   }
@@ -133,12 +145,15 @@ class OidcClient implements OidcSignIn {
     const state = oauth.generateRandomState()
     const nonce = oauth.generateRandomNonce()
     const { acrValues, maxAge } = requirement
+    // DPoP: the session's key is made now, before the redirect, so that the code is bound to it.
+    const dpopKey = await this.#dpop?.newKey()
     await this.#pendingSignIns.save(state, {
       codeVerifier,
       nonce,
       returnTo,
       createdAt: this.#now(),
       ...(maxAge !== undefined && { maxAge }),
+      ...(dpopKey && { dpopKey }),
     })
     const url = new URL(server.authorization_endpoint)
     url.search = new URLSearchParams({
@@ -156,11 +171,13 @@ class OidcClient implements OidcSignIn {
     }).toString()
     // RFC 8707: the grant (and so the refresh token) must cover every API that asks for its own token.
     for (const resource of this.#resources) url.searchParams.append('resource', resource)
+    // RFC 9449 §10: the code is bound to the key's thumbprint, so only this worker can redeem it.
+    if (dpopKey) url.searchParams.set('dpop_jkt', await (await this.#dpopHandle(dpopKey)).calculateThumbprint())
     return url.href
   }
 
   /** Checks the callback against the sign-in it answers, and redeems its code for tokens. */
-  async completeSignIn(callbackUrl: string): Promise<{ tokens: TokenSet; returnTo: string | null }> {
+  async completeSignIn(callbackUrl: string): Promise<CompletedSignIn> {
     const callback = new URL(callbackUrl)
     if (
       callback.origin !== this.#options.redirectUri.origin ||
@@ -181,24 +198,34 @@ class OidcClient implements OidcSignIn {
         'Start again with signIn()',
       )
     const server = await this.#authorizationServer()
+    const { dpopKey } = pending
     try {
       const parameters = oauth.validateAuthResponse(server, this.#client, callback, state)
-      const response = await oauth.authorizationCodeGrantRequest(
-        server,
-        this.#client,
-        oauth.None(),
-        parameters,
-        this.#options.redirectUri.href,
-        pending.codeVerifier,
-        this.#requestOptions(),
-      )
-      const result = await oauth.processAuthorizationCodeResponse(server, this.#client, response, {
-        expectedNonce: pending.nonce,
-        requireIdToken: this.#options.scope.split(' ').includes('openid'),
-        // A sign-in that sent `max_age` must get an ID token whose `auth_time` meets it.
-        ...(pending.maxAge !== undefined && { maxAge: pending.maxAge }),
+      const options = await this.#tokenRequestOptions(dpopKey)
+      // A nonce challenge is answered before the provider looks at the code (RFC 9449 §8), so the
+      // retry redeems it as if for the first time.
+      const result = await retriedOnceOnNonce(options, async () => {
+        const response = await oauth.authorizationCodeGrantRequest(
+          server,
+          this.#client,
+          oauth.None(),
+          parameters,
+          this.#options.redirectUri.href,
+          pending.codeVerifier,
+          { ...options, signal: timeout(this.#options.timeoutMs) },
+        )
+        return oauth.processAuthorizationCodeResponse(server, this.#client, response, {
+          expectedNonce: pending.nonce,
+          requireIdToken: this.#options.scope.split(' ').includes('openid'),
+          // A sign-in that sent `max_age` must get an ID token whose `auth_time` meets it.
+          ...(pending.maxAge !== undefined && { maxAge: pending.maxAge }),
+        })
       })
-      return { tokens: parseTokenResponse(result), returnTo: pending.returnTo }
+      return {
+        tokens: parseTokenResponse(result, { acceptDpop: dpopKey !== undefined }),
+        returnTo: pending.returnTo,
+        ...(dpopKey && { dpopKey }),
+      }
     } catch (error) {
       if (error instanceof TokenProxyError) throw error
       const code =
@@ -217,26 +244,42 @@ class OidcClient implements OidcSignIn {
 
   /**
    * Policy 6 for the OAuth refresh grant, with oauth4webapi validating the answer. With a `target`
-   * (Policy 11) the grant carries its `resource` (RFC 8707), `audience` and `scope`.
+   * (Policy 11) the grant carries its `resource` (RFC 8707), `audience` and `scope`. With a
+   * `dpopKey` it carries a proof by that key, to which the refresh token is bound; a `use_dpop_nonce`
+   * challenge is answered once, inside this one refresh (never a second refresh), and a provider
+   * that still asks after that has not refused the token: a passing failure, the session kept.
    */
-  async refresh(refreshToken: string, target?: TokenTarget): Promise<RefreshResult> {
+  async refresh(refreshToken: string, { target, dpopKey }: OidcRefreshOptions = {}): Promise<RefreshResult> {
     let server: oauth.AuthorizationServer
-    let response: Response
-    const options = { ...this.#requestOptions(), additionalParameters: targetParameters(target) }
+    let options: oauth.TokenEndpointRequestOptions
     try {
       server = await this.#authorizationServer()
-      response = await oauth.refreshTokenGrantRequest(server, this.#client, oauth.None(), refreshToken, options)
+      options = { ...(await this.#tokenRequestOptions(dpopKey)), additionalParameters: targetParameters(target) }
     } catch {
-      return unanswered(options.signal)
+      // The discovery document could not be fetched: the provider is unreachable for now.
+      return { kind: 'failed', reason: 'network_error', retryAfterMs: undefined }
     }
-    const failure = await failureByStatus(response)
-    if (failure) return failure
     try {
-      return {
-        kind: 'renewed',
-        tokens: parseTokenResponse(await oauth.processRefreshTokenResponse(server, this.#client, response)),
-      }
+      const tokens = await retriedOnceOnNonce(options, async () => {
+        const signal = timeout(this.#options.timeoutMs)
+        let response: Response
+        try {
+          response = await oauth.refreshTokenGrantRequest(server, this.#client, oauth.None(), refreshToken, {
+            ...options,
+            signal,
+          })
+        } catch {
+          throw new Unanswered(signal)
+        }
+        const failure = await failureByStatus(response)
+        if (failure) throw new Failed(failure)
+        return oauth.processRefreshTokenResponse(server, this.#client, response)
+      })
+      return { kind: 'renewed', tokens: parseTokenResponse(tokens, { acceptDpop: dpopKey !== undefined }) }
     } catch (error) {
+      if (error instanceof Unanswered) return unanswered(error.signal)
+      if (error instanceof Failed) return error.result
+      if (oauth.isDPoPNonceError(error)) return { kind: 'failed', reason: 'http_400', retryAfterMs: undefined }
       if (error instanceof oauth.ResponseBodyError && (error.status === 400 || error.status === 401)) {
         return { kind: 'ended', reason: safeErrorCode(error.error) ?? 'refresh_rejected' }
       }
@@ -244,11 +287,19 @@ class OidcClient implements OidcSignIn {
     }
   }
 
-  /** RFC 7009, when the provider offers it; answers whether the provider confirmed. */
-  async revoke(token: string): Promise<boolean> {
+  /**
+   * RFC 7009, when the provider offers it; answers whether the provider confirmed. oauth4webapi
+   * sends a revocation without a proof, so with a `dpopKey` the core's proving fetch sends it
+   * (with its own one nonce retry).
+   */
+  async revoke(token: string, dpopKey?: DpopKey): Promise<boolean> {
     const server = await this.#authorizationServer()
     if (!server.revocation_endpoint) return false
-    const response = await oauth.revocationRequest(server, this.#client, oauth.None(), token, this.#requestOptions())
+    const fetchWith = dpopKey && this.#dpop ? this.#dpop.fetchWith(dpopKey) : this.#fetch
+    const response = await oauth.revocationRequest(server, this.#client, oauth.None(), token, {
+      ...this.#requestOptions(),
+      [oauth.customFetch]: fetchWith,
+    })
     await oauth.processRevocationResponse(response)
     return true
   }
@@ -270,9 +321,69 @@ class OidcClient implements OidcSignIn {
       [oauth.customFetch]: this.#fetch,
       // Plain http only for a provider on this machine (development and tests); never elsewhere.
       [oauth.allowInsecureRequests]: isLoopback(this.#options.issuer),
-      signal: AbortSignal.timeout(this.#options.timeoutMs),
+      signal: timeout(this.#options.timeoutMs),
     }
   }
+
+  /** The options of a token-endpoint request: with a `dpopKey`, oauth4webapi proves it (`DPoP`). */
+  async #tokenRequestOptions(dpopKey: DpopKey | undefined): Promise<oauth.TokenEndpointRequestOptions> {
+    const options = this.#requestOptions()
+    return dpopKey ? { ...options, DPoP: await this.#dpopHandle(dpopKey) } : options
+  }
+
+  /**
+   * oauth4webapi's DPoP handle for a session key. It takes a `CryptoKeyPair`: the private key is the
+   * session's, non-extractable; the public key is imported again from the stored JWK (a public key
+   * is extractable by nature, and oauth4webapi reads it to build the proofs' `jwk` header).
+   */
+  #dpopHandle(key: DpopKey): Promise<oauth.DPoPHandle> {
+    const id = `${key.publicJwk.x}.${key.publicJwk.y}`
+    let handle = this.#dpopHandles.get(id)
+    if (!handle) {
+      handle = crypto.subtle
+        .importKey('jwk', key.publicJwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify'])
+        .then((publicKey) => oauth.DPoP(this.#client, { privateKey: key.privateKey, publicKey }))
+      // One session at a time matters; a few are kept so a sign-in racing a session does not evict it.
+      if (this.#dpopHandles.size >= MAX_DPOP_HANDLES) this.#dpopHandles.delete(this.#dpopHandles.keys().next().value!)
+      this.#dpopHandles.set(id, handle)
+    }
+    return handle
+  }
+}
+
+/** How many sessions' DPoP handles a worker keeps (each is one key and the provider's nonce). */
+const MAX_DPOP_HANDLES = 4
+
+/** Thrown inside a refresh attempt: no answer (offline, timeout). */
+class Unanswered extends Error {
+  constructor(readonly signal: AbortSignal) {
+    super('no answer')
+  }
+}
+
+/** Thrown inside a refresh attempt: a status that is a passing failure by itself (5xx, 429). */
+class Failed extends Error {
+  constructor(readonly result: RefreshResult) {
+    super('failed')
+  }
+}
+
+/**
+ * Runs one token-endpoint request (`attempt`: send and process) and, when it was proved (`DPoP`)
+ * and the provider asked for a nonce (`use_dpop_nonce`), runs it once more: the handle has kept the
+ * nonce from the challenge. Never more than once, so a provider that keeps asking cannot loop us.
+ */
+async function retriedOnceOnNonce<T>(options: { DPoP?: oauth.DPoPHandle }, attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt()
+  } catch (error) {
+    if (options.DPoP === undefined || !oauth.isDPoPNonceError(error)) throw error
+    return attempt()
+  }
+}
+
+function timeout(ms: number): AbortSignal {
+  return AbortSignal.timeout(ms)
 }
 
 function isLoopback(url: URL): boolean {
