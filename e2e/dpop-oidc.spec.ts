@@ -1,22 +1,11 @@
 import type { Page } from '@playwright/test'
-import {
-  expect,
-  expireAccessToken,
-  sessionEventTypes,
-  stopServiceWorker,
-  test as base,
-  waitForTokenProxy,
-} from '../playwright/index.ts'
+import { expect, expireAccessToken, sessionEventTypes, stopServiceWorker, test as base } from '../playwright/index.ts'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { SESSION_DATABASE } from '../protocol/storage.ts'
 import { AudienceApi, type AudienceApiRecord } from './support/AudienceApi.ts'
 import { OidcApp } from './support/OidcApp.ts'
-import {
-  DEV_INTERACTIONS,
-  startOidcProvider,
-  type RunningOidcProvider,
-  type TokenRequestRecord,
-} from './support/OidcProvider.ts'
+import { openOidcApp, signIn } from './support/oidcPages.ts'
+import { startOidcProvider, type RunningOidcProvider, type TokenRequestRecord } from './support/OidcProvider.ts'
 
 // DPoP in the OpenID mode (issue 15, cases 34 and 35): the demo's OpenID worker with `dpop: true`
 // against oidc-provider with `features.dPoP` demanding its nonce at the token endpoint, and APIs
@@ -68,23 +57,6 @@ const test = base.extend<Fixtures>({
     await provider.close()
   },
 })
-
-async function openApp(page: Page, app: OidcApp): Promise<void> {
-  await page.goto(`${app.origin}/oidc.html`)
-  await waitForTokenProxy(page)
-}
-
-async function signIn(page: Page, app: OidcApp, provider: RunningOidcProvider): Promise<void> {
-  await openApp(page, app)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${provider.issuer}/**`)
-  await page.locator(DEV_INTERACTIONS.loginInput).fill('alice')
-  await page.locator(DEV_INTERACTIONS.passwordInput).fill('any password')
-  await page.getByRole('button', { name: DEV_INTERACTIONS.loginButton }).click()
-  await page.getByRole('button', { name: DEV_INTERACTIONS.consentButton }).click()
-  await page.waitForURL(`${app.origin}/oidc.html**`)
-  await expect(page.locator('#session-state')).toHaveText('signed in')
-}
 
 interface StoredKey {
   /** The RFC 7638 thumbprint of the session key's public half (not a secret). */
@@ -215,7 +187,7 @@ test.describe('DPoP with OpenID Connect (oidc-provider, features.dPoP with nonce
     await signIn(page, app, provider)
     const jkt = (await readStoredKey(page)).key!.jkt
     const tabs = [page, await context.newPage(), await context.newPage()]
-    for (const tab of tabs.slice(1)) await openApp(tab, app)
+    for (const tab of tabs.slice(1)) await openOidcApp(tab, app)
     api.verifier!.requireNonce.api = true
 
     // Before any expiry: the API challenges the worker for its nonce.
@@ -291,7 +263,7 @@ test.describe('DPoP with per-API tokens (oidc-provider, resourceIndicators and d
     await signIn(page, app, provider)
     const jkt = (await readStoredKey(page)).key!.jkt
     const tabs = [page, await context.newPage(), await context.newPage()]
-    for (const tab of tabs.slice(1)) await openApp(tab, app)
+    for (const tab of tabs.slice(1)) await openOidcApp(tab, app)
     apis[1].verifier!.requireNonce.api = true
 
     const urls = (round: string) => (t: number) => apis.map((api) => `${api.origin}/${round}/tab-${t}`)

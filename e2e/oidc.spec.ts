@@ -6,11 +6,11 @@ import {
   sessionStatus,
   stopServiceWorker,
   test as base,
-  waitForTokenProxy,
 } from '../playwright/index.ts'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { OidcApp } from './support/OidcApp.ts'
-import { DEV_INTERACTIONS, startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
+import { logInAtProvider, openOidcApp, signIn as signInThroughProvider } from './support/oidcPages.ts'
+import { startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
 import { pageFetch } from './support/tabs.ts'
 
 // Issue 4: a real, certified OpenID Provider (oidc-provider) on another site (127.0.0.1), a real
@@ -38,8 +38,7 @@ const test = base.extend<{ accessTokenTtlSeconds: number; app: OidcApp; provider
 
 async function openApp(page: Page, app: OidcApp, api = '/api/'): Promise<void> {
   app.api = [api]
-  await page.goto(`${app.origin}/oidc.html`)
-  await waitForTokenProxy(page)
+  await openOidcApp(page, app)
 }
 
 /** Signs in as `login` through the provider's own login and consent screens. */
@@ -50,15 +49,8 @@ async function signIn(
   login = 'alice',
   api = '/api/',
 ): Promise<void> {
-  await openApp(page, app, api)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${provider.issuer}/**`)
-  await page.locator(DEV_INTERACTIONS.loginInput).fill(login)
-  await page.locator(DEV_INTERACTIONS.passwordInput).fill('any password')
-  await page.getByRole('button', { name: DEV_INTERACTIONS.loginButton }).click()
-  await page.getByRole('button', { name: DEV_INTERACTIONS.consentButton }).click()
-  await page.waitForURL(`${app.origin}/oidc.html**`)
-  await expect(page.locator('#session-state')).toHaveText('signed in')
+  app.api = [api]
+  await signInThroughProvider(page, app, provider, login)
 }
 
 test.describe('OpenID Connect with oidc-provider', () => {
@@ -190,11 +182,7 @@ test.describe('OpenID Connect with oidc-provider', () => {
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForURL(`${provider.issuer}/**`)
     await stopServiceWorker(page)
-    await page.locator(DEV_INTERACTIONS.loginInput).fill('bob')
-    await page.locator(DEV_INTERACTIONS.passwordInput).fill('any password')
-    await page.getByRole('button', { name: DEV_INTERACTIONS.loginButton }).click()
-    await page.getByRole('button', { name: DEV_INTERACTIONS.consentButton }).click()
-    await page.waitForURL(`${app.origin}/oidc.html**`)
+    await logInAtProvider(page, app, provider, 'bob')
 
     await expect(page.locator('#session-user')).toHaveText('as bob')
     expect((await pageFetch(page, '/api/me')).status).toBe(200)

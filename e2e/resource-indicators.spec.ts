@@ -1,9 +1,10 @@
 import type { Page } from '@playwright/test'
-import { expect, expireAccessToken, sessionEventTypes, test as base, waitForTokenProxy } from '../playwright/index.ts'
+import { expect, expireAccessToken, sessionEventTypes, test as base } from '../playwright/index.ts'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { AudienceApi } from './support/AudienceApi.ts'
 import { OidcApp } from './support/OidcApp.ts'
-import { DEV_INTERACTIONS, startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
+import { openOidcApp, signIn } from './support/oidcPages.ts'
+import { startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
 
 // Case 32 (issue 14, Policy 11): two APIs on two sites, each with its own RFC 8707 resource at a
 // real oidc-provider (`features.resourceIndicators`), each accepting only JWTs for itself. One
@@ -40,23 +41,6 @@ const test = base.extend<{ app: OidcApp; apis: [AudienceApi, AudienceApi]; provi
   },
 })
 
-async function openApp(page: Page, app: OidcApp): Promise<void> {
-  await page.goto(`${app.origin}/oidc.html`)
-  await waitForTokenProxy(page)
-}
-
-async function signIn(page: Page, app: OidcApp, provider: RunningOidcProvider): Promise<void> {
-  await openApp(page, app)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${provider.issuer}/**`)
-  await page.locator(DEV_INTERACTIONS.loginInput).fill('alice')
-  await page.locator(DEV_INTERACTIONS.passwordInput).fill('any password')
-  await page.getByRole('button', { name: DEV_INTERACTIONS.loginButton }).click()
-  await page.getByRole('button', { name: DEV_INTERACTIONS.consentButton }).click()
-  await page.waitForURL(`${app.origin}/oidc.html**`)
-  await expect(page.locator('#session-state')).toHaveText('signed in')
-}
-
 /** Every tab calls the app's API and both resource APIs, three times each, all at once. */
 async function callEverything(tabs: Page[], urls: string[]): Promise<number[]> {
   const statuses = await Promise.all(
@@ -80,7 +64,7 @@ test.describe('many APIs, one refresh token (RFC 8707 resource indicators)', () 
   }) => {
     await signIn(page, app, provider)
     const tabs = [page, await context.newPage(), await context.newPage()]
-    for (const tab of tabs.slice(1)) await openApp(tab, app)
+    for (const tab of tabs.slice(1)) await openOidcApp(tab, app)
     const urls = ['/api/data', ...apis.map((api) => `${api.origin}/data`)]
 
     // First use: each API's token is minted on demand, once, whatever the number of tabs.

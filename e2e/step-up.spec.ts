@@ -1,16 +1,10 @@
 import type { Page } from '@playwright/test'
-import {
-  expect,
-  sessionEvents,
-  sessionStatus,
-  test as base,
-  waitForTokenProxy,
-  type RecordedSessionEvent,
-} from '../playwright/index.ts'
+import { expect, sessionEvents, sessionStatus, test as base, type RecordedSessionEvent } from '../playwright/index.ts'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { AudienceApi } from './support/AudienceApi.ts'
 import { OidcApp } from './support/OidcApp.ts'
-import { DEV_INTERACTIONS, startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
+import { logInAtProvider, openOidcApp } from './support/oidcPages.ts'
+import { startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
 import { test as demoTest } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
@@ -55,22 +49,6 @@ const test = base.extend<{
   },
 })
 
-async function openApp(page: Page, app: OidcApp): Promise<void> {
-  await page.goto(`${app.origin}/oidc.html`)
-  await waitForTokenProxy(page)
-}
-
-/** The provider's development login and consent screens, as the user goes through them. */
-async function logInAtProvider(page: Page, app: OidcApp, provider: RunningOidcProvider): Promise<void> {
-  await page.waitForURL(`${provider.issuer}/**`)
-  await page.locator(DEV_INTERACTIONS.loginInput).fill('alice')
-  await page.locator(DEV_INTERACTIONS.passwordInput).fill('any password')
-  await page.getByRole('button', { name: DEV_INTERACTIONS.loginButton }).click()
-  await page.getByRole('button', { name: DEV_INTERACTIONS.consentButton }).click()
-  await page.waitForURL(`${app.origin}/oidc.html**`)
-  await expect(page.locator('#session-state')).toHaveText('signed in')
-}
-
 /** `count` concurrent plain fetches from the page: each status, and the challenge the page could read. */
 function fetchAll(
   page: Page,
@@ -102,11 +80,11 @@ test.describe('step-up (RFC 9470) with oidc-provider', () => {
     api,
     provider,
   }) => {
-    await openApp(page, app)
+    await openOidcApp(page, app)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await logInAtProvider(page, app, provider)
     const other = await context.newPage()
-    await openApp(other, app)
+    await openOidcApp(other, app)
 
     // Everyday calls: the API's token is minted once, from the password sign-in.
     for (const tab of [page, other]) expect((await pageFetch(tab, `${api.origin}/balance`)).status).toBe(200)
@@ -180,7 +158,7 @@ test.describe('step-up (RFC 9470) with oidc-provider', () => {
       api,
       provider,
     }) => {
-      await openApp(page, app)
+      await openOidcApp(page, app)
       await page.getByRole('button', { name: 'Sign in' }).click()
       await logInAtProvider(page, app, provider)
 
