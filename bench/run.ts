@@ -23,7 +23,7 @@ import { closeTab, logInThroughWorker, newContext, openVariant, type Tab } from 
 import { measureWorkerHeap } from './workerHeap.ts'
 
 const smoke = process.argv.includes('--smoke')
-/** `--only=burst`, `--only=off-api` or `--only=dpop` runs that part alone, to iterate on it quickly. */
+/** `--only=steady`, `--only=burst`, `--only=off-api` or `--only=dpop` runs that part alone, to iterate on it quickly. */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
 const counts = smoke
   ? {
@@ -386,6 +386,11 @@ try {
   const started = performance.now()
   // The machine may be shared: its load at the start and the end says how far to trust the run.
   const loadAtStart = loadavg()[0]!
+  if (only === 'steady') {
+    const { tabs: _tabs, ...figures } = await steadyState(browser)
+    console.log(JSON.stringify({ ...figures, loadAverage: [loadAtStart, loadavg()[0]] }, null, 2))
+    process.exit(0)
+  }
   if (only === 'burst') {
     console.log(JSON.stringify(await expiryBurst(browser), null, 2))
     process.exit(0)
