@@ -6,6 +6,7 @@ import { requestRefresh, type RefreshEndpoint } from './requestRefresh.js'
 import { SessionRefresher, noLocks, type Locks, type RefreshOutcome, type SeenSession } from './SessionRefresher.js'
 import { TokenStore, type SessionRecord, type SessionTokens } from './tokenStore.js'
 import { createTestLocks } from './testLocks.js'
+import type { TokenTarget } from './tokenTarget.js'
 
 // ---------------------------------------------------------------------------------------------
 // Test doubles
@@ -710,15 +711,20 @@ describe('SessionRefresher: a session is refreshed only where it was issued', ()
 })
 
 describe('SessionRefresher: a token refused right after its renewal', () => {
-  it('is remembered for its own login and generation only', async () => {
-    const { refresher, store } = await setup()
-    const session = (await store.reload()) as SessionRecord & { tokens: SessionTokens }
-    expect(refresher.wasRefusedAfterRenewal(session)).toBe(false)
+  it('is remembered for its own login, token and API only', async () => {
+    const { refresher } = await setup()
+    const refused = { loginId: 'login-A', accessToken: 'at-1' }
+    const orders = { key: 'https://orders.example/' } as TokenTarget
+    expect(refresher.wasRefusedAfterRenewal(refused)).toBe(false)
 
-    refresher.noteRefusedAfterRenewal(session)
+    refresher.noteRefusedAfterRenewal(refused)
 
-    expect(refresher.wasRefusedAfterRenewal(session)).toBe(true)
-    expect(refresher.wasRefusedAfterRenewal(seen(session.generation + 1))).toBe(false)
-    expect(refresher.wasRefusedAfterRenewal(seen(session.generation, 'login-B'))).toBe(false)
+    expect(refresher.wasRefusedAfterRenewal(refused)).toBe(true)
+    expect(refresher.wasRefusedAfterRenewal({ ...refused, accessToken: 'at-2' })).toBe(false)
+    expect(refresher.wasRefusedAfterRenewal({ ...refused, loginId: 'login-B' })).toBe(false)
+    expect(refresher.wasRefusedAfterRenewal(refused, orders)).toBe(false)
+    refresher.noteRefusedAfterRenewal({ ...refused, accessToken: 'orders-1' }, orders)
+    expect(refresher.wasRefusedAfterRenewal({ ...refused, accessToken: 'orders-1' }, orders)).toBe(true)
+    expect(refresher.wasRefusedAfterRenewal(refused)).toBe(true)
   })
 })

@@ -47,6 +47,9 @@ export type ResourceOutcome =
   | Exclude<RefreshOutcome, { kind: 'renewed' }>
   | { kind: 'unavailable' }
 
+/** A token an API refused: whose login it is, and which token. */
+export type RefusedToken = Pick<SessionTokens, 'loginId' | 'accessToken'>
+
 /** The token a request for one API was made with: its login, and the token's generation (none yet: `undefined`). */
 export interface SeenResourceToken {
   loginId: string
@@ -106,8 +109,11 @@ export class SessionRefresher {
   /** Per login: the tail of the uses of its refresh token queued in this worker. */
   readonly #queues = new Map<string, Promise<void>>()
   #backoff: Backoff | undefined
-  #refusedAfterRenewal: { loginId: string; generation: number } | undefined
-  readonly #resourceRefused = new Map<string, { loginId: string; generation: number }>()
+  /**
+   * Per API (`''`: the session's own token), the token its API refused right after its renewal.
+   * Kept by the token itself: the record generation also moves with other APIs' renewals.
+   */
+  readonly #refusedAfterRenewal = new Map<string, RefusedToken>()
 
   constructor(options: SessionRefresherOptions) {
     this.#options = options
@@ -144,24 +150,6 @@ export class SessionRefresher {
     return flight
   }
 
-  /** As `noteRefusedAfterRenewal`, for one API's token. */
-  noteResourceRefusedAfterRenewal(
-    loginId: string,
-    target: TokenTarget,
-    token: Pick<ResourceToken, 'generation'>,
-  ): void {
-    this.#resourceRefused.set(target.key, { loginId, generation: token.generation })
-  }
-
-  wasResourceRefusedAfterRenewal(
-    loginId: string,
-    target: TokenTarget,
-    token: Pick<ResourceToken, 'generation'>,
-  ): boolean {
-    const refused = this.#resourceRefused.get(target.key)
-    return refused !== undefined && refused.loginId === loginId && refused.generation === token.generation
-  }
-
   /**
    * The stored session if this worker may use it. A session issued by another refresh endpoint or
    * OpenID issuer (the app changed provider, or another worker script shares this origin's
@@ -175,18 +163,17 @@ export class SessionRefresher {
   }
 
   /**
-   * Marks a generation whose freshly renewed token the API refused too: later 401s for it pass
-   * through, so an endpoint that always answers 401 costs one refresh, not one per call.
+   * Marks a token its API refused right after its renewal (`target`: an API's own token, none:
+   * the session's): later 401s for it pass through, so an endpoint that always answers 401 costs
+   * one refresh, not one per call.
    */
-  noteRefusedAfterRenewal(session: SeenSession): void {
-    this.#refusedAfterRenewal = { loginId: session.tokens.loginId, generation: session.generation }
+  noteRefusedAfterRenewal(token: RefusedToken, target?: TokenTarget): void {
+    this.#refusedAfterRenewal.set(target?.key ?? '', { loginId: token.loginId, accessToken: token.accessToken })
   }
 
-  wasRefusedAfterRenewal(session: SeenSession): boolean {
-    const refused = this.#refusedAfterRenewal
-    return (
-      refused !== undefined && refused.loginId === session.tokens.loginId && refused.generation === session.generation
-    )
+  wasRefusedAfterRenewal(token: RefusedToken, target?: TokenTarget): boolean {
+    const refused = this.#refusedAfterRenewal.get(target?.key ?? '')
+    return refused !== undefined && refused.loginId === token.loginId && refused.accessToken === token.accessToken
   }
 
   async #refreshUnderLock(seen: SeenSession): Promise<RefreshOutcome> {

@@ -39,7 +39,7 @@ export interface ApiTokens {
   renew(loginId: string, held: HeldToken | undefined): Promise<Renewal>
   /** After a 401: the token another request renewed since `sent` went out, if one did. */
   renewedSince(current: LiveSession, sent: HeldToken): HeldToken | undefined
-  /** Whether `sent` was refused right after its renewal: then a 401 for it costs no more refreshes. */
+  /** Whether the API refused `sent` right after its renewal: then a 401 for it costs no more refreshes. */
   wasRefusedAfterRenewal(sent: HeldToken): boolean
   noteRefusedAfterRenewal(sent: HeldToken): void
 }
@@ -70,7 +70,11 @@ function sessionTokens(refresher: SessionRefresher): ApiTokens {
       token !== undefined && session.tokens.refreshToken !== undefined && isDueForRefresh(token, now, ahead),
     async renew(_loginId, token) {
       if (token === undefined) return { kind: 'kept' }
-      const outcome = await refresher.refresh(seen(token))
+      let outcome = await refresher.refresh(seen(token))
+      // Joined a refresh another request started for an older token, which answered with this very
+      // token: ask once more, for this one.
+      if (outcome.kind === 'renewed' && outcome.record.tokens.accessToken === token.accessToken)
+        outcome = await refresher.refresh(seen(token))
       if (outcome.kind === 'renewed') return { kind: 'renewed', token: held(outcome.record) }
       return outcome.kind === 'ended' ? { kind: 'ended' } : { kind: 'kept' }
     },
@@ -79,8 +83,8 @@ function sessionTokens(refresher: SessionRefresher): ApiTokens {
       current.generation > sent.generation && current.tokens.accessToken !== sent.accessToken
         ? held(current)
         : undefined,
-    wasRefusedAfterRenewal: (sent) => refresher.wasRefusedAfterRenewal(seen(sent)),
-    noteRefusedAfterRenewal: (sent) => refresher.noteRefusedAfterRenewal(seen(sent)),
+    wasRefusedAfterRenewal: (sent) => refresher.wasRefusedAfterRenewal(sent),
+    noteRefusedAfterRenewal: (sent) => refresher.noteRefusedAfterRenewal(sent),
   }
 }
 
@@ -111,7 +115,7 @@ function resourceTokens(target: TokenTarget, refresher: SessionRefresher): ApiTo
       const latest = held(current)
       return latest !== undefined && latest.generation !== sent.generation ? latest : undefined
     },
-    wasRefusedAfterRenewal: (sent) => refresher.wasResourceRefusedAfterRenewal(sent.loginId, target, sent),
-    noteRefusedAfterRenewal: (sent) => refresher.noteResourceRefusedAfterRenewal(sent.loginId, target, sent),
+    wasRefusedAfterRenewal: (sent) => refresher.wasRefusedAfterRenewal(sent, target),
+    noteRefusedAfterRenewal: (sent) => refresher.noteRefusedAfterRenewal(sent, target),
   }
 }

@@ -111,7 +111,8 @@ async function tokenForReplay(
   if (renewedSince !== undefined) return renewedSince
   if (tokens.wasRefusedAfterRenewal(sent)) return undefined
   const renewal = await shared(waitUntil, tokens.renew(sent.loginId, sent))
-  return renewal.kind === 'renewed' && renewal.token.generation !== sent.generation ? renewal.token : undefined
+  // The very token the API just refused is no reason to send the request again.
+  return renewal.kind === 'renewed' && renewal.token.accessToken !== sent.accessToken ? renewal.token : undefined
 }
 
 function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {

@@ -27,6 +27,9 @@ const OPTIONS: TokenProxyOptions = {
   refresh: { url: '/auth/refresh', clientId: 'spa' },
 }
 
+/** Lets the proxy's pending work run up to its next wait on a fake. */
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20))
+
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void
   return { promise: new Promise<void>((settle) => (resolve = settle)), resolve }
@@ -90,7 +93,7 @@ function createAuthServer() {
   }
 }
 
-function setUp(options: { locks?: Locks; api?: (request: Request) => Response } = {}) {
+function setUp(options: { locks?: Locks; api?: (request: Request) => Response | Promise<Response> } = {}) {
   const auth = createAuthServer()
   const clock = { now: T0 }
   const seenByApi: Array<{ url: string; authorization: string | null }> = []
@@ -117,12 +120,12 @@ function setUp(options: { locks?: Locks; api?: (request: Request) => Response } 
     now: () => clock.now,
     warn: () => undefined,
   })
-  const get = async (url: string) => {
-    const request = new Request(url.startsWith('/') ? `${ORIGIN}${url}` : url)
+  const send = async (request: Request) => {
     const role = proxy.roleOf(request, new URL(request.url))
-    if (role !== 'api') throw new Error(`not an API request: ${url}`)
+    if (role !== 'api') throw new Error(`not an API request: ${request.url}`)
     return (await proxy.handle(request, role, () => undefined)).status
   }
+  const get = (url: string) => send(new Request(url.startsWith('/') ? `${ORIGIN}${url}` : url))
   const logIn = () =>
     proxy.handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }), 'token-endpoint', () => undefined)
   /** The token each URL received, as `url -> at(audience)`, without the serial number. */
@@ -130,7 +133,7 @@ function setUp(options: { locks?: Locks; api?: (request: Request) => Response } 
     seenByApi.map(
       ({ url, authorization }) => `${url} ${authorization?.replace(/^Bearer (at\([^)]*\))#\d+$/, '$1') ?? 'none'}`,
     )
-  return { auth, clock, get, logIn, seenByApi, audiences, store }
+  return { auth, clock, get, send, logIn, seenByApi, audiences, store }
 }
 
 describe('many APIs, one refresh token (Policy 11)', () => {
@@ -244,6 +247,73 @@ describe('many APIs, one refresh token (Policy 11)', () => {
       `${ORDERS}/`,
       `${BILLING}/`,
     ])
+    expect(auth.state.reuses).toBe(0)
+  })
+
+  it("remembers a session token refused right after its renewal across another API's renewal", async () => {
+    // The session's own API refuses every token; the orders API accepts its own.
+    const { auth, get, logIn } = setUp({
+      api: (request) =>
+        request.url.startsWith(`${ORIGIN}/api/`)
+          ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
+          : Response.json({ ok: true }),
+    })
+    await logIn()
+    expect(await get('/api/a')).toBe(401) // renewed once, replayed once, refused again
+    expect(await get('/api/b')).toBe(401) // passed through
+    expect(await get(`${ORDERS}/x`)).toBe(200) // mints the orders token: the record's generation moves
+
+    expect(await get('/api/c')).toBe(401)
+    expect(auth.state.uses.map((use) => use.resource ?? 'session')).toEqual(['session', `${ORDERS}/`])
+  })
+
+  it('renews a refused session token even when its 401 joins a refresh started for an older token', async () => {
+    // R1 (an upload) reads the session before its slow body is copied; R3 renews the token in the
+    // meantime; R2 goes out with that new token. R1 then asks to renew its older token, queued
+    // behind another API's renewal, and R2's 401 joins that refresh, which can only answer with
+    // the token R2 was just refused with. R2 must be replayed with a newer one, not that one.
+    let bRefusals = 1
+    const bAnswer = deferred()
+    const { auth, clock, get, send, logIn, seenByApi } = setUp({
+      api: async (request) => {
+        if (request.url !== `${ORIGIN}/api/b` || bRefusals-- <= 0) return Response.json({ ok: true })
+        await bAnswer.promise
+        return new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
+      },
+    })
+    await logIn()
+    clock.now = T0 + HOUR - 10_000 // the session token is due for renewal
+
+    const bodyCopied = deferred()
+    const upload = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await bodyCopied.promise
+        controller.enqueue(new TextEncoder().encode('x'))
+        controller.close()
+      },
+    })
+    const r1 = send(
+      new Request(`${ORIGIN}/api/upload`, { method: 'POST', body: upload, duplex: 'half' } as RequestInit),
+    )
+    await tick()
+    expect(await get('/api/a')).toBe(200) // R3 renews the session token
+    const r2 = get('/api/b') // R2: sent with R3's token; its 401 is held
+    await tick()
+    const release = auth.hold()
+    const orders = get(`${ORDERS}/x`) // the orders mint waits at the auth server, holding the login's queue
+    await tick()
+    bodyCopied.resolve() // R1 asks to renew its older token, behind the orders mint
+    await tick()
+    bAnswer.resolve() // R2's 401 arrives: its renewal joins R1's
+    await tick()
+    release()
+
+    expect(await r2).toBe(200)
+    const r2Tokens = seenByApi.filter(({ url }) => url === `${ORIGIN}/api/b`).map(({ authorization }) => authorization)
+    expect(r2Tokens).toHaveLength(2)
+    expect(r2Tokens[1]).not.toBe(r2Tokens[0])
+    expect(await r1).toBe(200)
+    expect(await orders).toBe(200)
     expect(auth.state.reuses).toBe(0)
   })
 
