@@ -40,7 +40,9 @@ export class DpopSender {
    */
   async send(build: () => Request, key: DpopKey, accessToken?: string, canRetry = true): Promise<Response> {
     const first = await this.#sendOnce(build(), key, accessToken)
-    if (!canRetry || !(await isNonceChallenge(first))) return first
+    // A challenge from where the request was redirected to is that server's, not the one the
+    // proof was made for: sending the request again would not answer it.
+    if (!canRetry || first.redirected || !(await isNonceChallenge(first))) return first
     await first.body?.cancel()
     return this.#sendOnce(build(), key, accessToken)
   }
@@ -81,7 +83,8 @@ export class DpopSender {
     request.headers.set('DPoP', proof)
     if (accessToken !== undefined) request.headers.set('Authorization', `DPoP ${accessToken}`)
     const response = await this.#env.fetch(request)
-    this.nonces.remember(request.url, response)
+    // The nonce belongs to the server that answered, which a redirect makes another one.
+    this.nonces.remember(response.redirected && response.url ? response.url : request.url, response)
     return response
   }
 }

@@ -160,6 +160,32 @@ describe('createTokenProxy with dpop: true', () => {
     expect(sent.filter((request) => request.path === '/auth/refresh')).toHaveLength(0)
   })
 
+  it('does not answer a nonce challenge from a page the API redirected to: the request goes out once', async () => {
+    const { handle, sent } = setUp((request) => {
+      if (request.url.endsWith('/auth/login')) return dpopTokens('at-1', 'rt-1')
+      if (request.url.startsWith(`${ORIGIN}/api/`)) {
+        const landed = apiNonceChallenge('n-from-elsewhere')
+        Object.defineProperties(landed, {
+          redirected: { value: true },
+          url: { value: 'https://elsewhere.example/sign-in' },
+        })
+        return landed
+      }
+      return Response.json({ ok: true })
+    })
+    await handle(login())
+
+    const response = await handle(new Request(`${ORIGIN}/api/transfer`, { method: 'POST', body: '{"amount":1}' }))
+    expect(response.status).toBe(401)
+    expect(sent.filter((request) => request.path === '/api/transfer')).toHaveLength(1)
+    expect(sent.filter((request) => request.path === '/auth/refresh')).toHaveLength(0)
+
+    // The other server's nonce is not put in proofs for the API's origin.
+    await handle(new Request(`${ORIGIN}/api/next`))
+    const next = sent.find((request) => request.path === '/api/next')!
+    expect(next.proof!.payload['nonce']).toBeUndefined()
+  })
+
   it('answers token-endpoint nonce challenges once, for login and refresh, and takes nonces from successes', async () => {
     let refreshCalls = 0
     const { handle, proxy, sent, broadcasts } = setUp((request) => {
