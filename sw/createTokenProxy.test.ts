@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it, vi } from 'vitest'
 import type { BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy } from './createTokenProxy.js'
+import { openIdConnect } from './oidc/openIdConnect.js'
 import type { TokenProxyOptions } from './resolveOptions.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
@@ -324,5 +325,50 @@ describe('createTokenProxy', () => {
         ...Array<string>(5).fill('GET /api/always-401 Bearer at-2'),
       ])
     })
+  })
+})
+
+describe('a sign-in in progress belongs to the configuration that began it (Policy 10)', () => {
+  const ISSUER = 'https://id.example'
+  const provider = (request: Request) =>
+    new URL(request.url).pathname === '/.well-known/openid-configuration'
+      ? Response.json({ issuer: ISSUER, authorization_endpoint: `${ISSUER}/auth`, token_endpoint: `${ISSUER}/token` })
+      : Response.json({ error: 'invalid_grant' }, { status: 400 })
+  const withOidc = (dpop: boolean): TokenProxyOptions => ({
+    api: ['/api/'],
+    oidc: openIdConnect({ issuer: ISSUER, clientId: 'spa', redirectUri: '/callback' }),
+    ...(dpop && { dpop: true }),
+  })
+  const callbackFor = (authorizationUrl: string) =>
+    `${ORIGIN}/callback?code=the-code&state=${new URL(authorizationUrl).searchParams.get('state')!}`
+  const codeExchanges = (sent: ReturnType<typeof setUp>['sent']) =>
+    sent.filter(({ url, body }) => url === `${ISSUER}/token` && body.includes('grant_type=authorization_code'))
+
+  it('is not completed by a worker updated meanwhile to another DPoP setting: the code goes nowhere', async () => {
+    const databaseName = `proxy-test-${crypto.randomUUID()}`
+    const began = setUp(provider, databaseName, withOidc(true))
+    const authorizationUrl = await began.proxy.signIn('/after')
+
+    const updated = setUp(provider, databaseName, withOidc(false))
+    const refusal = await updated.proxy.completeSignIn(callbackFor(authorizationUrl)).catch((error: unknown) => error)
+    expect(refusal).toMatchObject({ code: 'ERR_SIGN_IN_FAILED' })
+    expect((refusal as Error).message).toMatch(
+      /^\[sw-token-proxy\] Failed to complete the sign-in: .*another provider, client or DPoP setting.*Start again with signIn\(\)\.$/,
+    )
+    expect(codeExchanges(updated.sent)).toEqual([])
+    expect((await updated.store.reload()).tokens ?? null).toBeNull()
+  })
+
+  it('is completed by a worker configured the same way: the code reaches the provider', async () => {
+    const databaseName = `proxy-test-${crypto.randomUUID()}`
+    const began = setUp(provider, databaseName, withOidc(true))
+    const authorizationUrl = await began.proxy.signIn('/after')
+
+    const restarted = setUp(provider, databaseName, withOidc(true))
+    // The fake provider refuses the code; what matters is that the code was presented.
+    await expect(restarted.proxy.completeSignIn(callbackFor(authorizationUrl))).rejects.toMatchObject({
+      code: 'ERR_SIGN_IN_FAILED',
+    })
+    expect(codeExchanges(restarted.sent)).toHaveLength(1)
   })
 })

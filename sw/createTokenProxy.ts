@@ -8,7 +8,7 @@ import { decodeClaims } from './expiry.js'
 import { hasOwnAuthorization, isTokenEligibleMode, urlIsEndpoint, urlMatchesAny } from './requestMatching.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
 import { requestRefresh } from './requestRefresh.js'
-import type { OidcPlugin, OidcSignIn } from './oidcPlugin.js'
+import type { OidcPlugin, OidcSignIn, PendingSignIns } from './oidcPlugin.js'
 import { resolveOptions, type Renewal, type TokenProxyOptions } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
@@ -38,9 +38,17 @@ export type RequestRole = 'logout' | 'token-endpoint' | 'api' | undefined
  */
 export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment) {
   const resolved = resolveOptions(options, env.origin)
-  const pendingSignIns = {
-    save: env.store.savePendingSignIn.bind(env.store),
-    take: env.store.takePendingSignIn.bind(env.store),
+  // Policy 10 for a sign-in in progress: it records the configuration that began it (provider,
+  // client, DPoP), and only a worker configured the same completes it, so a worker updated while
+  // the user was at the provider never sends that sign-in's code and verifier anywhere else.
+  const signIns = { issuedBy: '' }
+  const pendingSignIns: PendingSignIns = {
+    save: (state, pending) => env.store.savePendingSignIn(state, { ...pending, issuedBy: signIns.issuedBy }),
+    async take(state, now) {
+      const pending = await env.store.takePendingSignIn(state, now)
+      if (pending && pending.issuedBy !== signIns.issuedBy) throw signInBeganElsewhere()
+      return pending
+    },
   }
   // RFC 8707: a sign-in asks for every resource an `api` entry names, so the grant covers them.
   const resources = [
@@ -56,6 +64,7 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources, dpop }),
     dpop,
   )
+  signIns.issuedBy = issuedBy
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
   const logOutContext = {
@@ -171,6 +180,17 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
 }
 
 export type TokenProxy = ReturnType<typeof createTokenProxy>
+
+function signInBeganElsewhere(): TokenProxyError {
+  return new TokenProxyError(
+    ErrorCode.SIGN_IN_FAILED,
+    formatMessage(
+      'complete the sign-in',
+      'it was begun by a worker configured for another provider, client or DPoP setting (this worker was updated while the user was signing in)',
+      'Start again with signIn()',
+    ),
+  )
+}
 
 /**
  * Who renews this worker's sessions: the OpenID provider, or the app's refresh endpoint; and what

@@ -89,6 +89,11 @@ export interface PendingSignIn {
    * here) at the callback; a sign-in never completed is forgotten with it.
    */
   dpopKey?: DpopKey
+  /**
+   * The configuration that began it, as a session's `issuedBy` (Policy 10); set by the core, not
+   * the plug-in. Only a worker with the same one completes it.
+   */
+  issuedBy?: string
 }
 
 /** Bumped with every schema change; `upgrade` below handles each step, and never blocks. */
