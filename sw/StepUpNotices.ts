@@ -43,7 +43,9 @@ export class StepUpNotices {
   }
 
   async #tell(loginId: string, requirement: StepUpRequirement): Promise<void> {
-    const current = await this.#options.store.current()
+    // Read from the database, not this worker's copy: another worker (an update, another scope)
+    // may have signed the next user in meanwhile.
+    const current = await this.#options.store.reload()
     if (!isLive(current) || current.tokens.loginId !== loginId) return
     await this.#options.broadcast('STEP_UP_REQUIRED', { ...requirement })
   }

@@ -26,7 +26,10 @@ interface Broadcasted {
   payload: BroadcastPayloads[BroadcastType]
 }
 
-function setUp(answer: (request: Request) => Response | Promise<Response>) {
+function setUp(
+  answer: (request: Request) => Response | Promise<Response>,
+  databaseName = `step-up-test-${crypto.randomUUID()}`,
+) {
   const sent: string[] = []
   const broadcasts: Broadcasted[] = []
   const pending: Array<Promise<unknown>> = []
@@ -40,7 +43,7 @@ function setUp(answer: (request: Request) => Response | Promise<Response>) {
       )
       return answer(request)
     },
-    store: new TokenStore(`step-up-test-${crypto.randomUUID()}`),
+    store: new TokenStore(databaseName),
     locks: noLocks,
     broadcast: (type, payload) => (broadcasts.push({ type, payload }), Promise.resolve()),
     now: () => 1_000_000,
@@ -196,6 +199,27 @@ describe('step-up (RFC 9470)', () => {
 
     expect((await request).status).toBe(401)
     expect(await stepUps()).toEqual([])
+  })
+
+  it('tells nobody when another worker signed the next user in while the request was out', async () => {
+    // Two workers on one database: an old version finishing its requests during an update, say.
+    let release!: (response: Response) => void
+    const counts = { refreshes: 0 }
+    const databaseName = `step-up-test-${crypto.randomUUID()}`
+    const old = setUp(
+      (request) => authAnswers(request, counts) ?? new Promise<Response>((resolve) => (release = resolve)),
+      databaseName,
+    )
+    const current = setUp((request) => authAnswers(request, counts) ?? Response.json({ ok: true }), databaseName)
+    await old.logIn('alice')
+    const request = old.handle(new Request(`${ORIGIN}/api/sensitive`))
+    await expect.poll(() => release).toBeDefined()
+
+    await current.logIn('bob')
+    release(stepUpChallenge(STRONG))
+
+    expect((await request).status).toBe(401)
+    expect(await old.stepUps()).toEqual([])
   })
 
   it('says nothing about a step-up 401 from a page the request was redirected to off the api prefixes', async () => {
