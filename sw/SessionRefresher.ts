@@ -119,15 +119,21 @@ export class SessionRefresher {
     this.#options = options
   }
 
-  /** Renews the session the caller saw, once for all concurrent callers of that login. */
+  /**
+   * Renews the session the caller saw, once for all concurrent callers of that login that saw the
+   * same token. A caller that saw another token gets its own turn under the lock, which renews
+   * again only if the stored token is still the one it saw: joining a refresh started for an older
+   * token could only hand it back the token it was just refused with.
+   */
   refresh(seen: SeenSession): Promise<RefreshOutcome> {
-    const { loginId } = seen.tokens
-    let flight = this.#inFlight.get(loginId)
+    const { loginId, accessToken } = seen.tokens
+    const flightKey = accessToken === undefined ? loginId : `${loginId}\n${accessToken}`
+    let flight = this.#inFlight.get(flightKey)
     if (!flight) {
       flight = this.#exclusive(loginId, () => this.#refreshUnderLock(seen)).finally(() =>
-        this.#inFlight.delete(loginId),
+        this.#inFlight.delete(flightKey),
       )
-      this.#inFlight.set(loginId, flight)
+      this.#inFlight.set(flightKey, flight)
     }
     return flight
   }

@@ -70,11 +70,7 @@ function sessionTokens(refresher: SessionRefresher): ApiTokens {
       token !== undefined && session.tokens.refreshToken !== undefined && isDueForRefresh(token, now, ahead),
     async renew(_loginId, token) {
       if (token === undefined) return { kind: 'kept' }
-      let outcome = await refresher.refresh(seen(token))
-      // Joined a refresh another request started for an older token, which answered with this very
-      // token: ask once more, for this one.
-      if (outcome.kind === 'renewed' && outcome.record.tokens.accessToken === token.accessToken)
-        outcome = await refresher.refresh(seen(token))
+      const outcome = await refresher.refresh(seen(token))
       if (outcome.kind === 'renewed') return { kind: 'renewed', token: held(outcome.record) }
       return outcome.kind === 'ended' ? { kind: 'ended' } : { kind: 'kept' }
     },

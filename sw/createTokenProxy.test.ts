@@ -325,6 +325,25 @@ describe('createTokenProxy', () => {
         ...Array<string>(5).fill('GET /api/always-401 Bearer at-2'),
       ])
     })
+
+    it('never replays with the token the API just refused, and counts a refresh that hands it out again as one', async () => {
+      // A server that renews by handing out the same access token while it is valid.
+      let refreshes = 0
+      const { handle, sent } = setUp((request) => {
+        if (request.url.endsWith('/auth/login')) return tokens('at-1', 'rt-1')
+        if (request.url.endsWith('/auth/refresh')) return (refreshes++, tokens('at-1', `rt-${refreshes + 1}`))
+        return unauthorized()
+      })
+      await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
+
+      for (let call = 0; call < 3; call += 1)
+        expect((await handle(new Request(`${ORIGIN}/api/always-401`))).status).toBe(401)
+
+      expect(refreshes).toBe(1)
+      expect(summary(sent).filter((line) => line.includes('/api/'))).toEqual(
+        Array<string>(3).fill('GET /api/always-401 Bearer at-1'),
+      )
+    })
   })
 })
 

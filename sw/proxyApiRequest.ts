@@ -111,8 +111,12 @@ async function tokenForReplay(
   if (renewedSince !== undefined) return renewedSince
   if (tokens.wasRefusedAfterRenewal(sent)) return undefined
   const renewal = await shared(waitUntil, tokens.renew(sent.loginId, sent))
-  // The very token the API just refused is no reason to send the request again.
-  return renewal.kind === 'renewed' && renewal.token.accessToken !== sent.accessToken ? renewal.token : undefined
+  if (renewal.kind !== 'renewed') return undefined
+  // The very token the API just refused is no reason to send the request again; a server that
+  // renews by handing it out once more has refused it right after its renewal.
+  if (renewal.token.accessToken !== sent.accessToken) return renewal.token
+  tokens.noteRefusedAfterRenewal(sent)
+  return undefined
 }
 
 function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {

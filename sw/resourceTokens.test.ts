@@ -267,11 +267,11 @@ describe('many APIs, one refresh token (Policy 11)', () => {
     expect(auth.state.uses.map((use) => use.resource ?? 'session')).toEqual(['session', `${ORDERS}/`])
   })
 
-  it('renews a refused session token even when its 401 joins a refresh started for an older token', async () => {
+  it('renews a refused session token even when a refresh for an older token is queued before it', async () => {
     // R1 (an upload) reads the session before its slow body is copied; R3 renews the token in the
     // meantime; R2 goes out with that new token. R1 then asks to renew its older token, queued
-    // behind another API's renewal, and R2's 401 joins that refresh, which can only answer with
-    // the token R2 was just refused with. R2 must be replayed with a newer one, not that one.
+    // behind another API's renewal, and R2's 401 asks too. Sharing R1's refresh could only hand
+    // R2 the token it was just refused with: R2 must be replayed with a newer one.
     let bRefusals = 1
     const bAnswer = deferred()
     const { auth, clock, get, send, logIn, seenByApi } = setUp({
@@ -304,7 +304,7 @@ describe('many APIs, one refresh token (Policy 11)', () => {
     await tick()
     bodyCopied.resolve() // R1 asks to renew its older token, behind the orders mint
     await tick()
-    bAnswer.resolve() // R2's 401 arrives: its renewal joins R1's
+    bAnswer.resolve() // R2's 401 arrives: it asks to renew the token it was refused with
     await tick()
     release()
 
