@@ -1,6 +1,15 @@
-import { registerRoute, type Router } from 'workbox-routing'
-import { attachTokenProxy } from './attachTokenProxy.js'
+/// <reference lib="webworker" />
+import { Route, registerRoute, type Router } from 'workbox-routing'
+import type { HTTPMethod } from 'workbox-routing/utils/constants.js'
+import type { ProxyRoute, TokenProxy } from './createTokenProxy.js'
 import type { TokenProxyOptions } from './resolveOptions.js'
+import { startTokenProxy } from './startTokenProxy.js'
+
+declare let self: ServiceWorkerGlobalScope
+
+/** Workbox routes by method and defaults to GET; the token goes with every method (Policy 1). */
+const ROUTED_METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
+const ROUTED: ReadonlySet<string> = new Set(ROUTED_METHODS)
 
 /** Where {@link addTokenProxyRoutes} puts the proxy's routes. */
 export interface TokenProxyRoutesOptions {
@@ -43,5 +52,32 @@ export interface TokenProxyRoutesOptions {
  * ```
  */
 export function addTokenProxyRoutes(options: TokenProxyOptions, { router }: TokenProxyRoutesOptions = {}): void {
-  attachTokenProxy(options, router ? (route) => router.registerRoute(route) : (route) => void registerRoute(route))
+  const proxy = startTokenProxy(options)
+  if (!proxy) return
+  for (const method of ROUTED_METHODS) {
+    const route = workboxRoute(proxy, method)
+    if (router) router.registerRoute(route)
+    else registerRoute(route)
+  }
+  // Workbox only knows its six methods; `OPTIONS` and extension methods (WebDAV's `PROPFIND`…)
+  // get the same decision here, so every method is treated alike.
+  self.addEventListener('fetch', (event) => {
+    if (ROUTED.has(event.request.method)) return
+    const route = proxy.route(event.request)
+    if (route) event.respondWith(proxy.handle(event.request, route, (promise) => event.waitUntil(promise)))
+  })
+}
+
+/**
+ * The proxy's decision as a Workbox route: the match callback decides once and Workbox hands that
+ * decision (its "params") to the handler, so nothing is matched twice.
+ */
+function workboxRoute(proxy: TokenProxy, method: HTTPMethod): Route {
+  return new Route(
+    ({ request, url }) => proxy.route(request, url),
+    ({ request, event, params }) =>
+      // `params` is what the match callback returned: a `ProxyRoute`, typed loosely by Workbox.
+      proxy.handle(request, params as unknown as ProxyRoute, (promise) => (event as FetchEvent).waitUntil(promise)),
+    method,
+  )
 }

@@ -2,18 +2,20 @@ import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js
 import { PROTOCOL_VERSION, type Reply, type RequestMessage, type RequestType } from '../protocol/messages.js'
 import { checkSignInOptions } from '../protocol/stepUp.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
-import type { TokenProxy } from './createTokenProxy.js'
+import type { TokenProxy, WaitUntil } from './createTokenProxy.js'
 
 /**
  * Answers one page request (each arrives on its own MessageChannel and gets exactly one reply).
  * `claim` makes the active worker control the uncontrolled pages of its scope: the page sends
  * `CLAIM` only when it has no controller although the worker is active (after a shift-reload, or a
  * first visit to a worker that does not claim on activation). It activates no waiting worker.
+ * `waitUntil` keeps the worker alive for what outlives the reply (a logout's request).
  */
 export async function answerRequest(
   proxy: TokenProxy,
   message: RequestMessage,
   claim: () => Promise<void>,
+  waitUntil: WaitUntil = () => undefined,
 ): Promise<Reply<RequestType>> {
   try {
     switch (message.type) {
@@ -26,7 +28,7 @@ export async function answerRequest(
       case 'STATUS':
         return { ok: true, payload: await proxy.status() }
       case 'LOGOUT':
-        await proxy.logout()
+        await proxy.logout(waitUntil)
         return { ok: true, payload: { loggedOut: true } }
       case 'SIGN_IN': {
         // Checked again here: any script of the origin can post this message, not only the client.

@@ -3,9 +3,10 @@ import type { SessionStatus } from '../protocol/messages.js'
 import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { Broadcast } from './broadcast.js'
 import { captureTokenResponse } from './captureTokenResponse.js'
-import { logOut } from './logOut.js'
+import { bearerCredentials } from './credential.js'
+import { logOut, type LogOutContext } from './logOut.js'
 import { decodeClaims } from './expiry.js'
-import { hasOwnAuthorization, isTokenEligibleMode, urlIsEndpoint, urlMatchesAny } from './requestMatching.js'
+import { routeRequest, type RequestRoute } from './requestMatching.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
 import { requestRefresh } from './requestRefresh.js'
 import type { OidcPlugin, OidcSignIn, PendingSignIns } from './oidcPlugin.js'
@@ -13,7 +14,8 @@ import { resolveOptions, type Renewal, type TokenProxyOptions } from './resolveO
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
 import { StepUpNotices } from './StepUpNotices.js'
-import type { TokenTarget } from './tokenTarget.js'
+import type { OwnedUrls } from './staticRoutes.js'
+import type { ApiPrefix, TokenTarget } from './tokenTarget.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
 import { DpopSender } from './dpop/DpopSender.js'
 import { refreshWithDpop } from './dpop/refreshWithDpop.js'
@@ -29,14 +31,57 @@ export interface TokenProxyEnvironment {
   warn: (message: string) => void
 }
 
-/** What a request is to the proxy; `undefined` means "not ours, let the browser handle it". */
-export type RequestRole = 'logout' | 'token-endpoint' | 'api' | undefined
+/** Keeps the worker alive for work that outlives the answer (`ExtendableEvent.waitUntil`). */
+export type WaitUntil = (promise: Promise<unknown>) => void
+
+/** What a request is to the proxy: decided once by {@link TokenProxy.route}, carried to `handle`. */
+export type ProxyRoute = RequestRoute<ApiPrefix>
+
+/** A request's role alone; `undefined` means "not ours, let the browser handle it". */
+export type RequestRole = ProxyRoute['role'] | undefined
 
 /**
- * The proxy without the service-worker globals: routing decisions, request handling, status and
- * logout. `installTokenProxy` connects it to `self`; unit tests connect it to fakes.
+ * The proxy without the service-worker globals: the routing decision, request handling, status,
+ * sign-in and logout. `installTokenProxy` connects it to `self`; unit tests connect it to fakes.
  */
-export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment) {
+export interface TokenProxy {
+  /** The one matching step: what `request` (at `url`, its parsed URL) is to the proxy, if anything. */
+  route(request: Request, url?: URL): ProxyRoute | undefined
+  /** `route(request, url)?.role`: what the static routes are checked against. */
+  roleOf(request: Request, url: URL): RequestRole
+  /** What `route` can claim, for the Static Routing API's rules (`staticRoutes`). */
+  readonly ownedUrls: OwnedUrls
+  /**
+   * Answers a request the proxy owns. A failure of the proxy itself (the token store, a bad token
+   * response) becomes a 503 whose JSON body carries the error's code and message; a network error
+   * stays a network error, exactly as the page would have seen it without us.
+   */
+  handle(request: Request, route: ProxyRoute, waitUntil: WaitUntil): Promise<Response>
+  /**
+   * Reads the stored record afresh (one IndexedDB read), so the answer also reflects what another
+   * worker version wrote, and so a test helper that edits the record can make this worker see it.
+   */
+  status(): Promise<SessionStatus>
+  /**
+   * OpenID Connect: the provider's authorization URL for a new sign-in; for a step-up (RFC 9470),
+   * asking for `requirement`'s ACR values and `max_age`. Without `oidc` there is no sign-in here:
+   * a plain-mode app answers `STEP_UP_REQUIRED` with its own login.
+   */
+  signIn(returnTo: string | null, requirement?: StepUpRequirement): Promise<string>
+  /** OpenID Connect: redeems the callback's code; the tokens stay here, the page learns `returnTo`. */
+  completeSignIn(callbackUrl: string): Promise<{ returnTo: string | null }>
+  /**
+   * `proxy.logout()` from a page: ends the session here and tells every tab, then (kept alive by
+   * `waitUntil`, not awaited) revokes the refresh token at the OpenID provider when there is one
+   * (RFC 7009) and calls the logout endpoint when there is one, with the same deadline as a
+   * refresh. Resolves once the session has ended here; rejects with `ERR_STORAGE_FAILED` when it
+   * could not be cleared.
+   */
+  logout(waitUntil?: WaitUntil): Promise<void>
+}
+
+/** Builds the proxy from the app's options; throws `ERR_INVALID_OPTIONS` for unusable ones. */
+export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment): TokenProxy {
   const resolved = resolveOptions(options, env.origin)
   // Policy 10 for a sign-in in progress: it records the configuration that began it (provider,
   // client, DPoP), and only a worker configured the same completes it, so a worker updated while
@@ -56,9 +101,11 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       resolved.api.flatMap((prefix) => (prefix.target?.resource === undefined ? [] : [prefix.target.resource])),
     ),
   ]
-  // DPoP (issue 15): one sender per worker (it keeps the servers' nonces); absent without `dpop: true`.
+  // DPoP (RFC 9449): one sender per worker (it keeps the servers' nonces); absent without `dpop: true`.
   const dpop = resolved.dpop ? new DpopSender({ fetch: env.fetch, now: env.now }) : undefined
-  const { oidc, issuedBy, renew } = renewerFor(
+  const bearer = bearerCredentials(env.fetch)
+  const credentials = dpop ? dpop.credentials(bearer) : bearer
+  const { oidc, issuedBy, renew, timeoutMs } = renewerFor(
     resolved.renewal,
     env.fetch,
     (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources, dpop }),
@@ -67,8 +114,10 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
   signIns.issuedBy = issuedBy
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
-  const logOutContext = {
-    ...context,
+  const logOutContext: LogOutContext = {
+    ...env,
+    issuedBy,
+    credentials,
     revoke:
       oidc &&
       ((tokens: SessionTokens) =>
@@ -77,69 +126,48 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
   // Built once: the API path is the worker's per-request hot path.
   const apiContext = {
     ...context,
+    credentials,
     api: resolved.api,
     refreshAheadSeconds: resolved.refreshAheadSeconds,
     replayBodyLimitBytes: resolved.replayBodyLimitBytes,
     stepUpNotices: new StepUpNotices(env),
   }
 
-  function roleOf(request: Request, url: URL): RequestRole {
-    if (!isTokenEligibleMode(request.mode)) return undefined
-    if (resolved.logout && urlIsEndpoint(url, resolved.logout)) return 'logout'
-    if (resolved.tokenEndpoints.some((endpoint) => urlIsEndpoint(url, endpoint))) return 'token-endpoint'
-    if (urlMatchesAny(url, resolved.api) && !hasOwnAuthorization(request)) return 'api'
-    return undefined
-  }
-
-  function handleRole(
-    request: Request,
-    role: Exclude<RequestRole, undefined>,
-    waitUntil: (promise: Promise<unknown>) => void,
-  ): Promise<Response> {
-    switch (role) {
-      case 'logout':
-        return logOut(logOutContext, request)
-      case 'token-endpoint':
-        return captureTokenResponse(request, context)
-      case 'api':
-        return proxyApiRequest(request, apiContext, waitUntil)
-    }
+  function route(request: Request, url = new URL(request.url)): ProxyRoute | undefined {
+    return routeRequest(request, url, resolved)
   }
 
   return {
-    roleOf,
-
-    /** What `roleOf` can claim, for the Static Routing API's rules (`staticRoutes`). */
+    route,
+    roleOf: (request, url) => route(request, url)?.role,
     ownedUrls: {
       api: resolved.api,
       endpoints: [...resolved.tokenEndpoints, ...(resolved.logout ? [resolved.logout] : [])],
     },
 
-    /**
-     * Answers a request the proxy owns. A failure of the proxy itself (the token store, a bad
-     * token response) becomes a 503 whose JSON body carries the error's code and message; a
-     * network error stays a network error, exactly as the page would have seen it without us.
-     */
-    handle(
-      request: Request,
-      role: Exclude<RequestRole, undefined>,
-      waitUntil: (promise: Promise<unknown>) => void,
-    ): Promise<Response> {
-      return handleRole(request, role, waitUntil).catch((error: unknown) => {
+    async handle(request, route, waitUntil) {
+      try {
+        switch (route.role) {
+          case 'api':
+            return await proxyApiRequest(request, route.api, apiContext, waitUntil)
+          case 'token-endpoint':
+            return await captureTokenResponse(request, context)
+          case 'logout':
+            return await (
+              await logOut(logOutContext, request)
+            ).response
+        }
+      } catch (error) {
         if (!(error instanceof TokenProxyError)) throw error
         env.warn(error.message)
         return Response.json(
           { error: 'token_proxy_error', code: error.code, error_description: error.message },
           { status: 503 },
         )
-      })
+      }
     },
 
-    /**
-     * Reads the stored record afresh (one IndexedDB read), so the answer also reflects what another
-     * worker version wrote, and so a test helper that edits the record can make this worker see it.
-     */
-    async status(): Promise<SessionStatus> {
+    async status() {
       const session = await refresher.usable(await env.store.reload())
       if (!session) return { authenticated: false, expiresAt: null }
       const { tokens } = session
@@ -147,18 +175,12 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }) }
     },
 
-    /**
-     * OpenID Connect: the provider's authorization URL for a new sign-in; for a step-up (RFC 9470),
-     * asking for `requirement`'s ACR values and `max_age`. Without `oidc` there is no sign-in here:
-     * a plain-mode app answers `STEP_UP_REQUIRED` with its own login.
-     */
-    async signIn(returnTo: string | null, requirement: StepUpRequirement = {}): Promise<string> {
+    async signIn(returnTo, requirement = {}) {
       if (!oidc) throw notConfigured('start a sign-in')
       return oidc.beginSignIn(returnTo, requirement)
     },
 
-    /** OpenID Connect: redeems the callback's code; the tokens stay here, the page learns `returnTo`. */
-    async completeSignIn(callbackUrl: string): Promise<{ returnTo: string | null }> {
+    async completeSignIn(callbackUrl) {
       if (!oidc) throw notConfigured('complete a sign-in')
       const { tokens, returnTo, dpopKey } = await oidc.completeSignIn(callbackUrl)
       // DPoP: the key that proved the code exchange becomes the session's, deleted with it.
@@ -166,20 +188,20 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       return { returnTo }
     },
 
-    /**
-     * `proxy.logout()` from a page: ends the session here and tells every tab first, then revokes
-     * the refresh token at the OpenID provider when there is one (RFC 7009) and calls the logout
-     * endpoint when there is one, exactly as a page's own request to that endpoint would.
-     */
-    async logout(): Promise<void> {
-      const request = resolved.logout && new Request(resolved.logout, { method: 'POST', credentials: 'same-origin' })
-      const response = await logOut(logOutContext, request).catch(() => undefined)
-      await response?.body?.cancel()
+    async logout(waitUntil = () => undefined) {
+      const request =
+        resolved.logout &&
+        new Request(resolved.logout, {
+          method: 'POST',
+          credentials: 'same-origin',
+          signal: AbortSignal.timeout(timeoutMs),
+        })
+      const { response } = await logOut(logOutContext, request)
+      // Nobody reads this answer: the page was told once the session ended here.
+      waitUntil(response.then((answer) => answer?.body?.cancel()).catch(() => undefined))
     },
   }
 }
-
-export type TokenProxy = ReturnType<typeof createTokenProxy>
 
 function signInBeganElsewhere(): TokenProxyError {
   return new TokenProxyError(
@@ -202,7 +224,7 @@ function renewerFor(
   createOidc: (plugin: OidcPlugin) => OidcSignIn,
   dpop: DpopSender | undefined,
 ) {
-  // DPoP (issue 15): a DPoP session and a bearer session are not interchangeable, so turning
+  // DPoP: a DPoP session and a bearer session are not interchangeable, so turning
   // `dpop` on or off ends the stored session (`configuration_changed`) instead of sending its
   // tokens in a form the server refuses.
   const dpopMark = dpop ? ' dpop' : ''
@@ -211,6 +233,7 @@ function renewerFor(
     return {
       oidc,
       issuedBy: `${oidc.issuedBy}${dpopMark}`,
+      timeoutMs: oidc.timeoutMs,
       renew: (refreshToken: string, session: SessionTokens, target?: TokenTarget) =>
         oidc.refresh(refreshToken, { target, dpopKey: dpop ? session.dpopKey : undefined }),
     }
@@ -221,7 +244,7 @@ function renewerFor(
     dpop && session.dpopKey
       ? refreshWithDpop(dpop, endpoint, refreshToken, session.dpopKey, target)
       : requestRefresh(fetch, endpoint, refreshToken, target)
-  return { oidc: undefined, issuedBy, renew }
+  return { oidc: undefined, issuedBy, renew, timeoutMs: endpoint.timeoutMs }
 }
 
 function notConfigured(action: string): TokenProxyError {

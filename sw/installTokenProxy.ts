@@ -1,8 +1,7 @@
 /// <reference lib="webworker" />
 import { clientsClaim } from 'workbox-core'
-import { Router } from 'workbox-routing'
-import { attachTokenProxy } from './attachTokenProxy.js'
 import type { TokenProxyOptions } from './resolveOptions.js'
+import { startTokenProxy } from './startTokenProxy.js'
 import { staticRoutes, type RouterRule } from './staticRoutes.js'
 
 declare let self: ServiceWorkerGlobalScope
@@ -30,9 +29,14 @@ declare let self: ServiceWorkerGlobalScope
  * ```
  */
 export function installTokenProxy(options: TokenProxyOptions): void {
-  const router = new Router()
-  router.addFetchListener()
-  const proxy = attachTokenProxy(options, (route) => router.registerRoute(route))
+  const proxy = startTokenProxy(options)
+  // One listener decides each request once, for every method; what it does not own it leaves to
+  // the browser, synchronously (Policy 12 where the static routes could not be declared).
+  if (proxy)
+    self.addEventListener('fetch', (event) => {
+      const route = proxy.route(event.request)
+      if (route) event.respondWith(proxy.handle(event.request, route, (promise) => event.waitUntil(promise)))
+    })
 
   self.addEventListener('install', (event) => {
     void self.skipWaiting()

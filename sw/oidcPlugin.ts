@@ -76,6 +76,8 @@ export interface CompletedSignIn {
 export interface OidcSignIn {
   /** The issuer and client this provider's sessions belong to; another one never refreshes them. */
   readonly issuedBy: string
+  /** How long a request to the provider may take; the logout request gets the same deadline. */
+  readonly timeoutMs: number
   /**
    * The authorization URL of a new sign-in. With a `requirement` (RFC 9470 step-up), it asks for
    * those `acr_values` and that `max_age`, and the sign-in's ID token must prove the `max_age`.

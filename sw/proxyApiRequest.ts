@@ -1,18 +1,19 @@
 import type { StepUpRequirement } from '../protocol/stepUp.js'
 import { apiTokensFor, type ApiTokens, type HeldToken } from './apiTokens.js'
 import { readBearerChallenge } from './bearerChallenge.js'
+import type { Credentials } from './credential.js'
 import { longestMatch } from './requestMatching.js'
 import { readBytesWithin } from './readBodyWithin.js'
 import type { SessionRefresher } from './SessionRefresher.js'
 import type { ApiPrefix, TokenTarget } from './tokenTarget.js'
 import { isLive, type TokenStore } from './tokenStore.js'
-import type { DpopSender } from './dpop/DpopSender.js'
 import type { StepUpNotices } from './StepUpNotices.js'
 
 export interface ProxyApiRequestContext {
   store: TokenStore
   refresher: SessionRefresher
-  fetch: typeof fetch
+  /** Puts the token on the request (Bearer, or DPoP with `dpop: true`), and sends it. */
+  credentials: Credentials
   now: () => number
   /**
    * The `api` prefixes: the longest one matching a request says which token it gets (Policy 11),
@@ -21,8 +22,6 @@ export interface ProxyApiRequestContext {
   api: readonly ApiPrefix[]
   refreshAheadSeconds: number
   replayBodyLimitBytes: number
-  /** DPoP (issue 15), with `dpop: true`: sends DPoP-bound tokens with a proof. */
-  dpop?: DpopSender | undefined
   /** RFC 9470: tells the tabs, once per login and requirement, that an API asks for a step-up. */
   stepUpNotices: StepUpNotices
 }
@@ -58,13 +57,14 @@ type Verdict = { kind: 'renew' } | { kind: 'step-up'; requirement: StepUpRequire
  */
 export async function proxyApiRequest(
   request: Request,
+  api: ApiPrefix,
   context: ProxyApiRequestContext,
   waitUntil: WaitUntil,
 ): Promise<Response> {
-  const target = longestMatch(new URL(request.url), context.api)?.target
+  const { target } = api
   const tokens = apiTokensFor(target, context.refresher)
   const stored = await context.refresher.usable(await context.store.current())
-  if (!stored) return context.fetch(request)
+  if (!stored) return context.credentials(undefined).send(() => request, false)
 
   const body = await copyBody(request, context.replayBodyLimitBytes)
 
@@ -73,7 +73,7 @@ export async function proxyApiRequest(
     const renewal = await shared(waitUntil, tokens.renew(stored.tokens.loginId, token))
     // A failed renewal (offline, 5xx) sends the request with the token it has: the server decides.
     if (renewal.kind === 'renewed') token = renewal.token
-    else if (renewal.kind === 'ended') return context.fetch(withBody(request, body, undefined))
+    else if (renewal.kind === 'ended') return send(request, body, undefined, context)
   }
 
   const response = await send(request, body, token, context)
@@ -182,9 +182,9 @@ async function copyBody(request: Request, limitBytes: number): Promise<Replayabl
 }
 
 /**
- * Sends the request with `token` (none: as it came). DPoP (issue 15): a DPoP-bound token goes out
- * as `Authorization: DPoP` with a fresh proof, and a `use_dpop_nonce` challenge is answered inside
- * `context.dpop.send`, once, below the refresh and replay logic here.
+ * Sends the request with `token` (none: as it came) through its credential, which puts the token
+ * on it; a DPoP credential answers a `use_dpop_nonce` challenge itself, once, below the refresh
+ * and replay logic here.
  */
 function send(
   request: Request,
@@ -192,20 +192,16 @@ function send(
   token: HeldToken | undefined,
   context: ProxyApiRequestContext,
 ): Promise<Response> {
-  const build = () => withBody(request, body, token?.accessToken)
-  if (!context.dpop || !token?.dpopKey || token.tokenType !== 'DPoP') return context.fetch(build())
-  return context.dpop.send(build, token.dpopKey, token.accessToken, body.kind !== 'not-replayable')
+  return context.credentials(token).send(() => withBody(request, body), body.kind !== 'not-replayable')
 }
 
 /**
  * The request to send: the page's own request with its own mode, credentials, signal and
- * headers, plus the bearer token when there is one. Never changes the mode (Policy 1).
+ * headers (the credential adds the token). Never changes the mode (Policy 1).
  */
-function withBody(request: Request, body: ReplayableBody, accessToken: string | undefined): Request {
-  const headers = new Headers(request.headers)
-  if (accessToken !== undefined) headers.set('Authorization', `Bearer ${accessToken}`)
+function withBody(request: Request, body: ReplayableBody): Request {
   const init: RequestInit & { duplex?: 'half' } = {
-    headers,
+    headers: new Headers(request.headers),
     // A new Request made in the worker would otherwise carry the worker's URL as referrer.
     referrer: request.referrer,
     referrerPolicy: request.referrerPolicy,

@@ -66,3 +66,31 @@ export function isTokenEligibleMode(mode: RequestMode): boolean {
 export function hasOwnAuthorization(request: Request): boolean {
   return request.headers.has('Authorization')
 }
+
+/** What the proxy owns, resolved once from the options: what `routeRequest` matches against. */
+export interface OwnedRequests<P extends UrlPrefix> {
+  api: readonly P[]
+  tokenEndpoints: readonly URL[]
+  logout: URL | undefined
+}
+
+/**
+ * What a request is to the proxy, decided once per request and carried down, so nothing matches or
+ * parses it again: an API request with the `api` entry that owns it (its longest matching prefix,
+ * Policy 11), a token endpoint, or the logout endpoint.
+ */
+export type RequestRoute<P extends UrlPrefix = UrlPrefix> =
+  { role: 'api'; api: P } | { role: 'token-endpoint' } | { role: 'logout' }
+
+/** The one matching step; `undefined` means "not ours: the browser handles it as if we were not here". */
+export function routeRequest<P extends UrlPrefix>(
+  request: Request,
+  url: URL,
+  owned: OwnedRequests<P>,
+): RequestRoute<P> | undefined {
+  if (!isTokenEligibleMode(request.mode)) return undefined
+  if (owned.logout && urlIsEndpoint(url, owned.logout)) return { role: 'logout' }
+  if (owned.tokenEndpoints.some((endpoint) => urlIsEndpoint(url, endpoint))) return { role: 'token-endpoint' }
+  const api = longestMatch(url, owned.api)
+  return api && !hasOwnAuthorization(request) ? { role: 'api', api } : undefined
+}

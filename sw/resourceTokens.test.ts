@@ -121,13 +121,17 @@ function setUp(options: { locks?: Locks; api?: (request: Request) => Response | 
     warn: () => undefined,
   })
   const send = async (request: Request) => {
-    const role = proxy.roleOf(request, new URL(request.url))
-    if (role !== 'api') throw new Error(`not an API request: ${request.url}`)
-    return (await proxy.handle(request, role, () => undefined)).status
+    const route = proxy.route(request)
+    if (route?.role !== 'api') throw new Error(`not an API request: ${request.url}`)
+    return (await proxy.handle(request, route, () => undefined)).status
   }
   const get = (url: string) => send(new Request(url.startsWith('/') ? `${ORIGIN}${url}` : url))
   const logIn = () =>
-    proxy.handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }), 'token-endpoint', () => undefined)
+    proxy.handle(
+      new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }),
+      { role: 'token-endpoint' },
+      () => undefined,
+    )
   /** The token each URL received, as `url -> at(audience)`, without the serial number. */
   const audiences = () =>
     seenByApi.map(

@@ -50,9 +50,9 @@ function setUp(
     warn: () => undefined,
   })
   const handle = (request: Request) => {
-    const role = proxy.roleOf(request, new URL(request.url))
-    if (!role) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, role, (promise) => void pending.push(promise))
+    const route = proxy.route(request)
+    if (!route) throw new Error(`not routed: ${request.url}`)
+    return proxy.handle(request, route, (promise) => void pending.push(promise))
   }
   /** Every step-up notice, after the ones still under `waitUntil` have settled. */
   const stepUps = async () => {

@@ -1,3 +1,4 @@
+import type { Credentials } from '../credential.js'
 import { readJsonWithin } from '../readBodyWithin.js'
 import { createDpopProof } from './createDpopProof.js'
 import { generateDpopKey, type DpopKey } from './DpopKey.js'
@@ -61,6 +62,19 @@ export class DpopSender {
       key,
       accessToken,
     )
+  }
+
+  /**
+   * The credentials of a worker with DPoP on: a DPoP-bound token goes out as `Authorization: DPoP`
+   * with a fresh proof by the session's key; a bearer token (a session begun before DPoP was
+   * turned on cannot be one: `issuedBy` ends it) goes to `fallback`.
+   */
+  credentials(fallback: Credentials): Credentials {
+    return (token) => {
+      const key = token?.tokenType === 'DPoP' ? token.dpopKey : undefined
+      if (!token || !key) return fallback(token)
+      return { send: (build, canRetry) => this.send(build, key, token.accessToken, canRetry) }
+    }
   }
 
   /** A `fetch` that proves `key` on each request, for code that takes a fetch (the refresh grant). */

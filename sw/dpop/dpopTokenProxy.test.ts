@@ -62,9 +62,9 @@ function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Re
     },
   )
   const handle = (request: Request) => {
-    const role = proxy.roleOf(request, new URL(request.url))
-    if (!role) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, role, () => undefined)
+    const route = proxy.route(request)
+    if (!route) throw new Error(`not routed: ${request.url}`)
+    return proxy.handle(request, route, () => undefined)
   }
   return { proxy, handle, sent, broadcasts, store }
 }
@@ -266,7 +266,7 @@ describe('DPoP logout', () => {
       request.url.endsWith('/auth/login') ? dpopTokens('at-1', 'rt-1') : apiNonceChallenge(crypto.randomUUID()),
     )
     await handle(login())
-    await proxy.logout()
+    await logOutAndSettle(proxy)
     expect(sent.filter((request) => request.path === '/auth/logout')).toHaveLength(2)
     expect((await store.reload()).tokens).toBeNull()
   })
@@ -352,3 +352,10 @@ describe('DPoP options and token types', () => {
     expect(resolveOptions({ api: ['/api/'], refresh: { url: '/r' } }, ORIGIN).dpop).toBe(false)
   })
 })
+
+/** `proxy.logout()` as the worker runs it: answered at once, its requests kept alive until they settle. */
+async function logOutAndSettle(proxy: { logout(waitUntil: (promise: Promise<unknown>) => void): Promise<void> }) {
+  const kept: Array<Promise<unknown>> = []
+  await proxy.logout((promise) => void kept.push(promise))
+  await Promise.all(kept)
+}

@@ -115,6 +115,7 @@ class OidcClient implements OidcSignIn {
    */
   readonly #dpopHandles = new Map<string, Promise<oauth.DPoPHandle>>()
   readonly issuedBy: string
+  readonly timeoutMs: number
   #server: Promise<oauth.AuthorizationServer> | undefined
 
   constructor(
@@ -130,6 +131,7 @@ class OidcClient implements OidcSignIn {
     this.#dpop = env.dpop
     this.#client = { client_id: options.clientId }
     this.issuedBy = `oidc ${options.issuer.href} client_id=${options.clientId}`
+    this.timeoutMs = options.timeoutMs
   }
 
   /**
