@@ -3,7 +3,8 @@ import { describe, it, expect, vi } from 'vitest'
 import type { BroadcastPayloads, BroadcastType } from '../protocol/messages.js'
 import type { Broadcast } from './broadcast.js'
 import { requestRefresh, type RefreshEndpoint } from './requestRefresh.js'
-import { SessionRefresher, noLocks, type Locks, type RefreshOutcome, type SeenSession } from './SessionRefresher.js'
+import type { SeenToken } from './apiTokens.js'
+import { SessionRefresher, noLocks, type Locks, type Renewal as RefreshOutcome } from './SessionRefresher.js'
 import { TokenStore, type SessionRecord, type SessionTokens } from './tokenStore.js'
 import { createTestLocks } from './testLocks.js'
 import type { TokenTarget } from './tokenTarget.js'
@@ -170,8 +171,8 @@ async function storedRecord(databaseName: string): Promise<SessionRecord> {
 }
 
 /** What a request made under the first login saw, at `generation`. */
-function seen(generation: number, loginId = LINEAGE.loginId): SeenSession {
-  return { generation, tokens: { loginId } }
+function seen(generation: number, loginId = LINEAGE.loginId): SeenToken {
+  return { generation, loginId }
 }
 
 function times<T>(count: number, make: () => T): T[] {

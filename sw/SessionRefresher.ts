@@ -1,18 +1,9 @@
 import type { RefreshFailedReason, SessionExpiredReason } from '../protocol/messages.js'
+import { SESSION_TOKEN, type ApiTokenKind, type HeldToken, type SeenToken } from './apiTokens.js'
 import type { Broadcast } from './broadcast.js'
-import { computeExpiresAt } from './expiry.js'
 import type { RefreshResult } from './refreshResult.js'
-import { sessionTokensFrom } from './sessionTokensFrom.js'
 import type { TokenTarget } from './tokenTarget.js'
-import {
-  isLive,
-  resourceTokenOf,
-  type LiveSession,
-  type ResourceToken,
-  type SessionRecord,
-  type SessionTokens,
-  type TokenStore,
-} from './tokenStore.js'
+import { isLive, type LiveSession, type SessionRecord, type SessionTokens, type TokenStore } from './tokenStore.js'
 
 /** The part of `LockManager` the refresher needs (`navigator.locks` in a service worker). */
 export interface Locks {
@@ -20,41 +11,19 @@ export interface Locks {
 }
 
 /**
- * What a caller of `refresh()` gets, in the same words as `RefreshResult`: `renewed` with the
- * session to use; `ended` (the session is over, or the caller's login is gone: `no_session`,
- * `logged_out`); `failed` for now (`backing_off` while an earlier failure's backoff runs).
+ * What a renewal gives its callers, for the session's own token and every API's alike (one union
+ * from the lock to the request that waited): `renewed` with the session to use (the token is read
+ * from it by its kind); `ended` (the session is over, or the caller's login is gone: `no_session`,
+ * `logged_out`); `failed` for now, the stored tokens kept (`backing_off` while an earlier failure's
+ * backoff runs; `no_refresh_token` for an API token the session has nothing to mint with).
  */
-export type RefreshOutcome =
+export type Renewal =
   | { kind: 'renewed'; record: LiveSession }
   | { kind: 'ended'; reason: SessionExpiredReason | 'no_session' | 'logged_out' }
-  | { kind: 'failed'; reason: RefreshFailedReason | 'backing_off'; retryAt: number }
-
-/**
- * The session a caller's request was made under: its login and the generation it saw, and when
- * known the access token it used, so that a generation moved only by another API's renewal
- * (Policy 11) is not mistaken for a renewal of this token.
- */
-export type SeenSession = Pick<LiveSession, 'generation'> & {
-  tokens: Pick<SessionTokens, 'loginId'> & Partial<Pick<SessionTokens, 'accessToken'>>
-}
-
-/**
- * What a caller of `renewResource()` gets: as `RefreshOutcome`, with the API's token; or
- * `unavailable` when the session has no refresh token to mint one with (the session itself goes on).
- */
-export type ResourceOutcome =
-  | { kind: 'renewed'; record: LiveSession; token: ResourceToken }
-  | Exclude<RefreshOutcome, { kind: 'renewed' }>
-  | { kind: 'unavailable' }
+  | { kind: 'failed'; reason: RefreshFailedReason | 'backing_off' | 'no_refresh_token'; retryAt: number }
 
 /** A token an API refused: whose login it is, and which token. */
-export type RefusedToken = Pick<SessionTokens, 'loginId' | 'accessToken'>
-
-/** The token a request for one API was made with: its login, and the token's generation (none yet: `undefined`). */
-export interface SeenResourceToken {
-  loginId: string
-  generation: number | undefined
-}
+type RefusedToken = Pick<HeldToken, 'loginId' | 'accessToken'>
 
 export interface SessionRefresherOptions {
   store: TokenStore
@@ -104,8 +73,8 @@ interface Backoff {
  */
 export class SessionRefresher {
   readonly #options: SessionRefresherOptions
-  readonly #inFlight = new Map<string, Promise<RefreshOutcome>>()
-  readonly #resourceInFlight = new Map<string, Promise<ResourceOutcome>>()
+  /** Per login, kind of token and token seen: the renewal under way, which its callers share. */
+  readonly #inFlight = new Map<string, Promise<Renewal>>()
   /** Per login: the tail of the uses of its refresh token queued in this worker. */
   readonly #queues = new Map<string, Promise<void>>()
   #backoff: Backoff | undefined
@@ -120,17 +89,18 @@ export class SessionRefresher {
   }
 
   /**
-   * Renews the session the caller saw, once for all concurrent callers of that login that saw the
-   * same token. A caller that saw another token gets its own turn under the lock, which renews
-   * again only if the stored token is still the one it saw: joining a refresh started for an older
-   * token could only hand it back the token it was just refused with.
+   * Renews the token of `kind` (default: the session's own) that the caller saw, once for all
+   * concurrent callers of that login that saw the same token. A caller that saw another token gets
+   * its own turn under the lock, which renews again only if the stored token is still the one it
+   * saw: joining a renewal started for an older token could only hand it back the token it was
+   * just refused with. For an API's own token (Policy 11), a rotated refresh token in the answer
+   * replaces the session's, so the next renewal, for any API, presents the new one.
    */
-  refresh(seen: SeenSession): Promise<RefreshOutcome> {
-    const { loginId, accessToken } = seen.tokens
-    const flightKey = accessToken === undefined ? loginId : `${loginId}\n${accessToken}`
+  refresh(seen: SeenToken, kind: ApiTokenKind = SESSION_TOKEN): Promise<Renewal> {
+    const flightKey = `${seen.loginId}\n${kind.key}\n${seen.accessToken ?? ''}`
     let flight = this.#inFlight.get(flightKey)
     if (!flight) {
-      flight = this.#exclusive(loginId, () => this.#refreshUnderLock(seen)).finally(() =>
+      flight = this.#exclusive(seen.loginId, () => this.#renewUnderLock(seen, kind)).finally(() =>
         this.#inFlight.delete(flightKey),
       )
       this.#inFlight.set(flightKey, flight)
@@ -139,27 +109,10 @@ export class SessionRefresher {
   }
 
   /**
-   * Gets a new access token for one API (Policy 11), once for all concurrent callers of that login
-   * and API, under the same lock as every other use of the login's refresh token. A rotated
-   * refresh token in the answer replaces the session's, so the next renewal, for any API,
-   * presents the new one.
-   */
-  renewResource(seen: SeenResourceToken, target: TokenTarget): Promise<ResourceOutcome> {
-    const flightKey = `${seen.loginId}\n${target.key}`
-    let flight = this.#resourceInFlight.get(flightKey)
-    if (!flight) {
-      flight = this.#exclusive(seen.loginId, () => this.#renewResourceUnderLock(seen, target)).finally(() =>
-        this.#resourceInFlight.delete(flightKey),
-      )
-      this.#resourceInFlight.set(flightKey, flight)
-    }
-    return flight
-  }
-
-  /**
    * The stored session if this worker may use it. A session issued by another refresh endpoint or
    * OpenID issuer (the app changed provider, or another worker script shares this origin's
-   * database) is ended here, so its refresh token never goes anywhere else (Policy 10).
+   * database) is ended here, so its refresh token never goes anywhere else (Policy 10). The one
+   * read that may write: it is named for what it answers, and says here what it does.
    */
   async usable(record: SessionRecord): Promise<LiveSession | undefined> {
     if (!isLive(record)) return undefined
@@ -173,39 +126,44 @@ export class SessionRefresher {
    * the session's): later 401s for it pass through, so an endpoint that always answers 401 costs
    * one refresh, not one per call.
    */
-  noteRefusedAfterRenewal(token: RefusedToken, target?: TokenTarget): void {
+  noteRefusedAfterRenewal(token: RefusedToken, target?: Pick<TokenTarget, 'key'>): void {
     this.#refusedAfterRenewal.set(target?.key ?? '', { loginId: token.loginId, accessToken: token.accessToken })
   }
 
-  wasRefusedAfterRenewal(token: RefusedToken, target?: TokenTarget): boolean {
+  wasRefusedAfterRenewal(token: RefusedToken, target?: Pick<TokenTarget, 'key'>): boolean {
     const refused = this.#refusedAfterRenewal.get(target?.key ?? '')
     return refused !== undefined && refused.loginId === token.loginId && refused.accessToken === token.accessToken
   }
 
-  async #refreshUnderLock(seen: SeenSession): Promise<RefreshOutcome> {
+  async #renewUnderLock(seen: SeenToken, kind: ApiTokenKind): Promise<Renewal> {
     const { store, now } = this.#options
     const record = await store.reload()
     if (!isLive(record)) return { kind: 'ended', reason: 'no_session' }
     // The caller's login is gone (a logout, another user's login): its request gets no token of
-    // the new login, and the new login is not refreshed on its behalf.
-    if (record.tokens.loginId !== seen.tokens.loginId) return { kind: 'ended', reason: 'logged_out' }
+    // the new login, and the new login is not renewed on its behalf.
+    if (record.tokens.loginId !== seen.loginId) return { kind: 'ended', reason: 'logged_out' }
     const stored = await this.usable(record)
     if (!stored) return { kind: 'ended', reason: 'configuration_changed' }
-    // Someone renewed since the caller looked: use their token. Unless only other APIs' tokens
-    // moved the generation (Policy 11) and this is still the very token the caller had.
-    const sameToken = seen.tokens.accessToken !== undefined && seen.tokens.accessToken === stored.tokens.accessToken
-    if (stored.generation !== seen.generation && !sameToken) return { kind: 'renewed', record: stored }
-    if (stored.tokens.refreshToken === undefined) return this.#end(stored.generation, 'no_refresh_token')
+    // Someone renewed since the caller looked (here, or in another worker): use their token.
+    if (kind.renewedSince(stored, seen)) return { kind: 'renewed', record: stored }
+    const { refreshToken } = stored.tokens
+    if (refreshToken === undefined)
+      return kind.endsWithoutRefreshToken
+        ? this.#end(stored.generation, 'no_refresh_token')
+        : // Nothing to mint with until the next login: no retry can succeed before then.
+          { kind: 'failed', reason: 'no_refresh_token', retryAt: Number.POSITIVE_INFINITY }
     const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
     if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
 
-    const result = await this.#options.renew(stored.tokens.refreshToken, stored.tokens)
+    const result = await this.#options.renew(refreshToken, stored.tokens, kind.target)
+    // The refresh token was presented: whatever the server said about an API's token, a refused
+    // grant may have consumed it, so a refusal ends the session (Policy 6), and a passing failure
+    // backs off every use of it.
     if (result.kind === 'ended') return this.#end(stored.generation, result.reason)
     if (result.kind === 'failed') return this.#failed(stored, result, backoff)
 
     if (backoff) this.#backoff = undefined
-    // Policy 7: a response without a refresh token (or ID token) keeps the one we had.
-    const tokens = sessionTokensFrom(result.tokens, now(), stored.tokens)
+    const tokens = kind.renewed(stored, result.tokens, now())
     const { written, record: after } = await store.compareAndSwap(stored.generation, tokens)
     if (!written) {
       // Only possible without working locks, or when a logout or a new login landed meanwhile.
@@ -214,56 +172,9 @@ export class SessionRefresher {
         : { kind: 'ended', reason: 'logged_out' }
     }
     // Not awaited: the waiting requests need the new token, not the tabs' notification.
-    this.#options.broadcast('SESSION_REFRESHED', { expiresAt: tokens.expiresAt }).catch(() => undefined)
+    if (kind === SESSION_TOKEN)
+      this.#options.broadcast('SESSION_REFRESHED', { expiresAt: tokens.expiresAt }).catch(() => undefined)
     return { kind: 'renewed', record: { generation: after.generation, tokens } }
-  }
-
-  async #renewResourceUnderLock(seen: SeenResourceToken, target: TokenTarget): Promise<ResourceOutcome> {
-    const { store, now } = this.#options
-    const record = await store.reload()
-    if (!isLive(record)) return { kind: 'ended', reason: 'no_session' }
-    if (record.tokens.loginId !== seen.loginId) return { kind: 'ended', reason: 'logged_out' }
-    const stored = await this.usable(record)
-    if (!stored) return { kind: 'ended', reason: 'configuration_changed' }
-    const current = resourceTokenOf(stored.tokens, target.key)
-    // Another request (here, or in another worker) renewed this API's token since the caller looked.
-    if (current && current.generation !== seen.generation) return { kind: 'renewed', record: stored, token: current }
-    if (stored.tokens.refreshToken === undefined) return { kind: 'unavailable' }
-    const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
-    if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
-
-    const result = await this.#options.renew(stored.tokens.refreshToken, stored.tokens, target)
-    // The refresh token was presented: whatever the server said about the resource, a refused
-    // grant may have consumed it, so a refusal ends the session as it does for the session's own
-    // token (Policy 6), and a passing failure backs off every use of it.
-    if (result.kind === 'ended') return this.#end(stored.generation, result.reason)
-    if (result.kind === 'failed') return this.#failed(stored, result, backoff)
-
-    if (backoff) this.#backoff = undefined
-    const receivedAt = now()
-    const token: ResourceToken = {
-      accessToken: result.tokens.accessToken,
-      expiresAt: computeExpiresAt(result.tokens.lifetimeSeconds, receivedAt),
-      receivedAt,
-      generation: stored.generation + 1,
-      // DPoP (issue 15): an API's token proved with the session's key is bound to it too.
-      ...(result.tokens.tokenType && { tokenType: result.tokens.tokenType }),
-    }
-    const tokens: SessionTokens = {
-      ...stored.tokens,
-      // Rotation: the answer's refresh token replaces the one just used (Policy 7 if absent).
-      refreshToken: result.tokens.refreshToken ?? stored.tokens.refreshToken,
-      idToken: result.tokens.idToken ?? stored.tokens.idToken,
-      resourceTokens: { ...stored.tokens.resourceTokens, [target.key]: token },
-    }
-    const { written, record: after } = await store.compareAndSwap(stored.generation, tokens)
-    if (!written) {
-      if (!isLive(after) || after.tokens.loginId !== stored.tokens.loginId)
-        return { kind: 'ended', reason: 'logged_out' }
-      const theirs = resourceTokenOf(after.tokens, target.key)
-      return theirs ? { kind: 'renewed', record: after, token: theirs } : { kind: 'unavailable' }
-    }
-    return { kind: 'renewed', record: { generation: after.generation, tokens }, token }
   }
 
   /**
@@ -288,7 +199,7 @@ export class SessionRefresher {
     stored: LiveSession,
     result: Extract<RefreshResult, { kind: 'failed' }>,
     previous: Backoff | undefined,
-  ): Promise<Extract<RefreshOutcome, { kind: 'failed' }>> {
+  ): Promise<Extract<Renewal, { kind: 'failed' }>> {
     const { now, store, broadcast, warn } = this.#options
     const failures = (previous?.failures ?? 0) + 1
     const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), MAX_BACKOFF_MS)
@@ -302,7 +213,7 @@ export class SessionRefresher {
     return { kind: 'failed', reason: result.reason, retryAt }
   }
 
-  async #end(generation: number, reason: SessionExpiredReason): Promise<Extract<RefreshOutcome, { kind: 'ended' }>> {
+  async #end(generation: number, reason: SessionExpiredReason): Promise<Extract<Renewal, { kind: 'ended' }>> {
     const { written } = await this.#options.store.compareAndSwap(generation, null)
     // Exactly one writer ends a given generation, so each tab hears SESSION_EXPIRED once.
     if (written) await this.#options.broadcast('SESSION_EXPIRED', { reason })

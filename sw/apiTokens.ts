@@ -1,10 +1,14 @@
 import type { DpopKey } from './dpop/DpopKey.js'
-import { isDueForRefresh } from './expiry.js'
-import type { SeenSession, SessionRefresher } from './SessionRefresher.js'
+import { computeExpiresAt, isDueForRefresh } from './expiry.js'
+import type { TokenSet } from './parseTokenResponse.js'
+import { sessionTokensFrom } from './sessionTokensFrom.js'
 import type { TokenTarget } from './tokenTarget.js'
-import { resourceTokenOf, type LiveSession, type ResourceToken } from './tokenStore.js'
+import { resourceTokenOf, type LiveSession, type SessionTokens } from './tokenStore.js'
 
-/** The access token an API request goes out with, and what the proxy must know of it after a 401. */
+/**
+ * The access token a request goes out with (or went out with), the one shape the API path and the
+ * refresher share for "the token a request used".
+ */
 export interface HeldToken {
   /** The login the token belongs to (Policy 10): a request is only ever sent with its own login's. */
   loginId: string
@@ -16,41 +20,47 @@ export interface HeldToken {
   generation: number
   expiresAt: number | null
   receivedAt: number
-  /** DPoP (issue 15): `'DPoP'` for a token bound to `dpopKey`, sent with a proof by it. */
+  /** `'DPoP'` for a token bound to `dpopKey`, sent with a proof by it (RFC 9449). */
   tokenType: 'DPoP' | undefined
   /** The session's DPoP key, if it has one. */
   dpopKey: DpopKey | undefined
 }
 
-/** What a renewal gives a request: a new token, the end of the session (send none), or nothing new. */
-export type Renewal = { kind: 'renewed'; token: HeldToken } | { kind: 'ended' } | { kind: 'kept' }
+/**
+ * What the refresher needs to know of the token a caller saw: its login, and when it had one, which
+ * token it was. A caller with no token yet (an API's first request) names its login only.
+ */
+export type SeenToken = Pick<HeldToken, 'loginId'> & Partial<Pick<HeldToken, 'generation' | 'accessToken'>>
 
 /**
- * The access token an `api` entry gets, seen from the API path: the session's own (the login's),
- * or the one minted for the entry's resource, audience or scopes (Policy 11). Both are renewed by
- * the one refresher, so the API path treats the login's own token as one more target.
+ * One kind of access token an `api` entry gets: the session's own (the login's), or the one minted
+ * for an entry's resource, audience or scopes (Policy 11). Both are renewed by the one locked
+ * algorithm of the refresher; what differs between them is stated here, and only here.
  */
-export interface ApiTokens {
-  /** The token `session` holds for this API; `undefined` when none was minted yet. */
+export interface ApiTokenKind {
+  /** Identifies the kind in the refresher's flights and the API path's marks: `''` is the session's. */
+  readonly key: string
+  /** For the refresh grant: the API the token is for; `undefined` for the session's own. */
+  readonly target: TokenTarget | undefined
+  /** The token `session` holds of this kind; `undefined` when none was minted yet. */
   held(session: LiveSession): HeldToken | undefined
   /** Whether to renew before sending: about to expire, or (an API's own token) none yet. */
   isDue(session: LiveSession, held: HeldToken | undefined, now: number, refreshAheadSeconds: number): boolean
-  /** Renews the token `held` (none: mints one), once for every concurrent caller of the login. */
-  renew(loginId: string, held: HeldToken | undefined): Promise<Renewal>
-  /** After a 401: the token another request renewed since `sent` went out, if one did. */
-  renewedSince(current: LiveSession, sent: HeldToken): HeldToken | undefined
-  /** Whether the API refused `sent` right after its renewal: then a 401 for it costs no more refreshes. */
-  wasRefusedAfterRenewal(sent: HeldToken): boolean
-  noteRefusedAfterRenewal(sent: HeldToken): void
+  /** The token someone renewed since `seen` went out, if anyone did: use it, renew nothing. */
+  renewedSince(current: LiveSession, seen: SeenToken): HeldToken | undefined
+  /** Without a refresh token: the session's own token ends the session; an API's is not minted. */
+  readonly endsWithoutRefreshToken: boolean
+  /** The session's tokens after a renewal of this kind answered `tokens` at `receivedAt`. */
+  renewed(stored: LiveSession, tokens: TokenSet, receivedAt: number): SessionTokens
 }
 
-/** The tokens of `target` (`undefined`: the session's own), renewed by `refresher`. */
-export function apiTokensFor(target: TokenTarget | undefined, refresher: SessionRefresher): ApiTokens {
-  return target ? resourceTokens(target, refresher) : sessionTokens(refresher)
+/** The kind of token an `api` entry with `target` gets (`undefined`: the session's own). */
+export function apiTokenKind(target: TokenTarget | undefined): ApiTokenKind {
+  return target ? resourceToken(target) : SESSION_TOKEN
 }
 
-function sessionTokens(refresher: SessionRefresher): ApiTokens {
-  const held = (session: LiveSession): HeldToken => ({
+function sessionHeld(session: LiveSession): HeldToken {
+  return {
     loginId: session.tokens.loginId,
     accessToken: session.tokens.accessToken,
     generation: session.generation,
@@ -58,60 +68,69 @@ function sessionTokens(refresher: SessionRefresher): ApiTokens {
     receivedAt: session.tokens.receivedAt,
     tokenType: session.tokens.tokenType,
     dpopKey: session.tokens.dpopKey,
-  })
-  const seen = (token: HeldToken): SeenSession => ({
-    generation: token.generation,
-    tokens: { loginId: token.loginId, accessToken: token.accessToken },
-  })
-  return {
-    held,
-    // Without a refresh token the session cannot renew: its token goes out until the API says no.
-    isDue: (session, token, now, ahead) =>
-      token !== undefined && session.tokens.refreshToken !== undefined && isDueForRefresh(token, now, ahead),
-    async renew(_loginId, token) {
-      if (token === undefined) return { kind: 'kept' }
-      const outcome = await refresher.refresh(seen(token))
-      if (outcome.kind === 'renewed') return { kind: 'renewed', token: held(outcome.record) }
-      return outcome.kind === 'ended' ? { kind: 'ended' } : { kind: 'kept' }
-    },
-    // The generation also moves with other APIs' renewals, which leave this token as it was.
-    renewedSince: (current, sent) =>
-      current.generation > sent.generation && current.tokens.accessToken !== sent.accessToken
-        ? held(current)
-        : undefined,
-    wasRefusedAfterRenewal: (sent) => refresher.wasRefusedAfterRenewal(sent),
-    noteRefusedAfterRenewal: (sent) => refresher.noteRefusedAfterRenewal(sent),
   }
 }
 
-function resourceTokens(target: TokenTarget, refresher: SessionRefresher): ApiTokens {
-  const heldFrom = (session: LiveSession, token: ResourceToken): HeldToken => ({
-    loginId: session.tokens.loginId,
-    accessToken: token.accessToken,
-    generation: token.generation,
-    expiresAt: token.expiresAt,
-    receivedAt: token.receivedAt,
-    tokenType: token.tokenType,
-    dpopKey: session.tokens.dpopKey,
-  })
+/** The session's own access token: the one the login (or its last refresh) answered. */
+export const SESSION_TOKEN: ApiTokenKind = {
+  key: '',
+  target: undefined,
+  held: sessionHeld,
+  // Without a refresh token the session cannot renew: its token goes out until the API says no.
+  isDue: (session, token, now, ahead) =>
+    token !== undefined && session.tokens.refreshToken !== undefined && isDueForRefresh(token, now, ahead),
+  // The generation also moves with other APIs' renewals, which leave this token as it was.
+  renewedSince: (current, seen) =>
+    current.generation !== seen.generation && current.tokens.accessToken !== seen.accessToken
+      ? sessionHeld(current)
+      : undefined,
+  endsWithoutRefreshToken: true,
+  // Policy 7: a response without a refresh token (or ID token) keeps the one we had.
+  renewed: (stored, tokens, receivedAt) => sessionTokensFrom(tokens, receivedAt, stored.tokens),
+}
+
+function resourceToken(target: TokenTarget): ApiTokenKind {
   const held = (session: LiveSession): HeldToken | undefined => {
     const token = resourceTokenOf(session.tokens, target.key)
-    return token && heldFrom(session, token)
+    return (
+      token && {
+        loginId: session.tokens.loginId,
+        accessToken: token.accessToken,
+        generation: token.generation,
+        expiresAt: token.expiresAt,
+        receivedAt: token.receivedAt,
+        tokenType: token.tokenType,
+        dpopKey: session.tokens.dpopKey,
+      }
+    )
   }
   return {
+    key: target.key,
+    target,
     held,
     isDue: (_session, token, now, ahead) => token === undefined || isDueForRefresh(token, now, ahead),
-    async renew(loginId, token) {
-      const outcome = await refresher.renewResource({ loginId, generation: token?.generation }, target)
-      if (outcome.kind === 'renewed') return { kind: 'renewed', token: heldFrom(outcome.record, outcome.token) }
-      // Failed for now (offline, 5xx), or no refresh token to mint with: sent with what it has.
-      return outcome.kind === 'ended' ? { kind: 'ended' } : { kind: 'kept' }
-    },
-    renewedSince(current, sent) {
+    // Another request (here, or in another worker) renewed this API's token since the caller looked.
+    renewedSince(current, seen) {
       const latest = held(current)
-      return latest !== undefined && latest.generation !== sent.generation ? latest : undefined
+      return latest !== undefined && latest.generation !== seen.generation ? latest : undefined
     },
-    wasRefusedAfterRenewal: (sent) => refresher.wasRefusedAfterRenewal(sent, target),
-    noteRefusedAfterRenewal: (sent) => refresher.noteRefusedAfterRenewal(sent, target),
+    endsWithoutRefreshToken: false,
+    renewed: (stored, tokens, receivedAt) => ({
+      ...stored.tokens,
+      // Rotation: the answer's refresh token replaces the one just used (Policy 7 if absent).
+      refreshToken: tokens.refreshToken ?? stored.tokens.refreshToken,
+      idToken: tokens.idToken ?? stored.tokens.idToken,
+      resourceTokens: {
+        ...stored.tokens.resourceTokens,
+        [target.key]: {
+          accessToken: tokens.accessToken,
+          expiresAt: computeExpiresAt(tokens.lifetimeSeconds, receivedAt),
+          receivedAt,
+          generation: stored.generation + 1,
+          // DPoP: an API's token proved with the session's key is bound to it too.
+          ...(tokens.tokenType && { tokenType: tokens.tokenType }),
+        },
+      },
+    }),
   }
 }

@@ -56,12 +56,7 @@ function setUp(answerLogout: (request: Request) => Promise<Response>, refreshTim
     await proxy.handle(request, route, () => undefined)
   }
   const askToLogOut = (waitUntil: (promise: Promise<unknown>) => void = () => undefined) =>
-    answerRequest(
-      proxy,
-      { source: MESSAGE_SOURCE, type: 'LOGOUT', payload: {} },
-      () => Promise.resolve(),
-      waitUntil,
-    )
+    answerRequest(proxy, { source: MESSAGE_SOURCE, type: 'LOGOUT', payload: {} }, () => Promise.resolve(), waitUntil)
   return { proxy, store, databaseName, broadcasts, logoutRequests, logIn, askToLogOut }
 }
 

@@ -1,5 +1,5 @@
 import type { StepUpRequirement } from '../protocol/stepUp.js'
-import { apiTokensFor, type ApiTokens, type HeldToken } from './apiTokens.js'
+import { apiTokenKind, type ApiTokenKind, type HeldToken } from './apiTokens.js'
 import { readBearerChallenge } from './bearerChallenge.js'
 import type { Credentials } from './credential.js'
 import { longestMatch } from './requestMatching.js'
@@ -62,17 +62,17 @@ export async function proxyApiRequest(
   waitUntil: WaitUntil,
 ): Promise<Response> {
   const { target } = api
-  const tokens = apiTokensFor(target, context.refresher)
+  const kind = apiTokenKind(target)
   const stored = await context.refresher.usable(await context.store.current())
   if (!stored) return context.credentials(undefined).send(() => request, false)
 
   const body = await copyBody(request, context.replayBodyLimitBytes)
 
-  let token = tokens.held(stored)
-  if (tokens.isDue(stored, token, context.now(), context.refreshAheadSeconds)) {
-    const renewal = await shared(waitUntil, tokens.renew(stored.tokens.loginId, token))
+  let token = kind.held(stored)
+  if (kind.isDue(stored, token, context.now(), context.refreshAheadSeconds)) {
+    const renewal = await shared(waitUntil, context.refresher.refresh(token ?? stored.tokens, kind))
     // A failed renewal (offline, 5xx) sends the request with the token it has: the server decides.
-    if (renewal.kind === 'renewed') token = renewal.token
+    if (renewal.kind === 'renewed') token = kind.held(renewal.record) ?? token
     else if (renewal.kind === 'ended') return send(request, body, undefined, context)
   }
 
@@ -83,14 +83,14 @@ export async function proxyApiRequest(
   if (verdict.kind === 'step-up') return stepUp(response, verdict.requirement, token.loginId, context, waitUntil)
   if (verdict.kind === 'pass' || body.kind === 'not-replayable') return response
 
-  const replayWith = await tokenForReplay(token, tokens, context, waitUntil)
+  const replayWith = await tokenForReplay(token, kind, context, waitUntil)
   if (replayWith === undefined) return response
   await response.body?.cancel()
   const replayed = await send(request, body, replayWith, context)
   const replayVerdict = verdictOf(replayed, context.api, target)
   if (replayVerdict.kind === 'step-up')
     return stepUp(replayed, replayVerdict.requirement, replayWith.loginId, context, waitUntil)
-  if (replayVerdict.kind === 'renew') tokens.noteRefusedAfterRenewal(replayWith)
+  if (replayVerdict.kind === 'renew') context.refresher.noteRefusedAfterRenewal(replayWith, target)
   return replayed
 }
 
@@ -100,22 +100,24 @@ export async function proxyApiRequest(
  */
 async function tokenForReplay(
   sent: HeldToken,
-  tokens: ApiTokens,
+  kind: ApiTokenKind,
   context: ProxyApiRequestContext,
   waitUntil: WaitUntil,
 ): Promise<HeldToken | undefined> {
+  const { refresher } = context
   const current = await context.store.current()
   if (!isLive(current) || current.tokens.loginId !== sent.loginId) return undefined
   // Another request renewed the token while this one was out: replay with it, no new refresh.
-  const renewedSince = tokens.renewedSince(current, sent)
+  const renewedSince = kind.renewedSince(current, sent)
   if (renewedSince !== undefined) return renewedSince
-  if (tokens.wasRefusedAfterRenewal(sent)) return undefined
-  const renewal = await shared(waitUntil, tokens.renew(sent.loginId, sent))
-  if (renewal.kind !== 'renewed') return undefined
+  if (refresher.wasRefusedAfterRenewal(sent, kind.target)) return undefined
+  const renewal = await shared(waitUntil, refresher.refresh(sent, kind))
+  const renewed = renewal.kind === 'renewed' ? kind.held(renewal.record) : undefined
+  if (renewed === undefined) return undefined
   // The very token the API just refused is no reason to send the request again; a server that
   // renews by handing it out once more has refused it right after its renewal.
-  if (renewal.token.accessToken !== sent.accessToken) return renewal.token
-  tokens.noteRefusedAfterRenewal(sent)
+  if (renewed.accessToken !== sent.accessToken) return renewed
+  refresher.noteRefusedAfterRenewal(sent, kind.target)
   return undefined
 }
 
