@@ -21,6 +21,15 @@ export interface DemoServerOptions {
 
 type Next = () => void
 
+/** A request as `requestLog` keeps it. */
+interface RecordedRequest {
+  method: string
+  /** The request target as the server received it: path and query (`/static?next=/api/`). */
+  target: string
+  /** `Bearer`, `DPoP`… of the request's `Authorization`; `null` without one. */
+  authScheme: string | null
+}
+
 /** Refresh outcomes that minted a token. */
 const RENEWED: ReadonlySet<string> = new Set(['rotated', 'renewed', 'grace'])
 
@@ -60,10 +69,20 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
 
   /** Every request that reached this server, as `METHOD /path` (no query, no headers). */
   const requests: string[] = []
+  /**
+   * Every request that reached this server, whatever its path (`app.api.records` has only the
+   * API's): its path and query as sent, and the scheme of its `Authorization`, never the value.
+   */
+  const requestLog: RecordedRequest[] = []
 
   async function handle(request: IncomingMessage, response: ServerResponse, next?: Next): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://demo.invalid').pathname
     requests.push(`${request.method ?? 'GET'} ${path}`)
+    requestLog.push({
+      method: request.method ?? 'GET',
+      target: request.url ?? '/',
+      authScheme: request.headers.authorization?.split(' ', 1)[0] ?? null,
+    })
     if (path.startsWith('/api/') || path === '/api') return api.handle(request, response, await summarizeBody(request))
     if (request.method === 'POST' && path === '/auth/login') {
       return controlled(loginControl, request, response, (body) =>
@@ -200,6 +219,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     worker,
     pages,
     requests,
+    requestLog,
   }
 }
 
