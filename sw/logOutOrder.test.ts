@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import type { BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy } from './createTokenProxy.js'
+import { logOutAndSettle } from './testLogOut.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
 
@@ -53,9 +54,9 @@ function setUp() {
     },
   )
   async function handle(request: Request): Promise<Response> {
-    const role = proxy.roleOf(request, new URL(request.url))
-    if (!role) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, role, () => undefined)
+    const route = proxy.route(request)
+    if (!route) throw new Error(`not routed: ${request.url}`)
+    return proxy.handle(request, route, () => undefined)
   }
   return { proxy, handle, sent, seenOnSessionEnded, broadcasts }
 }
@@ -75,7 +76,7 @@ describe('logout clears the session before it tells the tabs', () => {
     const { proxy, handle, sent, seenOnSessionEnded } = setUp()
     await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
 
-    await proxy.logout()
+    await logOutAndSettle(proxy)
 
     expect(seenOnSessionEnded).toEqual([{ stored: false, apiAuthorization: null }])
     // The logout request itself still carries the ended session's token, once.

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import type { BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy } from './createTokenProxy.js'
+import { logOutAndSettle } from './testLogOut.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import type { TokenProxyOptions } from './resolveOptions.js'
 import { noLocks } from './SessionRefresher.js'
@@ -54,9 +55,9 @@ function worker(databaseName: string, network: ReturnType<typeof createNetwork>,
     warn: () => undefined,
   })
   const handle = (request: Request) => {
-    const role = proxy.roleOf(request, new URL(request.url))
-    if (!role) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, role, () => undefined)
+    const route = proxy.route(request)
+    if (!route) throw new Error(`not routed: ${request.url}`)
+    return proxy.handle(request, route, () => undefined)
   }
   return { proxy, handle, broadcasts }
 }
@@ -109,7 +110,7 @@ describe.each(Object.entries(RECONFIGURED))('logout of a session issued elsewher
   it("does not send the ended session's tokens from proxy.logout(), nor to revocation", async () => {
     const { databaseName, network, updated } = await storedByFirstMetBy(options)
 
-    await updated.proxy.logout()
+    await logOutAndSettle(updated.proxy)
 
     expect(whatWentOut(network.sent)).toEqual({ logout: [null], carryingSessionTokens: 0 })
     expect((await new TokenStore(databaseName).reload()).tokens).toBeNull()
@@ -120,7 +121,7 @@ describe('logout of a session this configuration issued (control)', () => {
   it('sends its access token with the logout request', async () => {
     const { network, updated } = await storedByFirstMetBy(FIRST)
 
-    await updated.proxy.logout()
+    await logOutAndSettle(updated.proxy)
 
     expect(whatWentOut(network.sent)).toEqual({ logout: ['Bearer at-1'], carryingSessionTokens: 1 })
   })

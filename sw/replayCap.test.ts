@@ -48,9 +48,9 @@ function setUp() {
     },
   )
   const handle = (request: Request) => {
-    const role = proxy.roleOf(request, new URL(request.url))
-    if (!role) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, role, () => undefined)
+    const route = proxy.route(request)
+    if (!route) throw new Error(`not routed: ${request.url}`)
+    return proxy.handle(request, route, () => undefined)
   }
   return { handle, apiSends }
 }

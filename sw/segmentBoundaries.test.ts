@@ -60,8 +60,8 @@ function setUp() {
   /** The worker's fetch listener without static routes: what `roleOf` claims it handles, the rest goes out as it came. */
   const fetchThroughWorker = (path: string, init?: RequestInit) => {
     const request = new Request(new URL(path, ORIGIN), init)
-    const role = proxy.roleOf(request, new URL(request.url))
-    return role ? proxy.handle(request, role, () => undefined) : network(request)
+    const route = proxy.route(request)
+    return route ? proxy.handle(request, route, () => undefined) : network(request)
   }
   return { proxy, fetchThroughWorker, sent }
 }

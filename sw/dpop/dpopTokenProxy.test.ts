@@ -3,6 +3,7 @@ import { EmbeddedJWK, base64url, calculateJwkThumbprint, decodeJwt, jwtVerify } 
 import { describe, expect, it } from 'vitest'
 import type { BroadcastType } from '../../protocol/messages.js'
 import { createTokenProxy } from '../createTokenProxy.js'
+import { logOutAndSettle } from '../testLogOut.js'
 import { parseTokenResponse } from '../parseTokenResponse.js'
 import { resolveOptions, type ApiEntry } from '../resolveOptions.js'
 import { noLocks } from '../SessionRefresher.js'
@@ -352,10 +353,3 @@ describe('DPoP options and token types', () => {
     expect(resolveOptions({ api: ['/api/'], refresh: { url: '/r' } }, ORIGIN).dpop).toBe(false)
   })
 })
-
-/** `proxy.logout()` as the worker runs it: answered at once, its requests kept alive until they settle. */
-async function logOutAndSettle(proxy: { logout(waitUntil: (promise: Promise<unknown>) => void): Promise<void> }) {
-  const kept: Array<Promise<unknown>> = []
-  await proxy.logout((promise) => void kept.push(promise))
-  await Promise.all(kept)
-}
