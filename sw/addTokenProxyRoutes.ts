@@ -1,25 +1,15 @@
 /// <reference lib="webworker" />
-import { Route, registerRoute, type Router } from 'workbox-routing'
+import { Route, registerRoute } from 'workbox-routing'
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js'
 import type { ProxyRoute, TokenProxy } from './createTokenProxy.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
-import { startTokenProxy } from './startTokenProxy.js'
+import type { TokenProxyOptions, TokenProxyRoutesOptions } from './glossary.js'
+import { startTokenProxy, type WorkerFeatures } from './startTokenProxy.js'
 
 declare let self: ServiceWorkerGlobalScope
 
 /** Workbox routes by method and defaults to GET; the token goes with every method (Policy 1). */
 const ROUTED_METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 const ROUTED: ReadonlySet<string> = new Set(ROUTED_METHODS)
-
-/** Where {@link addTokenProxyRoutes} puts the proxy's routes. */
-export interface TokenProxyRoutesOptions {
-  /**
-   * A workbox-routing `Router` of the app's own, which must have its fetch listener
-   * (`router.addFetchListener()`). Default: Workbox's default router, the one `registerRoute()`
-   * and `precacheAndRoute()` use.
-   */
-  router?: Router
-}
 
 /**
  * Adds the token proxy to a service worker the app already has (a Workbox worker: precaching,
@@ -51,8 +41,17 @@ export interface TokenProxyRoutesOptions {
  * precacheAndRoute(self.__WB_MANIFEST)
  * ```
  */
-export function addTokenProxyRoutes(options: TokenProxyOptions, { router }: TokenProxyRoutesOptions = {}): void {
-  const proxy = startTokenProxy(options)
+export function addTokenProxyRoutes(options: TokenProxyOptions, where: TokenProxyRoutesOptions = {}): void {
+  addTokenProxyRoutesWith(options, where, {})
+}
+
+/** `addTokenProxyRoutes` in a build of the worker with `features` (the DPoP entry's). */
+export function addTokenProxyRoutesWith(
+  options: TokenProxyOptions,
+  { router }: TokenProxyRoutesOptions,
+  features: WorkerFeatures,
+): void {
+  const proxy = startTokenProxy(options, features)
   if (!proxy) return
   for (const method of ROUTED_METHODS) {
     const route = workboxRoute(proxy, method)

@@ -1,15 +1,15 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { parseTokenResponse, withoutTokenFields } from './parseTokenResponse.js'
 import { readJsonWithin } from './readBodyWithin.js'
-import type { DpopSender } from './dpop/DpopSender.js'
+import type { DpopSupport } from './dpopPlugin.js'
 import { startSession, type StartSessionContext } from './startSession.js'
 
 export interface CaptureContext extends StartSessionContext {
   fetch: typeof fetch
   responseLimitBytes: number
   warn: (message: string) => void
-  /** DPoP (issue 15), with `dpop: true`: proves the login request with the new session's key. */
-  dpop?: DpopSender | undefined
+  /** DPoP, with `dpop: true`: proves the login request with the new session's key. */
+  dpop?: DpopSupport | undefined
 }
 
 /**
@@ -18,7 +18,7 @@ export interface CaptureContext extends StartSessionContext {
  * Error answers carry no tokens and pass through unchanged.
  */
 export async function captureTokenResponse(request: Request, context: CaptureContext): Promise<Response> {
-  // DPoP (issue 15): the new session's key is made before the login request goes out, and proves it.
+  // DPoP: the new session's key is made before the login request goes out, and proves it.
   const dpopKey = await context.dpop?.newKey()
   const response = dpopKey ? await context.dpop!.sendCopyOf(request, dpopKey) : await context.fetch(request)
   if (!response.ok) return response

@@ -2,8 +2,9 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it, vi } from 'vitest'
 import type { BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy } from './createTokenProxy.js'
+import { DpopSender } from './dpop/DpopSender.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
 
@@ -40,6 +41,8 @@ function setUp(
     broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
     now: () => 1_000_000,
     warn: () => undefined,
+    // The build with DPoP (sw-token-proxy/sw/dpop), for the tests that turn it on.
+    dpop: (environment) => new DpopSender(environment),
   })
   const handle = (request: Request) => {
     const route = proxy.route(request)

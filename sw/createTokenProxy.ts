@@ -9,16 +9,17 @@ import { decodeClaims } from './expiry.js'
 import { routeRequest, type RequestRoute } from './requestMatching.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
 import { requestRefresh } from './requestRefresh.js'
-import type { OidcPlugin, OidcSignIn, PendingSignIns } from './oidcPlugin.js'
-import { resolveOptions, type Renewal, type TokenProxyOptions } from './resolveOptions.js'
+import type { DpopSupport, DpopSupportFactory } from './dpopPlugin.js'
+import type { OidcPlugin, TokenProxyOptions } from './glossary.js'
+import type { OidcSignIn, PendingSignIns } from './oidcPlugin.js'
+import { invalid } from './optionChecks.js'
+import { resolveOptions, type RenewalSource } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
 import { startSession } from './startSession.js'
 import { StepUpNotices } from './StepUpNotices.js'
 import type { OwnedUrls } from './staticRoutes.js'
 import type { ApiPrefix, TokenTarget } from './tokenTarget.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
-import { DpopSender } from './dpop/DpopSender.js'
-import { refreshWithDpop } from './dpop/refreshWithDpop.js'
 
 /** What the proxy needs from its environment; the worker entry passes the real ones. */
 export interface TokenProxyEnvironment {
@@ -29,6 +30,11 @@ export interface TokenProxyEnvironment {
   broadcast: Broadcast
   now: () => number
   warn: (message: string) => void
+  /**
+   * DPoP, in the worker builds that have it (`sw-token-proxy/sw/dpop`); `dpop: true` without it is
+   * refused, so a worker never silently sends bearer tokens to servers that expect DPoP.
+   */
+  dpop?: DpopSupportFactory | undefined
 }
 
 /** Keeps the worker alive for work that outlives the answer (`ExtendableEvent.waitUntil`). */
@@ -101,8 +107,12 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       resolved.api.flatMap((prefix) => (prefix.target?.resource === undefined ? [] : [prefix.target.resource])),
     ),
   ]
-  // DPoP (RFC 9449): one sender per worker (it keeps the servers' nonces); absent without `dpop: true`.
-  const dpop = resolved.dpop ? new DpopSender({ fetch: env.fetch, now: env.now }) : undefined
+  // DPoP (RFC 9449): one per worker (it keeps the servers' nonces); absent without `dpop: true`.
+  if (resolved.dpop && !env.dpop)
+    invalid(
+      '"dpop: true" needs the DPoP build of the worker: import installTokenProxy (or addTokenProxyRoutes) from "sw-token-proxy/sw/dpop" instead of "sw-token-proxy/sw"',
+    )
+  const dpop = resolved.dpop ? env.dpop?.({ fetch: env.fetch, now: env.now }) : undefined
   const bearer = bearerCredentials(env.fetch)
   const credentials = dpop ? dpop.credentials(bearer) : bearer
   const { oidc, issuedBy, renew, timeoutMs } = renewerFor(
@@ -219,10 +229,10 @@ function signInBeganElsewhere(): TokenProxyError {
  * every session started here records as its issuer (Policy 10: only that may renew it).
  */
 function renewerFor(
-  renewal: Renewal,
+  renewal: RenewalSource,
   fetch: typeof globalThis.fetch,
   createOidc: (plugin: OidcPlugin) => OidcSignIn,
-  dpop: DpopSender | undefined,
+  dpop: DpopSupport | undefined,
 ) {
   // DPoP: a DPoP session and a bearer session are not interchangeable, so turning
   // `dpop` on or off ends the stored session (`configuration_changed`) instead of sending its
@@ -242,7 +252,7 @@ function renewerFor(
   const issuedBy = `refresh ${endpoint.url.href}${endpoint.clientId === undefined ? '' : ` client_id=${endpoint.clientId}`}${dpopMark}`
   const renew = (refreshToken: string, session: SessionTokens, target?: TokenTarget) =>
     dpop && session.dpopKey
-      ? refreshWithDpop(dpop, endpoint, refreshToken, session.dpopKey, target)
+      ? dpop.refresh(endpoint, refreshToken, session.dpopKey, target)
       : requestRefresh(fetch, endpoint, refreshToken, target)
   return { oidc: undefined, issuedBy, renew, timeoutMs: endpoint.timeoutMs }
 }

@@ -4,9 +4,16 @@
  * `addTokenProxyRoutes(options)`.
  */
 export { installTokenProxy } from './installTokenProxy.js'
-export { addTokenProxyRoutes, type TokenProxyRoutesOptions } from './addTokenProxyRoutes.js'
-export type { ApiEntry, ApiResource, TokenProxyOptions } from './resolveOptions.js'
-export type { OidcPlugin } from './oidcPlugin.js'
+export { addTokenProxyRoutes } from './addTokenProxyRoutes.js'
+export type {
+  ApiEntry,
+  ApiResource,
+  CommonOptions,
+  OidcPlugin,
+  RefreshOptions,
+  TokenProxyOptions,
+  TokenProxyRoutesOptions,
+} from './glossary.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type {
   BroadcastMessage,

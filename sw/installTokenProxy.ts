@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { clientsClaim } from 'workbox-core'
-import type { TokenProxyOptions } from './resolveOptions.js'
-import { startTokenProxy } from './startTokenProxy.js'
+import type { TokenProxyOptions } from './glossary.js'
+import { startTokenProxy, type WorkerFeatures } from './startTokenProxy.js'
 import { staticRoutes, type RouterRule } from './staticRoutes.js'
 
 declare let self: ServiceWorkerGlobalScope
@@ -29,7 +29,12 @@ declare let self: ServiceWorkerGlobalScope
  * ```
  */
 export function installTokenProxy(options: TokenProxyOptions): void {
-  const proxy = startTokenProxy(options)
+  installTokenProxyWith(options, {})
+}
+
+/** `installTokenProxy` in a build of the worker with `features` (the DPoP entry's). */
+export function installTokenProxyWith(options: TokenProxyOptions, features: WorkerFeatures): void {
+  const proxy = startTokenProxy(options, features)
   // One listener decides each request once, for every method; what it does not own it leaves to
   // the browser, synchronously (Policy 12 where the static routes could not be declared).
   if (proxy)

@@ -4,7 +4,7 @@ import type { BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy } from './createTokenProxy.js'
 import { logOutAndSettle } from './testLogOut.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
 

@@ -1,21 +1,14 @@
 /**
- * The contract between the core worker and an OpenID Connect plug-in (`sw-token-proxy/sw/oidc`),
- * and everything of the core the plug-in may use: the plug-in imports from the core through this
- * file only, so the core can change behind it.
+ * The contract between the core worker and an OpenID Connect plug-in (`sw-token-proxy/sw/oidc`):
+ * what the core gives the plug-in, and what the plug-in does for the core. Types only.
  */
+import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { DpopKey } from './dpop/DpopKey.js'
+import type { DpopSupport } from './dpopPlugin.js'
 import type { TokenSet } from './parseTokenResponse.js'
 import type { RefreshResult } from './refreshResult.js'
-import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { PendingSignIn } from './tokenStore.js'
 import type { TokenTarget } from './tokenTarget.js'
-
-export { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
-export { parseTokenResponse, type TokenSet } from './parseTokenResponse.js'
-export { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from './refreshResult.js'
-export { endpoint, invalid } from './resolveOptions.js'
-export { targetParameters, type TokenTarget } from './tokenTarget.js'
-export type { StepUpRequirement }
 
 /** Sign-ins between the redirect to the provider and the callback, kept across worker restarts. */
 export interface PendingSignIns {
@@ -24,21 +17,9 @@ export interface PendingSignIns {
   /** Answers the sign-in started with `state` and forgets it: a callback is redeemed only once. */
   take(state: string, now: number): Promise<PendingSignIn | undefined>
 }
-export type { DpopKey, PendingSignIn }
 
-/**
- * DPoP (RFC 9449, issue 15), what the core gives a plug-in when the worker has `dpop: true`: the
- * core owns the keys (one per session, deleted with it) and the nonces of the APIs.
- */
-export interface OidcDpop {
-  /** A new non-extractable key, for a new sign-in: it binds the code, then the session's tokens. */
-  newKey(): Promise<DpopKey>
-  /**
-   * A `fetch` that puts a fresh proof by `key` on each request and answers one `use_dpop_nonce`
-   * challenge, for the requests oauth4webapi sends without a proof of its own (revocation).
-   */
-  fetchWith(key: DpopKey): typeof fetch
-}
+/** DPoP (RFC 9449), what the core gives a plug-in in a worker with `dpop: true`: keys and proofs. */
+export type OidcDpop = Pick<DpopSupport, 'newKey' | 'fetchWith'>
 
 /** What the worker gives an OpenID Connect plug-in to work with. */
 export interface OidcEnvironment {
@@ -88,9 +69,4 @@ export interface OidcSignIn {
   refresh(refreshToken: string, options?: OidcRefreshOptions): Promise<RefreshResult>
   /** RFC 7009; with `dpopKey`, the request carries a proof by it. Answers whether the provider confirmed. */
   revoke(token: string, dpopKey?: DpopKey): Promise<boolean>
-}
-
-/** What `openIdConnect(options)` returns and `installTokenProxy({ oidc })` accepts. */
-export interface OidcPlugin {
-  create(environment: OidcEnvironment): OidcSignIn
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { openIdConnect } from './oidc/openIdConnect.js'
-import { resolveOptions, type TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
+import { resolveOptions } from './resolveOptions.js'
 
 const ORIGIN = 'https://app.example'
 const base: TokenProxyOptions = { api: ['/api/'], tokenEndpoints: ['/auth/login'], refresh: { url: '/auth/refresh' } }

@@ -1,117 +1,25 @@
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import type { OidcPlugin, RefreshOptions, TokenProxyOptions } from './glossary.js'
+import { endpoint, invalid, nonNegative, timeout } from './optionChecks.js'
 import { parseUrlPrefix } from './requestMatching.js'
-import type { OidcPlugin } from './oidcPlugin.js'
 import type { RefreshEndpoint } from './requestRefresh.js'
 import { tokenTarget, type ApiPrefix } from './tokenTarget.js'
 
-/**
- * An `api` entry that names what its tokens are for (Policy 11). The worker keeps one access
- * token per distinct `resource`/`audience`/`scope`, minted from the session's one refresh token,
- * and sends it only to URLs whose longest matching prefix is this entry.
- */
-export interface ApiResource {
-  /** Same rules as a string entry: a path, or an absolute URL prefix on another origin. */
-  prefix: string
-  /** RFC 8707 resource indicator (an absolute URI), sent as `resource` with the refresh grant. */
-  resource?: string
-  /** Sent as `audience` with the refresh grant, for servers that name APIs that way. */
-  audience?: string
-  /** Sent as `scope` with the refresh grant: space-separated scopes for this API's token. */
-  scope?: string
-}
-
-/** A string entry uses the session's own access token; an object entry may name its own. */
-export type ApiEntry = string | ApiResource
-
-/** Options every token proxy takes. Paths are resolved against the worker's origin. */
-export interface CommonOptions {
-  /**
-   * Who gets the token: same-origin path prefixes (`'/api/'`) or absolute URL prefixes for other
-   * origins (`'https://api.example.com/v1/'`). Matched on the parsed URL, on segment boundaries;
-   * when several match, the longest wins. An entry may be an object naming the resource, audience
-   * or scopes its own access token is for (see {@link ApiResource}).
-   */
-  api: ApiEntry[]
-  /**
-   * Endpoints whose 2xx JSON responses carry tokens to keep (login, OAuth `/token`): paths, or
-   * absolute URLs on another origin (which must allow the app's origin with CORS). Default none.
-   */
-  tokenEndpoints?: string[]
-  /** Forwarded with the token after the session is cleared and every tab told. A path or a URL. */
-  logout?: string
-  /** Renew when a request arrives this close to expiry (capped at half the lifetime). Default 30. */
-  refreshAheadSeconds?: number
-  /** Request bodies up to this size are copied so that a 401 can be replayed. Default 10 MiB. */
-  replayBodyLimitBytes?: number
-  /** Token responses larger than this are rejected unread. Default 256 KiB. */
-  tokenResponseLimitBytes?: number
-  /**
-   * DPoP (RFC 9449): each session gets a non-extractable P-256 key made in the worker, every
-   * token-endpoint, refresh, API and logout request carries a proof signed with it, and a
-   * `token_type: DPoP` answer is accepted. Tokens stolen from this browser are then useless
-   * elsewhere. Works with a `refresh` endpoint and with `oidc` (the key is made at `signIn()` and
-   * binds the code), and for the APIs with their own `resource`/`audience`/`scope` tokens too.
-   * Needs servers that support DPoP. Default false.
-   */
-  dpop?: boolean
-}
-
-/** A refresh endpoint of the app's own auth server. */
-export interface RefreshOptions {
-  /** A path, or an absolute URL on another origin (which must allow the app's origin with CORS). */
-  url: string
-  /** `'oauth2'` (default): RFC 6749 refresh grant, form-encoded. `'json'`: `{ "refresh_token": … }`. */
-  format?: 'oauth2' | 'json'
-  /** Sent as `client_id` with the `oauth2` format. */
-  clientId?: string
-  /** A refresh that has not answered after this long counts as a passing failure. Default 10 000. */
-  timeoutMs?: number
-}
-
-/**
- * What `installTokenProxy` accepts: how to renew the session is either a refresh endpoint
- * (`refresh`) or an OpenID Connect provider (`oidc: openIdConnect({ issuer, clientId,
- * redirectUri })` from `sw-token-proxy/sw/oidc`, which has its own `timeoutMs`), never both.
- */
-export type TokenProxyOptions = CommonOptions &
-  ({ refresh: RefreshOptions; oidc?: never } | { oidc: OidcPlugin; refresh?: never })
-
 /** How the worker renews a session. */
-export type Renewal = { via: 'refresh-endpoint'; endpoint: RefreshEndpoint } | { via: 'oidc'; plugin: OidcPlugin }
+export type RenewalSource = { via: 'refresh-endpoint'; endpoint: RefreshEndpoint } | { via: 'oidc'; plugin: OidcPlugin }
 
 /** The options as the worker uses them: validated, resolved against its origin, each value once. */
 export interface ResolvedOptions {
   api: ApiPrefix[]
   tokenEndpoints: URL[]
   logout: URL | undefined
-  renewal: Renewal
+  renewal: RenewalSource
   tokenResponseLimitBytes: number
   refreshAheadSeconds: number
   replayBodyLimitBytes: number
   dpop: boolean
 }
 
-export function invalid(why: string): never {
-  throw new TokenProxyError(
-    ErrorCode.INVALID_OPTIONS,
-    formatMessage('install the token proxy', why, 'Fix the options passed to installTokenProxy()'),
-  )
-}
-
-export function endpoint(value: unknown, name: string, origin: string): URL {
-  if (typeof value !== 'string' || value === '') invalid(`"${name}" must be a URL or a path, got ${typeof value}`)
-  const url = new URL(value, origin)
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') invalid(`"${name}" must be an http(s) URL`)
-  return url
-}
-
-function nonNegative(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    invalid(`"${name}" must be a non-negative number`)
-  return value
-}
-
+/** Validates the options once, at the worker's start; throws `ERR_INVALID_OPTIONS` naming the fix. */
 export function resolveOptions(options: TokenProxyOptions, origin: string): ResolvedOptions {
   if (typeof options !== 'object' || options === null) invalid('no options were given')
   if (!Array.isArray(options.api) || options.api.length === 0) invalid('"api" must list at least one URL prefix')
@@ -213,7 +121,7 @@ function refreshEndpoint(refresh: RefreshOptions, origin: string, responseLimitB
     url: endpoint(refresh.url, 'refresh.url', origin),
     format,
     clientId: refresh.clientId,
-    timeoutMs: nonNegative(refresh.timeoutMs, 'refresh.timeoutMs', 10_000) || 10_000,
+    timeoutMs: timeout(refresh.timeoutMs, 'refresh.timeoutMs', 10_000),
     responseLimitBytes,
   }
 }

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { createTokenProxy } from './createTokenProxy.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
 import { noLocks, type Locks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
 import { createTestLocks } from './testLocks.js'

@@ -9,8 +9,8 @@ import {
 } from '../protocol/messages.js'
 import { answerRequest } from './answerRequest.js'
 import { createBroadcast } from './broadcast.js'
-import { createTokenProxy, type TokenProxy } from './createTokenProxy.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
+import { createTokenProxy, type TokenProxy, type TokenProxyEnvironment } from './createTokenProxy.js'
+import type { TokenProxyOptions } from './glossary.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
 
@@ -26,8 +26,8 @@ declare let self: ServiceWorkerGlobalScope
  * Invalid options do not throw: the worker reports the error to the pages and fails its install,
  * so the previous worker (if any) keeps serving and no page is left with a proxy that does nothing.
  */
-export function startTokenProxy(options: TokenProxyOptions): TokenProxy | undefined {
-  const proxy = startProxy(options)
+export function startTokenProxy(options: TokenProxyOptions, features: WorkerFeatures = {}): TokenProxy | undefined {
+  const proxy = startProxy(options, features)
   if (proxy instanceof TokenProxyError) return refuseToStart(proxy)
 
   self.addEventListener('message', (event) => {
@@ -42,7 +42,10 @@ export function startTokenProxy(options: TokenProxyOptions): TokenProxy | undefi
   return proxy
 }
 
-function startProxy(options: TokenProxyOptions): TokenProxy | TokenProxyError {
+/** What a build of the worker adds to the core: DPoP in `sw-token-proxy/sw/dpop`. */
+export type WorkerFeatures = Pick<TokenProxyEnvironment, 'dpop'>
+
+function startProxy(options: TokenProxyOptions, features: WorkerFeatures): TokenProxy | TokenProxyError {
   const locks = 'locks' in self.navigator ? self.navigator.locks : undefined
   if (!locks) warn('Web Locks are not available: a refresh is single-flight in this worker only')
   try {
@@ -54,6 +57,7 @@ function startProxy(options: TokenProxyOptions): TokenProxy | TokenProxyError {
       broadcast: createBroadcast(self.clients),
       now: () => Date.now(),
       warn,
+      ...features,
     })
   } catch (error) {
     if (error instanceof TokenProxyError) return error

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { BroadcastPayloads, BroadcastType } from '../protocol/messages.js'
 import { readBearerChallenge } from './bearerChallenge.js'
 import { createTokenProxy } from './createTokenProxy.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
 

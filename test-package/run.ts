@@ -27,6 +27,11 @@ const SUBPATHS = [
   },
   { subpath: 'sw-token-proxy/sw/oidc', exports: ['openIdConnect'], worker: true },
   {
+    subpath: 'sw-token-proxy/sw/dpop',
+    exports: ['installTokenProxy', 'addTokenProxyRoutes', 'TokenProxyError'],
+    worker: true,
+  },
+  {
     subpath: 'sw-token-proxy/client',
     exports: ['registerTokenProxy', 'openAuthenticatedWebSocket', 'TokenProxyError', 'TokenProxyUnsupportedError'],
     worker: false,

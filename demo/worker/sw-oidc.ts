@@ -4,7 +4,8 @@
 // tests point it at a provider on a random port). Never from the page's URL or query string: a
 // link could otherwise send the session's tokens to any "issuer" or "API" it names. An app writes
 // its own values here instead.
-import { installTokenProxy, type ApiEntry } from '../../sw/index.ts'
+// The DPoP build (sw-token-proxy/sw/dpop): the tests turn DPoP on through the config.
+import { installTokenProxy, type ApiEntry } from '../../sw/dpop/index.ts'
 import { openIdConnect } from '../../sw/oidc/index.ts'
 
 declare let self: ServiceWorkerGlobalScope & {

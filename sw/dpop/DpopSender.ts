@@ -1,14 +1,13 @@
 import type { Credentials } from '../credential.js'
+import type { DpopEnvironment, DpopSupport } from '../dpopPlugin.js'
 import { readJsonWithin } from '../readBodyWithin.js'
+import type { RefreshResult } from '../refreshResult.js'
+import type { RefreshEndpoint } from '../requestRefresh.js'
+import type { TokenTarget } from '../tokenTarget.js'
 import { createDpopProof } from './createDpopProof.js'
 import { generateDpopKey, type DpopKey } from './DpopKey.js'
 import { DpopNonces } from './dpopNonces.js'
-
-export interface DpopSenderEnvironment {
-  fetch: typeof fetch
-  /** Epoch ms on the worker's clock, for each proof's `iat`. */
-  now: () => number
-}
+import { refreshWithDpop } from './refreshWithDpop.js'
 
 /** A nonce challenge body is one small JSON object; anything larger is not one. */
 const CHALLENGE_BODY_LIMIT_BYTES = 4 * 1024
@@ -20,11 +19,11 @@ const CHALLENGE_BODY_LIMIT_BYTES = 4 * 1024
  * retry happens here, below the refresh and 401 logic, so it is never counted as a refresh or a
  * replay, and it happens at most once per request.
  */
-export class DpopSender {
-  readonly #env: DpopSenderEnvironment
+export class DpopSender implements DpopSupport {
+  readonly #env: DpopEnvironment
   readonly nonces = new DpopNonces()
 
-  constructor(env: DpopSenderEnvironment) {
+  constructor(env: DpopEnvironment) {
     this.#env = env
   }
 
@@ -75,6 +74,11 @@ export class DpopSender {
       if (!token || !key) return fallback(token)
       return { send: (build, canRetry) => this.send(build, key, token.accessToken, canRetry) }
     }
+  }
+
+  /** The plain refresh grant with a proof by the session's key (see `refreshWithDpop`). */
+  refresh(endpoint: RefreshEndpoint, refreshToken: string, key: DpopKey, target?: TokenTarget): Promise<RefreshResult> {
+    return refreshWithDpop(this, endpoint, refreshToken, key, target)
   }
 
   /** A `fetch` that proves `key` on each request, for code that takes a fetch (the refresh grant). */

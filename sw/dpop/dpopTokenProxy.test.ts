@@ -3,9 +3,11 @@ import { EmbeddedJWK, base64url, calculateJwkThumbprint, decodeJwt, jwtVerify } 
 import { describe, expect, it } from 'vitest'
 import type { BroadcastType } from '../../protocol/messages.js'
 import { createTokenProxy } from '../createTokenProxy.js'
+import { DpopSender } from './DpopSender.js'
 import { logOutAndSettle } from '../testLogOut.js'
 import { parseTokenResponse } from '../parseTokenResponse.js'
-import { resolveOptions, type ApiEntry } from '../resolveOptions.js'
+import type { ApiEntry } from '../glossary.js'
+import { resolveOptions } from '../resolveOptions.js'
 import { noLocks } from '../SessionRefresher.js'
 import { TokenStore } from '../tokenStore.js'
 
@@ -59,6 +61,7 @@ function setUp(answer: (request: Request, sent: Sent[]) => Response | Promise<Re
       locks: noLocks,
       broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
       now: () => NOW,
+      dpop: (environment) => new DpopSender(environment),
       warn: () => undefined,
     },
   )

@@ -2,7 +2,7 @@ import type { RefreshResult } from '../refreshResult.js'
 import { requestRefresh, type RefreshEndpoint } from '../requestRefresh.js'
 import type { TokenTarget } from '../tokenTarget.js'
 import type { DpopKey } from './DpopKey.js'
-import type { DpopSender } from './DpopSender.js'
+import type { DpopSupport } from '../dpopPlugin.js'
 
 /**
  * The plain refresh grant with a DPoP proof from the session's key: the refresh token is bound to
@@ -13,7 +13,7 @@ import type { DpopSender } from './DpopSender.js'
  * answer is that API's token, bound to the same key.
  */
 export async function refreshWithDpop(
-  sender: DpopSender,
+  sender: Pick<DpopSupport, 'fetchWith'>,
   endpoint: RefreshEndpoint,
   refreshToken: string,
   key: DpopKey,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PendingSignIn } from '../oidcPlugin.js'
+import type { PendingSignIn } from '../tokenStore.js'
 import { openIdConnect } from './openIdConnect.js'
 
 // The authorization request of a sign-in, over a fake provider that only answers discovery.

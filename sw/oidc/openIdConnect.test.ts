@@ -1,7 +1,8 @@
 import { EmbeddedJWK, SignJWT, calculateJwkThumbprint, generateKeyPair, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DpopSender } from '../dpop/DpopSender.js'
-import type { OidcSignIn, PendingSignIn } from '../oidcPlugin.js'
+import type { OidcSignIn } from '../oidcPlugin.js'
+import type { PendingSignIn } from '../tokenStore.js'
 import { openIdConnect } from './openIdConnect.js'
 
 // DPoP in the OpenID mode (issue 15): the plug-in over a scripted provider that verifies every

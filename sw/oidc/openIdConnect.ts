@@ -1,27 +1,20 @@
 import * as oauth from 'oauth4webapi'
-import {
-  ErrorCode,
-  TokenProxyError,
-  endpoint,
-  failureByStatus,
-  formatMessage,
-  invalid,
-  malformed,
-  parseTokenResponse,
-  safeErrorCode,
-  unanswered,
-  type CompletedSignIn,
-  type DpopKey,
-  type OidcDpop,
-  type OidcEnvironment,
-  type OidcPlugin,
-  type OidcRefreshOptions,
-  type OidcSignIn,
-  type PendingSignIns,
-  targetParameters,
-  type RefreshResult,
-  type StepUpRequirement,
+import { ErrorCode, TokenProxyError, formatMessage } from '../../protocol/errors.js'
+import type { StepUpRequirement } from '../../protocol/stepUp.js'
+import type { DpopKey } from '../dpop/DpopKey.js'
+import type { OidcPlugin } from '../glossary.js'
+import type {
+  CompletedSignIn,
+  OidcDpop,
+  OidcEnvironment,
+  OidcRefreshOptions,
+  OidcSignIn,
+  PendingSignIns,
 } from '../oidcPlugin.js'
+import { endpoint, invalid, timeout as timeoutOption } from '../optionChecks.js'
+import { parseTokenResponse } from '../parseTokenResponse.js'
+import { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from '../refreshResult.js'
+import { targetParameters } from '../tokenTarget.js'
 
 /** `installTokenProxy({ oidc })`: the provider and this app's registration with it. */
 export interface OidcOptions {
@@ -55,7 +48,10 @@ export interface OidcOptions {
  * ```
  */
 export function openIdConnect(options: OidcOptions): OidcPlugin {
-  return { create: (environment) => new OidcClient(resolveOidc(options, environment), environment) }
+  return {
+    kind: 'openid-connect',
+    create: (environment) => new OidcClient(resolveOidc(options, environment), environment),
+  }
 }
 
 function resolveOidc(oidc: OidcOptions, { origin }: OidcEnvironment): ResolvedOidc {
@@ -70,15 +66,8 @@ function resolveOidc(oidc: OidcOptions, { origin }: OidcEnvironment): ResolvedOi
     redirectUri,
     scope: oidc.scope ?? 'openid offline_access',
     authorizationParams: { ...oidc.authorizationParams },
-    timeoutMs: resolveTimeout(oidc.timeoutMs),
+    timeoutMs: timeoutOption(oidc.timeoutMs, 'oidc.timeoutMs', 10_000),
   }
-}
-
-function resolveTimeout(timeoutMs: unknown): number {
-  if (timeoutMs === undefined) return 10_000
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)
-    invalid('"oidc.timeoutMs" must be a positive number of milliseconds')
-  return timeoutMs
 }
 
 interface ResolvedOidc {

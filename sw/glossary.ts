@@ -1,0 +1,103 @@
+/**
+ * The public types of `sw-token-proxy/sw`, declared here rather than inferred from the code that
+ * implements them, so that what users write against changes only on purpose.
+ */
+import type { Router } from 'workbox-routing'
+import type { OidcEnvironment, OidcSignIn } from './oidcPlugin.js'
+
+/**
+ * An `api` entry that names what its tokens are for (Policy 11). The worker keeps one access
+ * token per distinct `resource`/`audience`/`scope`, minted from the session's one refresh token,
+ * and sends it only to URLs whose longest matching prefix is this entry.
+ */
+export interface ApiResource {
+  /** Same rules as a string entry: a path, or an absolute URL prefix on another origin. */
+  prefix: string
+  /** RFC 8707 resource indicator (an absolute URI), sent as `resource` with the refresh grant. */
+  resource?: string
+  /** Sent as `audience` with the refresh grant, for servers that name APIs that way. */
+  audience?: string
+  /** Sent as `scope` with the refresh grant: space-separated scopes for this API's token. */
+  scope?: string
+}
+
+/** A string entry uses the session's own access token; an object entry may name its own. */
+export type ApiEntry = string | ApiResource
+
+/** Options every token proxy takes. Paths are resolved against the worker's origin. */
+export interface CommonOptions {
+  /**
+   * Who gets the token: same-origin path prefixes (`'/api/'`) or absolute URL prefixes for other
+   * origins (`'https://api.example.com/v1/'`). Matched on the parsed URL, on segment boundaries;
+   * when several match, the longest wins. An entry may be an object naming the resource, audience
+   * or scopes its own access token is for (see {@link ApiResource}).
+   */
+  api: ApiEntry[]
+  /**
+   * Endpoints whose 2xx JSON responses carry tokens to keep (login, OAuth `/token`): paths, or
+   * absolute URLs on another origin (which must allow the app's origin with CORS). Default none.
+   */
+  tokenEndpoints?: string[]
+  /** Forwarded with the token after the session is cleared and every tab told. A path or a URL. */
+  logout?: string
+  /** Renew when a request arrives this close to expiry (capped at half the lifetime). Default 30. */
+  refreshAheadSeconds?: number
+  /** Request bodies up to this size are copied so that a 401 can be replayed. Default 10 MiB. */
+  replayBodyLimitBytes?: number
+  /** Token responses larger than this are rejected unread. Default 256 KiB. */
+  tokenResponseLimitBytes?: number
+  /**
+   * DPoP (RFC 9449): each session gets a non-extractable P-256 key made in the worker, every
+   * token-endpoint, refresh, API and logout request carries a proof signed with it, and a
+   * `token_type: DPoP` answer is accepted. Tokens stolen from this browser are then useless
+   * elsewhere. Works with a `refresh` endpoint and with `oidc` (the key is made at `signIn()` and
+   * binds the code), and for the APIs with their own `resource`/`audience`/`scope` tokens too.
+   * Needs servers that support DPoP, and the DPoP build of the worker: import `installTokenProxy`
+   * (or `addTokenProxyRoutes`) from `sw-token-proxy/sw/dpop`, so that workers without DPoP do not
+   * ship it. Default false.
+   */
+  dpop?: boolean
+}
+
+/** A refresh endpoint of the app's own auth server. */
+export interface RefreshOptions {
+  /** A path, or an absolute URL on another origin (which must allow the app's origin with CORS). */
+  url: string
+  /** `'oauth2'` (default): RFC 6749 refresh grant, form-encoded. `'json'`: `{ "refresh_token": … }`. */
+  format?: 'oauth2' | 'json'
+  /** Sent as `client_id` with the `oauth2` format. */
+  clientId?: string
+  /**
+   * A refresh that has not answered after this long counts as a passing failure; the logout
+   * request gets the same deadline. A positive number of milliseconds. Default 10 000.
+   */
+  timeoutMs?: number
+}
+
+/**
+ * What `installTokenProxy` accepts: how to renew the session is either a refresh endpoint
+ * (`refresh`) or an OpenID Connect provider (`oidc: openIdConnect({ issuer, clientId,
+ * redirectUri })` from `sw-token-proxy/sw/oidc`, which has its own `timeoutMs`), never both.
+ */
+export type TokenProxyOptions = CommonOptions &
+  ({ refresh: RefreshOptions; oidc?: never } | { oidc: OidcPlugin; refresh?: never })
+
+/**
+ * An OpenID Connect provider for `installTokenProxy({ oidc })`, made by `openIdConnect()` from
+ * `sw-token-proxy/sw/oidc`. Opaque: how the worker and the plug-in talk is internal.
+ */
+export interface OidcPlugin {
+  readonly kind: 'openid-connect'
+  /** @internal */
+  create(environment: OidcEnvironment): OidcSignIn
+}
+
+/** Where `addTokenProxyRoutes` puts the proxy's routes. */
+export interface TokenProxyRoutesOptions {
+  /**
+   * A workbox-routing `Router` of the app's own, which must have its fetch listener
+   * (`router.addFetchListener()`). Default: Workbox's default router, the one `registerRoute()`
+   * and `precacheAndRoute()` use.
+   */
+  router?: Router
+}
