@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { formatMessage } from '../protocol/errors.js'
 import { SESSION_DATABASE } from '../protocol/storage.js'
 import { sessionStatus } from './tokenProxyState.js'
 
@@ -55,6 +56,10 @@ export async function writeExpiredAccessToken(where: { name: string; store: stri
 /** The error for `expireAccessToken` without a session. */
 export function noSessionToExpire(): Error {
   return new Error(
-    '[sw-token-proxy] Failed to expire the access token: there is no session in this origin. Log in first (or start the test from a logged-in storageState).',
+    formatMessage(
+      'expire the access token',
+      'there is no session in this origin',
+      'Log in first (or start the test from a logged-in storageState)',
+    ),
   )
 }

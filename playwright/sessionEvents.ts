@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test'
+import { formatMessage } from '../protocol/errors.js'
 import { MESSAGE_SOURCE, SESSION_EVENT_NAMES, type SessionEventName } from '../protocol/messages.js'
 
 /**
@@ -37,7 +38,11 @@ export async function sessionEvents(page: Page): Promise<RecordedSessionEvent[]>
   const events = await page.evaluate(recordedSessionEvents)
   if (!events) {
     throw new Error(
-      '[sw-token-proxy] Failed to read the session events: this tab is not recording them. Call recordSessionEvents(context) before opening the tab, or use the tokenProxy fixtures.',
+      formatMessage(
+        'read the session events',
+        'this tab is not recording them',
+        'Call recordSessionEvents(context) before opening the tab, or use the tokenProxy fixtures',
+      ),
     )
   }
   return events

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { formatMessage } from '../protocol/errors.js'
 import { MESSAGE_SOURCE, type SessionStatus } from '../protocol/messages.js'
 
 export type { SessionStatus }
@@ -63,7 +64,11 @@ export function readStatusReply(reply: unknown): SessionStatus {
   if (answer?.ok !== true || !answer.payload) {
     throw new Error(
       answer?.error?.message ??
-        '[sw-token-proxy] Failed to ask for the session status: the worker answered in an unknown format. Use the same sw-token-proxy version for the worker and the tests.',
+        formatMessage(
+          'ask for the session status',
+          'the worker answered in an unknown format',
+          'Use the same sw-token-proxy version for the worker and the tests',
+        ),
     )
   }
   return answer.payload

@@ -41,7 +41,7 @@ export async function failureByStatus(response: Response): Promise<RefreshResult
   return {
     kind: 'failed',
     reason: response.status === 429 ? 'rate_limited' : `http_${response.status}`,
-    retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), Date.now()),
+    retryAfterMs: retryAfterOf(response),
   }
 }
 
@@ -55,7 +55,19 @@ export function malformed(error: unknown): RefreshResult {
   }
 }
 
-/** `Retry-After` as seconds or an HTTP date; `undefined` when absent or unreadable. */
+/**
+ * How long the server asked us to wait. An HTTP date is read against the response's own `Date`
+ * (the server's clock against itself, as with a token's `exp − iat`), never the device's clock,
+ * which may be minutes off; without a `Date` header only the seconds form is read.
+ */
+function retryAfterOf(response: Response): number | undefined {
+  const header = response.headers.get('Retry-After')
+  const sentAt = Date.parse(response.headers.get('Date') ?? '')
+  if (!Number.isNaN(sentAt)) return parseRetryAfter(header, sentAt)
+  return header !== null && /^\s*\d+\s*$/.test(header) ? parseRetryAfter(header, 0) : undefined
+}
+
+/** `Retry-After` as seconds or an HTTP date, read at `now`; `undefined` when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now: number): number | undefined {
   if (header === null) return undefined
   const trimmed = header.trim()

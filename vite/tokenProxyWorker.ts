@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
+import { formatMessage } from '../protocol/errors.js'
 import { build, type InlineConfig, type Plugin, type ResolvedConfig } from 'vite'
 
 /** What {@link tokenProxyWorker} builds, and where. */
@@ -56,7 +57,11 @@ export function tokenProxyWorker(options: TokenProxyWorkerOptions = {}): Plugin 
     const source = resolve(resolved.root, entry)
     if (!existsSync(source)) {
       throw new Error(
-        `[sw-token-proxy] Failed to build the service worker: ${relative(process.cwd(), source)} does not exist. Write it (see the README), or name yours with tokenProxyWorker({ entry }).`,
+        formatMessage(
+          'build the service worker',
+          `${relative(process.cwd(), source)} does not exist`,
+          'Write it (see the README), or name yours with tokenProxyWorker({ entry })',
+        ),
       )
     }
     return {
@@ -129,7 +134,11 @@ function firstChunk(result: unknown): string {
   const chunk = output?.output?.find((item) => item.type === 'chunk')
   if (chunk?.code === undefined)
     throw new Error(
-      '[sw-token-proxy] Failed to build the service worker: Vite produced no script. Check the entry option of tokenProxyWorker().',
+      formatMessage(
+        'build the service worker',
+        'Vite produced no script',
+        'Check the entry option of tokenProxyWorker()',
+      ),
     )
   return chunk.code
 }

@@ -1,3 +1,5 @@
+import { ErrorCode, TokenProxyError, formatMessage } from '../../protocol/errors.js'
+
 /**
  * A session's DPoP key (RFC 9449): an ECDSA P-256 key pair made in the worker with WebCrypto.
  * The private key is created with `extractable: false` and stored as a `CryptoKey` in the session
@@ -17,8 +19,13 @@ export async function generateDpopKey(subtle: SubtleCrypto = crypto.subtle): Pro
   // WebCrypto always makes the public key of a pair extractable, whatever `extractable` says.
   const { x, y } = await subtle.exportKey('jwk', pair.publicKey)
   if (typeof x !== 'string' || typeof y !== 'string')
-    throw new Error(
-      '[sw-token-proxy] Failed to make the DPoP key: the browser returned no public key coordinates. Use a browser with WebCrypto P-256 support.',
+    throw new TokenProxyError(
+      ErrorCode.UNSUPPORTED,
+      formatMessage(
+        'make the DPoP key',
+        'the browser returned no public key coordinates',
+        'Use a browser with WebCrypto P-256 support',
+      ),
     )
   return { privateKey: pair.privateKey, publicJwk: { kty: 'EC', crv: 'P-256', x, y } }
 }
