@@ -9,7 +9,7 @@ import { RESOURCE_APIS } from './resourceApis.ts'
  * family (what real servers do: a reused token means it leaked, or a client refreshed twice);
  * `grace` accepts reuse within `graceSeconds`; `none` never rotates.
  */
-export type RotationMode = 'strict' | 'grace' | 'none'
+type RotationMode = 'strict' | 'grace' | 'none'
 
 export interface AuthServerOptions {
   accessTtlSeconds: number
@@ -35,7 +35,7 @@ export interface AuthServerOptions {
 }
 
 /** What a refresh asked its access token to be for (issue 14); both `null`: the login's own token. */
-export interface RefreshTarget {
+interface RefreshTarget {
   resource: string | null
   audience: string | null
 }

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import type { WebSocketTickets } from './WebSocketTickets.ts'
 
 /** The path of the demo's WebSocket endpoint. */
-export const WEBSOCKET_PATH = '/ws'
+const WEBSOCKET_PATH = '/ws'
 
 /** One handshake the server accepted or refused. */
 export interface WebSocketHandshakeRecord {
@@ -16,7 +16,7 @@ export interface WebSocketHandshakeRecord {
 }
 
 /** What the server sends first on an accepted socket: who it thinks the client is. */
-export interface WebSocketWelcome {
+interface WebSocketWelcome {
   type: 'welcome'
   user: string
 }

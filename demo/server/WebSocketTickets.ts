@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { digest } from './hash.ts'
 
 /** Why a presented ticket was accepted or refused. */
-export type TicketOutcome = 'accepted' | 'missing' | 'unknown' | 'reused' | 'expired'
+type TicketOutcome = 'accepted' | 'missing' | 'unknown' | 'reused' | 'expired'
 
 /** One attempt to redeem a ticket: a digest of it, never the ticket itself. */
 export interface TicketRedemption {

@@ -223,7 +223,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
   }
 }
 
-export type DemoHandler = ReturnType<typeof createDemoHandler>
+type DemoHandler = ReturnType<typeof createDemoHandler>
 
 export interface RunningDemoServer extends Omit<DemoHandler, 'handle'> {
   /** `http://localhost:PORT` */

@@ -58,7 +58,7 @@ export interface OidcProviderOptions {
 }
 
 /** What one authorization request (`GET /auth`) asked for, as the provider received it. */
-export interface AuthorizationRequestRecord {
+interface AuthorizationRequestRecord {
   acrValues: string | null
   maxAge: string | null
 }
@@ -104,7 +104,7 @@ export interface RunningOidcProvider {
   revokeAllGrants(): Promise<void>
 }
 
-export const SPA_CLIENT_ID = 'spa'
+const SPA_CLIENT_ID = 'spa'
 export const API_CLIENT_ID = 'api'
 export const API_CLIENT_SECRET = 'api-secret-for-introspection'
 
@@ -121,7 +121,7 @@ export const DEV_INTERACTIONS = {
 // oidc-provider ships no type declarations. These describe the parts of it used here and in tests.
 
 /** The Koa context, as far as these tests look at it. */
-export interface ProviderContext {
+interface ProviderContext {
   method: string
   path: string
   query: Record<string, string | string[] | undefined>
@@ -156,9 +156,9 @@ function tokenRequestRecord(ctx: ProviderContext, grantType: unknown, resource: 
   }
 }
 
-export type ProviderMiddleware = (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>
+type ProviderMiddleware = (ctx: ProviderContext, next: () => Promise<void>) => Promise<void>
 
-export interface ProviderClient {
+interface ProviderClient {
   clientId: string
   clientAuthMethod: string
   applicationType: string
@@ -175,7 +175,7 @@ interface InteractionResult {
 }
 
 /** An instance of oidc-provider's `Provider` (which is itself the Koa application in v9). */
-export interface Provider {
+interface Provider {
   readonly issuer: string
   callback(): RequestListener
   use(middleware: ProviderMiddleware): Provider

@@ -1,0 +1,152 @@
+/**
+ * The public types of `sw-token-proxy/client`, as a page uses them. Checked by
+ * `npm run test:types`; nothing here runs.
+ */
+import { describe, expectTypeOf, test } from 'vitest'
+import {
+  ErrorCode,
+  MESSAGE_SOURCE,
+  SESSION_EVENT_NAMES,
+  TokenProxyError,
+  TokenProxyUnsupportedError,
+  openAuthenticatedWebSocket,
+  registerTokenProxy,
+  type OpenAuthenticatedWebSocketOptions,
+  type RefreshFailedReason,
+  type RegisterTokenProxyOptions,
+  type SerializedError,
+  type SessionEventName,
+  type SessionEvents,
+  type SessionExpiredReason,
+  type SessionStatus,
+  type SignInOptions,
+  type StepUpRequirement,
+  type TokenProxyClient,
+  type UnsupportedReason,
+} from '../client/index.js'
+import type { SessionEventName as ProtocolSessionEventName } from '../protocol/messages.js'
+
+declare const proxy: TokenProxyClient
+
+describe('registerTokenProxy', () => {
+  test('takes optional options and resolves to the client', () => {
+    expectTypeOf(registerTokenProxy).parameters.toEqualTypeOf<[options?: RegisterTokenProxyOptions]>()
+    expectTypeOf(registerTokenProxy).returns.toEqualTypeOf<Promise<TokenProxyClient>>()
+    expectTypeOf(registerTokenProxy).returns.resolves.toEqualTypeOf<TokenProxyClient>()
+    expectTypeOf<RegisterTokenProxyOptions>().toEqualTypeOf<{
+      url?: string
+      scope?: string
+      type?: WorkerType
+      timeoutMs?: number
+    }>()
+    // @ts-expect-error: the worker is 'classic' or 'module'
+    const badType: RegisterTokenProxyOptions = { type: 'shared' }
+    expectTypeOf(badType).toEqualTypeOf<RegisterTokenProxyOptions>()
+  })
+})
+
+describe('on()', () => {
+  test('the event names are the lower-case ones', () => {
+    expectTypeOf<SessionEventName>().toEqualTypeOf<
+      | 'session-started'
+      | 'session-refreshed'
+      | 'session-expired'
+      | 'session-ended'
+      | 'refresh-failed'
+      | 'step-up-required'
+    >()
+    // The client's names are the protocol's, one per broadcast.
+    expectTypeOf<SessionEventName>().toEqualTypeOf<ProtocolSessionEventName>()
+    expectTypeOf<SessionEventName>().toEqualTypeOf<(typeof SESSION_EVENT_NAMES)[keyof typeof SESSION_EVENT_NAMES]>()
+    expectTypeOf(SESSION_EVENT_NAMES.SESSION_EXPIRED).toEqualTypeOf<'session-expired'>()
+    expectTypeOf({ source: MESSAGE_SOURCE } as const).toEqualTypeOf<{ readonly source: 'sw-token-proxy' }>()
+  })
+
+  test('each listener gets its event payload, and on() returns the unsubscribe function', () => {
+    expectTypeOf(proxy.on('session-expired', () => {})).toEqualTypeOf<() => void>()
+    proxy.on('session-expired', (payload) => expectTypeOf(payload).toEqualTypeOf<{ reason: SessionExpiredReason }>())
+    proxy.on('session-started', (payload) => expectTypeOf(payload).toEqualTypeOf<{ expiresAt: number | null }>())
+    proxy.on('session-refreshed', (payload) => expectTypeOf(payload).toEqualTypeOf<{ expiresAt: number | null }>())
+    proxy.on('session-ended', (payload) => expectTypeOf(payload).toEqualTypeOf<Record<string, never>>())
+    proxy.on('refresh-failed', (payload) =>
+      expectTypeOf(payload).toEqualTypeOf<{ reason: RefreshFailedReason; retryAt: number }>(),
+    )
+    proxy.on('step-up-required', (payload) => expectTypeOf(payload).toEqualTypeOf<StepUpRequirement>())
+    expectTypeOf<SessionEvents['step-up-required']>().toEqualTypeOf<StepUpRequirement>()
+  })
+
+  test('the wire names and unknown names are refused', () => {
+    // @ts-expect-error: the upper-case broadcast types are the wire format only
+    proxy.on('SESSION_EXPIRED', () => {})
+    // @ts-expect-error: no such event
+    proxy.on('session-renewed', () => {})
+    // @ts-expect-error: the payload of session-expired has no expiresAt
+    proxy.on('session-expired', ({ expiresAt }: { expiresAt: number }) => expiresAt)
+  })
+})
+
+describe('the client', () => {
+  test('status()', () => {
+    expectTypeOf<TokenProxyClient['status']>().toEqualTypeOf<() => Promise<SessionStatus>>()
+    expectTypeOf<SessionStatus>().toEqualTypeOf<{
+      authenticated: boolean
+      expiresAt: number | null
+      claims?: Record<string, unknown>
+    }>()
+  })
+
+  test('logout(), signIn(), completeSignIn(), registration', () => {
+    expectTypeOf<TokenProxyClient['logout']>().toEqualTypeOf<() => Promise<void>>()
+    expectTypeOf<TokenProxyClient['signIn']>().toEqualTypeOf<(options?: SignInOptions) => Promise<void>>()
+    expectTypeOf<SignInOptions>().toEqualTypeOf<{ returnTo?: string; acrValues?: string; maxAge?: number }>()
+    expectTypeOf<TokenProxyClient['completeSignIn']>().toEqualTypeOf<() => Promise<{ returnTo: string | null }>>()
+    expectTypeOf(proxy.registration).toEqualTypeOf<ServiceWorkerRegistration>()
+    // A step-up event's detail is a valid signIn() argument as it is.
+    proxy.on('step-up-required', (requirement) => void proxy.signIn({ ...requirement, returnTo: '/' }))
+    expectTypeOf<StepUpRequirement>().toExtend<SignInOptions>()
+  })
+
+  test('the client holds no token', () => {
+    expectTypeOf<TokenProxyClient>().not.toHaveProperty('accessToken')
+    expectTypeOf<TokenProxyClient>().not.toHaveProperty('refreshToken')
+    expectTypeOf<SessionStatus>().not.toHaveProperty('accessToken')
+  })
+})
+
+describe('openAuthenticatedWebSocket', () => {
+  test('takes a URL and the ticket endpoint, resolves to a WebSocket', () => {
+    expectTypeOf(openAuthenticatedWebSocket).parameters.toEqualTypeOf<
+      [url: string | URL, options: OpenAuthenticatedWebSocketOptions]
+    >()
+    expectTypeOf(openAuthenticatedWebSocket).returns.resolves.toEqualTypeOf<WebSocket>()
+    expectTypeOf<OpenAuthenticatedWebSocketOptions>().toEqualTypeOf<{
+      ticketUrl: string | URL
+      protocols?: string | string[]
+      ticketParam?: string
+    }>()
+  })
+})
+
+describe('errors', () => {
+  test('TokenProxyError and its code', () => {
+    expectTypeOf<TokenProxyError>().toExtend<Error>()
+    expectTypeOf(TokenProxyError).toBeConstructibleWith(ErrorCode.INVALID_OPTIONS, 'message', { cause: new Error() })
+    expectTypeOf<(typeof TokenProxyError)['fromJSON']>().toEqualTypeOf<(data: SerializedError) => TokenProxyError>()
+    expectTypeOf<TokenProxyError['code']>().toEqualTypeOf<ErrorCode>()
+    expectTypeOf<TokenProxyError['toJSON']>().returns.toEqualTypeOf<SerializedError>()
+    expectTypeOf<SerializedError>().toEqualTypeOf<{ code: ErrorCode; message: string }>()
+    expectTypeOf(ErrorCode.REPLY_TIMEOUT).toEqualTypeOf<'ERR_REPLY_TIMEOUT'>()
+    expectTypeOf<'ERR_NOPE'>().not.toExtend<ErrorCode>()
+  })
+
+  test('TokenProxyUnsupportedError is a TokenProxyError with ERR_UNSUPPORTED, a reason and a userMessage', () => {
+    expectTypeOf<TokenProxyUnsupportedError>().toExtend<TokenProxyError>()
+    expectTypeOf(TokenProxyUnsupportedError).toBeConstructibleWith('blocked', { detail: 'refused' })
+    expectTypeOf<TokenProxyUnsupportedError['code']>().toEqualTypeOf<'ERR_UNSUPPORTED'>()
+    expectTypeOf<TokenProxyUnsupportedError['reason']>().toEqualTypeOf<UnsupportedReason>()
+    expectTypeOf<TokenProxyUnsupportedError['userMessage']>().toBeString()
+    expectTypeOf<UnsupportedReason>().toEqualTypeOf<
+      'insecure-context' | 'no-service-worker' | 'no-indexeddb' | 'blocked'
+    >()
+  })
+})
