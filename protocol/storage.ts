@@ -4,5 +4,3 @@
  * and the e2e support read and edit it here, which is why the names live in the shared protocol.
  */
 export const SESSION_DATABASE = { name: 'sw-token-proxy', store: 'session', key: 'current' } as const
-
-export type SessionDatabase = typeof SESSION_DATABASE

@@ -43,9 +43,6 @@ export type WaitUntil = (promise: Promise<unknown>) => void
 /** What a request is to the proxy: decided once by {@link TokenProxy.route}, carried to `handle`. */
 export type ProxyRoute = RequestRoute<ApiPrefix>
 
-/** A request's role alone; `undefined` means "not ours, let the browser handle it". */
-export type RequestRole = ProxyRoute['role'] | undefined
-
 /**
  * The proxy without the service-worker globals: the routing decision, request handling, status,
  * sign-in and logout. `installTokenProxy` connects it to `self`; unit tests connect it to fakes.
@@ -54,7 +51,7 @@ export interface TokenProxy {
   /** The one matching step: what `request` (at `url`, its parsed URL) is to the proxy, if anything. */
   route(request: Request, url?: URL): ProxyRoute | undefined
   /** `route(request, url)?.role`: what the static routes are checked against. */
-  roleOf(request: Request, url: URL): RequestRole
+  roleOf(request: Request, url: URL): ProxyRoute['role'] | undefined
   /** What `route` can claim, for the Static Routing API's rules (`staticRoutes`). */
   readonly ownedUrls: OwnedUrls
   /**

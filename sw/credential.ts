@@ -4,7 +4,7 @@ import type { DpopKey } from './dpop/DpopKey.js'
  * An access token as it goes on a request: the token, and for a DPoP-bound one (RFC 9449) the
  * session key that proves it. Bearer or DPoP is a property of the token, read here, nowhere else.
  */
-export interface TokenOnRequest {
+interface TokenOnRequest {
   accessToken: string
   /** `'DPoP'` for a token bound to `dpopKey`; `undefined` for a bearer token. */
   tokenType: 'DPoP' | undefined
@@ -16,7 +16,7 @@ export interface TokenOnRequest {
  * DPoP the `DPoP` proof): API requests and their replays, logout, and WebSocket tickets (an API
  * request) all send through a credential.
  */
-export interface Credential {
+interface Credential {
   /**
    * Sends `build()` with the token on it. `build` answers a new, mutable `Request` each call.
    * `canRetry: false` says its body cannot be sent twice (a stream past the replay cap): a DPoP

@@ -17,7 +17,7 @@ export interface TokenSet {
 }
 
 /** Fields removed from a token response before the page sees it. */
-export const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const
+const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const
 
 /** Longer than any real lifetime; a larger `expires_in` is a bug on the server, not a long session. */
 export const MAX_EXPIRES_IN_SECONDS = 366 * 24 * 60 * 60

@@ -113,7 +113,7 @@ export class DpopSender implements DpopSupport {
  * `{"error":"use_dpop_nonce"}` (RFC 9449 §8, §9). Without a `DPoP-Nonce` header a retry could not
  * do better, so it is not a challenge.
  */
-export async function isNonceChallenge(response: Response): Promise<boolean> {
+async function isNonceChallenge(response: Response): Promise<boolean> {
   if (response.headers.get('DPoP-Nonce') === null) return false
   if (response.status === 401) {
     return /(^|,)\s*DPoP\b[^]*\berror\s*=\s*"?use_dpop_nonce"?/i.test(response.headers.get('WWW-Authenticate') ?? '')

@@ -42,7 +42,7 @@ export async function createDpopProof(
 }
 
 /** `ath`: base64url of the SHA-256 of the access token's ASCII bytes. */
-export async function accessTokenHash(accessToken: string, subtle: SubtleCrypto = crypto.subtle): Promise<string> {
+async function accessTokenHash(accessToken: string, subtle: SubtleCrypto = crypto.subtle): Promise<string> {
   return base64url.encode(new Uint8Array(await subtle.digest('SHA-256', encoder.encode(accessToken))))
 }
 
