@@ -63,22 +63,34 @@ export default tseslint.config(
     },
   },
   {
-    // DPoP is meant to reach the rest of the worker through few modules (which ones is not decided
-    // yet): until then every such import is listed as a warning. The plug-in is registered a second
-    // time, under its own name, so that this zone warns while the zones above stay errors.
+    // DPoP (sw/dpop/) reaches the rest of the worker only through its contract (dpopPlugin.ts,
+    // credential.ts), the few helpers it shares with the core, and (its entry, index.ts) the core's
+    // entry points; the core reaches DPoP only through types and the entry's factory.
     files: ['sw/dpop/**/*.ts'],
     ignores: ['**/*.test.ts'],
     plugins: { 'dpop-boundary': importX },
     rules: {
       'dpop-boundary/no-restricted-paths': [
-        'warn',
+        'error',
         {
           zones: [
             {
               target: 'sw/dpop',
               from: 'sw',
-              except: ['./dpop'],
-              message: 'sw/dpop/ reaches the rest of the worker here (boundary under review).',
+              except: [
+                './dpop',
+                './dpopPlugin.ts',
+                './credential.ts',
+                './readBodyWithin.ts',
+                './requestRefresh.ts',
+                './refreshResult.ts',
+                './tokenTarget.ts',
+                './glossary.ts',
+                './index.ts',
+                './installTokenProxy.ts',
+                './addTokenProxyRoutes.ts',
+              ],
+              message: 'sw/dpop/ reaches the rest of the worker only through its contract (see eslint.config.js).',
             },
           ],
         },

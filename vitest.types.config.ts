@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: [],
+    reporters: ['default', ['./test-support/vitestSummaryReporter.ts', { suite: 'types' }]],
     typecheck: {
       enabled: true,
       only: true,

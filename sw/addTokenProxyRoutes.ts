@@ -45,7 +45,7 @@ export function addTokenProxyRoutes(options: TokenProxyOptions, where: TokenProx
   addTokenProxyRoutesWith(options, where, {})
 }
 
-/** `addTokenProxyRoutes` in a build of the worker with `features` (the DPoP entry's). */
+/** @internal `addTokenProxyRoutes` in a build of the worker with `features` (the DPoP entry's). */
 export function addTokenProxyRoutesWith(
   options: TokenProxyOptions,
   { router }: TokenProxyRoutesOptions,

@@ -32,7 +32,7 @@ export function installTokenProxy(options: TokenProxyOptions): void {
   installTokenProxyWith(options, {})
 }
 
-/** `installTokenProxy` in a build of the worker with `features` (the DPoP entry's). */
+/** @internal `installTokenProxy` in a build of the worker with `features` (the DPoP entry's). */
 export function installTokenProxyWith(options: TokenProxyOptions, features: WorkerFeatures): void {
   const proxy = startTokenProxy(options, features)
   // One listener decides each request once, for every method; what it does not own it leaves to
