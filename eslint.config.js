@@ -17,6 +17,9 @@ export default tseslint.config(
       'test-results/',
       'playwright-report/',
       'bench/results/',
+      // StrykerJS (npm run test:mutation): its sandboxes copy the sources, and its reports.
+      '.stryker-tmp/',
+      'reports/',
       // Type-checked by the package stage against the installed tarball (npm run test:package).
       'test-package/fixture-app/',
     ],
