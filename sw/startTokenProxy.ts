@@ -48,17 +48,22 @@ export type WorkerFeatures = Pick<TokenProxyEnvironment, 'dpop'>
 function startProxy(options: TokenProxyOptions, features: WorkerFeatures): TokenProxy | TokenProxyError {
   const locks = 'locks' in self.navigator ? self.navigator.locks : undefined
   if (!locks) warn('Web Locks are not available: a refresh is single-flight in this worker only')
+  const store = new TokenStore()
   try {
-    return createTokenProxy(options, {
+    const proxy = createTokenProxy(options, {
       origin: self.location.origin,
       fetch: (input, init) => self.fetch(input, init),
-      store: new TokenStore(),
+      store,
       locks: locks ? { request: (name, callback) => locks.request(name, callback) } : noLocks,
       broadcast: createBroadcast(self.clients),
       now: () => Date.now(),
       warn,
       ...features,
     })
+    // A stopped worker is started by a request that is waiting: read the session now, while the
+    // script evaluates, not after that request arrives. A failure here is retried by that request.
+    store.current().catch(() => undefined)
+    return proxy
   } catch (error) {
     if (error instanceof TokenProxyError) return error
     throw error

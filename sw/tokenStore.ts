@@ -116,23 +116,35 @@ interface TokenProxySchema extends DBSchema {
 export class TokenStore {
   #db: Promise<IDBPDatabase<TokenProxySchema>> | undefined
   #cached: SessionRecord | undefined
+  /** The first read after a start, shared by every caller that needs the record before it lands. */
+  #firstRead: Promise<SessionRecord> | undefined
+  /** Counts this store's writes, so that a read which started before one cannot overwrite it. */
+  #writes = 0
   readonly #databaseName: string
 
   constructor(databaseName: string = SESSION_DATABASE.name) {
     this.#databaseName = databaseName
   }
 
-  /** The session as this worker last saw it; reads IndexedDB once after a worker start. */
+  /**
+   * The session as this worker last saw it; reads IndexedDB once after a worker start. The worker
+   * calls it as its script evaluates, so the first request after a start finds the read under way
+   * (or done) instead of starting it.
+   */
   async current(): Promise<SessionRecord> {
-    return this.#cached ?? this.reload()
+    if (this.#cached) return this.#cached
+    this.#firstRead ??= this.reload().finally(() => (this.#firstRead = undefined))
+    return this.#firstRead
   }
 
   /** Reads the record again, for when another worker (an update, a restart) may have written it. */
   async reload(): Promise<SessionRecord> {
+    const writesBefore = this.#writes
     const db = await this.#open()
-    const record = await this.#attempt('read the session', () => db.get('session', SESSION_KEY))
-    this.#cached = record ?? NO_SESSION
-    return this.#cached
+    const record = (await this.#attempt('read the session', () => db.get('session', SESSION_KEY))) ?? NO_SESSION
+    // A write of this store that landed meanwhile is newer than what this read saw.
+    if (this.#writes === writesBefore) this.#cached = record
+    return this.#cached ?? record
   }
 
   /** Starts a new session (a login), whatever was there before. */
@@ -212,6 +224,7 @@ export class TokenStore {
       await tx.done
       return next ?? current
     })
+    this.#writes += 1
     this.#cached = record
     return record
   }
