@@ -13,6 +13,9 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'demo/dist/',
+      // Mutation testing's reports and sandboxes (npm run test:mutation).
+      'reports/',
+      '.stryker-tmp/',
       '**/node_modules/',
       'test-results/',
       'playwright-report/',
