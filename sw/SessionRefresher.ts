@@ -47,10 +47,24 @@ const FIRST_BACKOFF_MS = 1_000
 const MAX_BACKOFF_MS = 60_000
 const MAX_RETRY_AFTER_MS = 10 * 60_000
 
+/** After a passing failure: when a use of the refresh token may be tried again, and how many in a row failed. */
 interface Backoff {
-  loginId: string
   retryAt: number
   failures: number
+}
+
+/** Everything this worker keeps about one login's uses of its refresh token, in one place. */
+interface LoginState {
+  /** The tail of the uses of its refresh token queued in this worker. */
+  queue: Promise<void>
+  /** The renewals under way, by kind of token and token seen: their callers share them. */
+  readonly flights: Map<string, Promise<Renewal>>
+  backoff: Backoff | undefined
+  /**
+   * By kind of token (`''`: the session's own), the access token its API refused right after its
+   * renewal. Kept by the token itself: the record generation also moves with other APIs' renewals.
+   */
+  readonly refusedAfterRenewal: Map<string, string>
 }
 
 /**
@@ -73,16 +87,8 @@ interface Backoff {
  */
 export class SessionRefresher {
   readonly #options: SessionRefresherOptions
-  /** Per login, kind of token and token seen: the renewal under way, which its callers share. */
-  readonly #inFlight = new Map<string, Promise<Renewal>>()
-  /** Per login: the tail of the uses of its refresh token queued in this worker. */
-  readonly #queues = new Map<string, Promise<void>>()
-  #backoff: Backoff | undefined
-  /**
-   * Per API (`''`: the session's own token), the token its API refused right after its renewal.
-   * Kept by the token itself: the record generation also moves with other APIs' renewals.
-   */
-  readonly #refusedAfterRenewal = new Map<string, RefusedToken>()
+  /** Per login, keyed by its `loginId` and nothing else. */
+  readonly #logins = new Map<string, LoginState>()
 
   constructor(options: SessionRefresherOptions) {
     this.#options = options
@@ -97,13 +103,14 @@ export class SessionRefresher {
    * replaces the session's, so the next renewal, for any API, presents the new one.
    */
   refresh(seen: SeenToken, kind: ApiTokenKind = SESSION_TOKEN): Promise<Renewal> {
-    const flightKey = `${seen.loginId}\n${kind.key}\n${seen.accessToken ?? ''}`
-    let flight = this.#inFlight.get(flightKey)
+    const login = this.#stateOf(seen.loginId)
+    const flightKey = `${kind.key}\n${seen.accessToken ?? ''}`
+    let flight = login.flights.get(flightKey)
     if (!flight) {
-      flight = this.#exclusive(seen.loginId, () => this.#renewUnderLock(seen, kind)).finally(() =>
-        this.#inFlight.delete(flightKey),
+      flight = this.#exclusive(seen.loginId, login, () => this.#renewUnderLock(seen, kind, login)).finally(() =>
+        login.flights.delete(flightKey),
       )
-      this.#inFlight.set(flightKey, flight)
+      login.flights.set(flightKey, flight)
     }
     return flight
   }
@@ -127,15 +134,14 @@ export class SessionRefresher {
    * one refresh, not one per call.
    */
   noteRefusedAfterRenewal(token: RefusedToken, target?: Pick<TokenTarget, 'key'>): void {
-    this.#refusedAfterRenewal.set(target?.key ?? '', { loginId: token.loginId, accessToken: token.accessToken })
+    this.#stateOf(token.loginId).refusedAfterRenewal.set(target?.key ?? '', token.accessToken)
   }
 
   wasRefusedAfterRenewal(token: RefusedToken, target?: Pick<TokenTarget, 'key'>): boolean {
-    const refused = this.#refusedAfterRenewal.get(target?.key ?? '')
-    return refused !== undefined && refused.loginId === token.loginId && refused.accessToken === token.accessToken
+    return this.#logins.get(token.loginId)?.refusedAfterRenewal.get(target?.key ?? '') === token.accessToken
   }
 
-  async #renewUnderLock(seen: SeenToken, kind: ApiTokenKind): Promise<Renewal> {
+  async #renewUnderLock(seen: SeenToken, kind: ApiTokenKind, login: LoginState): Promise<Renewal> {
     const { store, now } = this.#options
     const record = await store.reload()
     if (!isLive(record)) return { kind: 'ended', reason: 'no_session' }
@@ -152,7 +158,7 @@ export class SessionRefresher {
         ? this.#end(stored.generation, 'no_refresh_token')
         : // Nothing to mint with until the next login: no retry can succeed before then.
           { kind: 'failed', reason: 'no_refresh_token', retryAt: Number.POSITIVE_INFINITY }
-    const backoff = this.#backoff?.loginId === stored.tokens.loginId ? this.#backoff : undefined
+    const { backoff } = login
     if (backoff && now() < backoff.retryAt) return { kind: 'failed', reason: 'backing_off', retryAt: backoff.retryAt }
 
     const result = await this.#options.renew(refreshToken, stored.tokens, kind.target)
@@ -160,9 +166,9 @@ export class SessionRefresher {
     // grant may have consumed it, so a refusal ends the session (Policy 6), and a passing failure
     // backs off every use of it.
     if (result.kind === 'ended') return this.#end(stored.generation, result.reason)
-    if (result.kind === 'failed') return this.#failed(stored, result, backoff)
+    if (result.kind === 'failed') return this.#failed(stored, result, login)
 
-    if (backoff) this.#backoff = undefined
+    login.backoff = undefined
     const tokens = kind.renewed(stored, result.tokens, now())
     const { written, record: after } = await store.compareAndSwap(stored.generation, tokens)
     if (!written) {
@@ -181,30 +187,39 @@ export class SessionRefresher {
    * Runs `work` (one use of the login's refresh token) after every earlier one of this worker, and
    * under the login's Web Lock, which serialises it with other workers' too.
    */
-  #exclusive<T>(loginId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#queues.get(loginId) ?? Promise.resolve()
-    const run = previous.then(() => this.#options.locks.request(`${LOCK_PREFIX}${loginId}`, work))
-    const settled = run.then(
+  #exclusive<T>(loginId: string, login: LoginState, work: () => Promise<T>): Promise<T> {
+    const run = login.queue.then(() => this.#options.locks.request(`${LOCK_PREFIX}${loginId}`, work))
+    login.queue = run.then(
       () => undefined,
       () => undefined,
     )
-    this.#queues.set(loginId, settled)
-    void settled.then(() => {
-      if (this.#queues.get(loginId) === settled) this.#queues.delete(loginId)
-    })
     return run
+  }
+
+  /**
+   * The state of `loginId`, made on its first use of the refresh token. Only one login can renew
+   * (the stored one), so making a login's state forgets the others that have nothing under way.
+   */
+  #stateOf(loginId: string): LoginState {
+    let state = this.#logins.get(loginId)
+    if (!state) {
+      for (const [other, { flights }] of this.#logins) if (flights.size === 0) this.#logins.delete(other)
+      state = { queue: Promise.resolve(), flights: new Map(), backoff: undefined, refusedAfterRenewal: new Map() }
+      this.#logins.set(loginId, state)
+    }
+    return state
   }
 
   async #failed(
     stored: LiveSession,
     result: Extract<RefreshResult, { kind: 'failed' }>,
-    previous: Backoff | undefined,
+    login: LoginState,
   ): Promise<Extract<Renewal, { kind: 'failed' }>> {
     const { now, store, broadcast, warn } = this.#options
-    const failures = (previous?.failures ?? 0) + 1
+    const failures = (login.backoff?.failures ?? 0) + 1
     const backoff = Math.min(FIRST_BACKOFF_MS * 2 ** (failures - 1), MAX_BACKOFF_MS)
     const retryAt = now() + Math.max(backoff, Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS))
-    this.#backoff = { loginId: stored.tokens.loginId, retryAt, failures }
+    login.backoff = { retryAt, failures }
     if (result.error) warn(result.error.message)
     // A login that ended while its refresh was out does not tell the next login's tabs it failed.
     const current = await store.reload()
