@@ -198,12 +198,15 @@ export class SessionRefresher {
 
   /**
    * The state of `loginId`, made on its first use of the refresh token. Only one login can renew
-   * (the stored one), so making a login's state forgets the others that have nothing under way.
+   * (the stored one), so making a login's state forgets the others that have nothing under way
+   * and no backoff still running.
    */
   #stateOf(loginId: string): LoginState {
     let state = this.#logins.get(loginId)
     if (!state) {
-      for (const [other, { flights }] of this.#logins) if (flights.size === 0) this.#logins.delete(other)
+      const now = this.#options.now()
+      for (const [other, { flights, backoff }] of this.#logins)
+        if (flights.size === 0 && (backoff === undefined || backoff.retryAt <= now)) this.#logins.delete(other)
       state = { queue: Promise.resolve(), flights: new Map(), backoff: undefined, refusedAfterRenewal: new Map() }
       this.#logins.set(loginId, state)
     }
