@@ -3,7 +3,7 @@ import { URLPattern } from 'urlpattern-polyfill/urlpattern'
 import { describe, expect, it } from 'vitest'
 import { createTokenProxy } from './createTokenProxy.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
 import { noLocks } from './SessionRefresher.js'
 import { staticRoutes, type RouterCondition, type RouterRule } from './staticRoutes.js'
 import { TokenStore } from './tokenStore.js'
@@ -34,7 +34,11 @@ function never(): Promise<Response> {
 }
 
 const login = (proxy: ReturnType<typeof proxyOn>) =>
-  proxy.handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }), 'token-endpoint', () => undefined)
+  proxy.handle(
+    new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }),
+    { role: 'token-endpoint' },
+    () => undefined,
+  )
 
 const loginAnswer: typeof fetch = () =>
   Promise.resolve(Response.json({ access_token: 'at-1', refresh_token: 'rt-1', token_type: 'Bearer' }))

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import type { BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy } from './createTokenProxy.js'
+import { logOutAndSettle } from './testLogOut.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore, type SessionTokens } from './tokenStore.js'
@@ -73,7 +74,7 @@ describe('logout with an OpenID provider', () => {
   it('revokes the refresh token and sends the logout request with the access token', async () => {
     const { proxy, store, revoked, sent, broadcasts, warnings } = await setUp({})
 
-    await proxy.logout()
+    await logOutAndSettle(proxy)
 
     expect(revoked).toEqual(['rt-1'])
     expect(sent).toEqual(['POST /auth/logout Bearer at-1'])
@@ -85,7 +86,7 @@ describe('logout with an OpenID provider', () => {
   it('revokes the access token when the session has no refresh token', async () => {
     const { proxy, revoked } = await setUp({ refreshToken: undefined })
 
-    await proxy.logout()
+    await logOutAndSettle(proxy)
 
     expect(revoked).toEqual(['at-1'])
   })
@@ -93,7 +94,7 @@ describe('logout with an OpenID provider', () => {
   it('revokes nothing for a session another configuration issued', async () => {
     const { proxy, store, revoked, sent } = await setUp({ issuedBy: 'refresh https://app.example/auth/refresh' })
 
-    await proxy.logout()
+    await logOutAndSettle(proxy)
 
     expect(revoked).toEqual([])
     expect(sent).toEqual(['POST /auth/logout null'])
@@ -103,7 +104,7 @@ describe('logout with an OpenID provider', () => {
   it('still ends the session when the provider refuses the revocation, and says so in a warning', async () => {
     const { proxy, store, sent, warnings } = await setUp({}, 503)
 
-    await proxy.logout()
+    await logOutAndSettle(proxy)
 
     expect(sent).toEqual(['POST /auth/logout Bearer at-1'])
     expect((await store.reload()).tokens).toBeNull()

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import type { BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy } from './createTokenProxy.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
 
@@ -42,9 +42,9 @@ function proxyOn(databaseName: string, options: TokenProxyOptions = OPTIONS) {
     warn: () => undefined,
   })
   const handle = (request: Request) => {
-    const role = proxy.roleOf(request, new URL(request.url))
-    if (!role) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, role, () => undefined)
+    const route = proxy.route(request)
+    if (!route) throw new Error(`not routed: ${request.url}`)
+    return proxy.handle(request, route, () => undefined)
   }
   const logIn = () => handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
   return { proxy, handle, logIn, sent, broadcasts }

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import type { BroadcastPayloads, BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy } from './createTokenProxy.js'
-import type { TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
 import { noLocks, type Locks } from './SessionRefresher.js'
 import { createTestLocks } from './testLocks.js'
 import { TokenStore } from './tokenStore.js'
@@ -48,13 +48,13 @@ function worker(answer: Answer, databaseName: string, clock = { now: T0 }, locks
   })
   const handle = (path: string) => {
     const request = new Request(`${ORIGIN}${path}`)
-    const role = proxy.roleOf(request, new URL(request.url))
-    if (!role) throw new Error(`not routed: ${path}`)
-    return proxy.handle(request, role, () => undefined)
+    const route = proxy.route(request)
+    if (!route) throw new Error(`not routed: ${path}`)
+    return proxy.handle(request, route, () => undefined)
   }
   const logIn = async () => {
     const request = new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' })
-    await proxy.handle(request, 'token-endpoint', () => undefined)
+    await proxy.handle(request, { role: 'token-endpoint' }, () => undefined)
   }
   /** What went out to the APIs (not to the auth server), as `METHOD /path Authorization`. */
   const apiCalls = () => sent.filter((line) => !line.includes(' /auth/'))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { resolveOptions, type TokenProxyOptions } from './resolveOptions.js'
+import type { TokenProxyOptions } from './glossary.js'
+import { resolveOptions } from './resolveOptions.js'
 
 /**
  * Options a worker must refuse at install with ERR_INVALID_OPTIONS (never a TypeError from deep
@@ -52,10 +53,10 @@ describe('resolveOptions accepts', () => {
     })
   })
 
-  it('a refresh timeout as given, and the default for 0', () => {
+  it('a refresh timeout as given, and refuses 0 as every timeout does', () => {
     const timeoutOf = (timeoutMs: number) => resolve({ ...BASE, refresh: { url: '/auth/refresh', timeoutMs } }).renewal
     expect(timeoutOf(2500)).toMatchObject({ endpoint: { timeoutMs: 2500 } })
-    expect(timeoutOf(0)).toMatchObject({ endpoint: { timeoutMs: 10_000 } })
+    expect(() => timeoutOf(0)).toThrow(/"refresh.timeoutMs" must be a positive number of milliseconds/)
   })
 
   it('a refreshAheadSeconds of 0 (renew only once expired)', () => {

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { createTokenProxy } from '../createTokenProxy.js'
+import { DpopSender } from './DpopSender.js'
 import { noLocks } from '../SessionRefresher.js'
 import { TokenStore } from '../tokenStore.js'
 
@@ -39,10 +40,10 @@ function setUp(tokenType: 'DPoP' | 'Bearer') {
       broadcast: () => Promise.resolve(),
       now: () => 1_700_000_000_000,
       warn: () => undefined,
+      dpop: (environment) => new DpopSender(environment),
     },
   )
-  const handle = (request: Request) =>
-    proxy.handle(request, proxy.roleOf(request, new URL(request.url))!, () => undefined)
+  const handle = (request: Request) => proxy.handle(request, proxy.route(request)!, () => undefined)
   const logIn = () => handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
   const logout = (init: RequestInit = {}) => handle(new Request(`${ORIGIN}/auth/logout`, { method: 'POST', ...init }))
   return { logIn, logout, sent }
