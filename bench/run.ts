@@ -131,10 +131,11 @@ async function coldStart(browser: Browser, tabs: Pick<Record<Variant, Tab>, 'pas
   const stoppers = Object.fromEntries(
     await Promise.all(variants.map(async (variant) => [variant, await watchWorkers(tabOf(variant).page)] as const)),
   ) as Record<ColdVariant, Awaited<ReturnType<typeof watchWorkers>>>
-  const times = Object.fromEntries(variants.map((variant) => [variant, [] as number[]])) as Record<
-    ColdVariant,
-    number[]
-  >
+  const perVariant = () =>
+    Object.fromEntries(variants.map((variant) => [variant, [] as number[]])) as Record<ColdVariant, number[]>
+  const times = perVariant()
+  const startups = perVariant()
+  const handlers = perVariant()
   try {
     // Warm-up: the connection to each origin, and each worker's first start (compiling its script).
     for (const variant of variants)
@@ -143,13 +144,23 @@ async function coldStart(browser: Browser, tabs: Pick<Record<Variant, Tab>, 'pas
       for (const variant of rotate([...variants], i)) {
         await stoppers[variant].stopAll()
         await sleep(50)
-        times[variant].push(
-          await tabOf(variant).page.evaluate(async () => {
-            const start = performance.now()
-            await (await fetch('/api/bench/ping')).arrayBuffer()
-            return performance.now() - start
-          }),
-        )
+        const sample = await tabOf(variant).page.evaluate(async (i) => {
+          const url = `/api/bench/ping?cold=${i}`
+          performance.clearResourceTimings()
+          const start = performance.now()
+          await (await fetch(url)).arrayBuffer()
+          const ms = performance.now() - start
+          // Resource Timing splits it: `workerStart` (the start asked for) to `fetchStart` (the
+          // worker ready, its script run, the fetch event dispatched), then the handler's part.
+          const entry = performance.getEntriesByType('resource').find((candidate) => candidate.name.endsWith(url)) as
+            PerformanceResourceTiming | undefined
+          const startup = entry && entry.workerStart > 0 ? entry.fetchStart - entry.workerStart : Number.NaN
+          const handler = entry && entry.workerStart > 0 ? entry.responseEnd - entry.fetchStart : Number.NaN
+          return { ms, startup, handler }
+        }, i)
+        times[variant].push(sample.ms)
+        startups[variant].push(sample.startup)
+        handlers[variant].push(sample.handler)
       }
     }
     const tokensValid = { 'idb-floor': await sendsValidToken(idbFloor), proxy: await sendsValidToken(tabs.proxy) }
@@ -161,6 +172,18 @@ async function coldStart(browser: Browser, tabs: Pick<Record<Variant, Tab>, 'pas
         ColdVariant,
         number
       >,
+      /**
+       * The same requests split by Resource Timing: the worker's start (`workerStart` to
+       * `fetchStart`: starting the worker and running its script) and the rest (`fetchStart` to
+       * `responseEnd`: the fetch handler, the IndexedDB read included, and the network). Medians;
+       * `null` where the browser reported no worker start.
+       */
+      breakdownMs: Object.fromEntries(
+        variants.map((variant) => [
+          variant,
+          { workerStartup: finiteMedian(startups[variant]), handlerToResponse: finiteMedian(handlers[variant]) },
+        ]),
+      ) as Record<ColdVariant, { workerStartup: number | null; handlerToResponse: number | null }>,
       /** The proxy against a worker that only starts, reads one IndexedDB record and adds the header. */
       proxyOverIdbFloor: round(median(times.proxy) / median(times['idb-floor'])),
       /** Median over rounds of each round's proxy/idb-floor. */
@@ -175,6 +198,11 @@ async function coldStart(browser: Browser, tabs: Pick<Record<Variant, Tab>, 'pas
     for (const stopper of Object.values(stoppers)) await stopper.detach()
     await closeTab(idbFloor)
   }
+}
+
+function finiteMedian(values: number[]): number | null {
+  const finite = values.filter(Number.isFinite)
+  return finite.length ? round(median(finite), 1) : null
 }
 
 /** 5 tabs × 20 concurrent requests; answers the wall time and what the servers saw. */
@@ -639,6 +667,15 @@ try {
     [
       `cold start ms, ${cold.starts} starts (passthrough · idb-floor · proxy)`,
       `${cold.medianMs.passthrough} · ${cold.medianMs['idb-floor']} · ${cold.medianMs.proxy}  → proxy/idb-floor ${cold.proxyOverIdbFloor} (paired ${cold.pairedProxyOverIdbFloor}, +${cold.proxyAddedOverIdbFloorMs} ms); proxy adds ${cold.proxyAddedMs} ms to passthrough`,
+    ],
+    [
+      '  the same starts, Resource Timing ms: worker start · handler to response',
+      (['passthrough', 'idb-floor', 'proxy'] as const)
+        .map(
+          (variant) =>
+            `${variant} ${cold.breakdownMs[variant].workerStartup} · ${cold.breakdownMs[variant].handlerToResponse}`,
+        )
+        .join(', '),
     ],
     [
       'expiry burst, proxy',
