@@ -1,5 +1,5 @@
 import { createServer } from 'node:http'
-import type { AuthServerOptions } from '../demo/server/AuthServer.ts'
+import type { AuthServer, AuthServerOptions } from '../demo/server/AuthServer.ts'
 import { createDemoHandler } from '../demo/server/createDemoServer.ts'
 import { closeServer, listen } from '../demo/server/listen.ts'
 
@@ -12,8 +12,26 @@ import { closeServer, listen } from '../demo/server/listen.ts'
  */
 export type Variant = 'none' | 'passthrough' | 'routes-only' | 'proxy'
 
-/** A variant, or the proxy with DPoP on (`/sw-dpop.js`, against a server with `auth: { dpop: true }`). */
-export type BenchWorker = Variant | 'dpop'
+/**
+ * The floors of the proxy's API path, each the least a worker that adds the token must do:
+ * `header-only` adds `Authorization: Bearer` with a token it holds in a module variable (the
+ * steady-state floor), `idb-floor` also reads the token from IndexedDB once per worker start (the
+ * cold-start floor). Neither has static routes: off the API they are the pass-through worker.
+ */
+export type FloorVariant = 'header-only' | 'idb-floor'
+
+/**
+ * A variant, a floor, or the proxy with DPoP on (`/sw-dpop.js`, against a server with
+ * `auth: { dpop: true }`).
+ */
+export type BenchWorker = Variant | FloorVariant | 'dpop'
+
+/**
+ * Where the `idb-floor` worker reads its token: its own database, with a record shaped like the
+ * proxy's (`{ generation, tokens: { accessToken, … } }`, see `sw/tokenStore.ts`). The bench page
+ * writes it after logging in (`tabs.ts`).
+ */
+export const IDB_FLOOR_DATABASE = { name: 'bench-idb-floor', store: 'session', key: 'current' } as const
 
 const fetchListener = `
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
@@ -34,10 +52,73 @@ const routesOnlyWorker = `self.addEventListener('install', (event) => {
   event.waitUntil(event.addRoutes({ condition: { not: { urlPattern: '/api/*' } }, source: 'network' }))
 })${fetchListener}`
 
-/** The worker script each variant registers, by path. */
-const benchWorkers: Partial<Record<BenchWorker, { path: string; script?: string }>> = {
-  passthrough: { path: '/bench/passthrough-sw.js', script: passthroughWorker },
-  'routes-only': { path: '/bench/routes-only-sw.js', script: routesOnlyWorker },
+/**
+ * The `header-only` worker: adds the token it holds to every `/api/` request, nothing else (no
+ * routes, no IndexedDB, no refresh, no replay). The token is a real one from the bench server's
+ * auth server, written into the script as a constant (`tokenLiteral`), so the header has the
+ * proxy's size; the benchmark endpoints do not check it.
+ */
+const headerOnlyWorker = (tokenLiteral: string) => `let accessToken = ${tokenLiteral}
+self.addEventListener('install', () => self.skipWaiting())
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
+self.addEventListener('fetch', (event) => {
+  if (!new URL(event.request.url).pathname.startsWith('/api/')) return
+  const headers = new Headers(event.request.headers)
+  headers.set('Authorization', 'Bearer ' + accessToken)
+  event.respondWith(fetch(new Request(event.request, { headers })))
+})
+`
+
+/**
+ * The `idb-floor` worker: on its first `/api/` request after a start it opens IndexedDB (raw, no
+ * library) and reads the one record, then adds the token as `header-only` does; later requests
+ * reuse the token read (as the proxy keeps the record it read in memory).
+ */
+const idbFloorWorker = `const database = ${JSON.stringify(IDB_FLOOR_DATABASE)}
+let accessToken
+const readAccessToken = () =>
+  new Promise((resolve, reject) => {
+    const opening = indexedDB.open(database.name)
+    opening.onupgradeneeded = () => opening.result.createObjectStore(database.store)
+    opening.onerror = () => reject(opening.error)
+    opening.onsuccess = () => {
+      const reading = opening.result.transaction(database.store).objectStore(database.store).get(database.key)
+      reading.onerror = () => reject(reading.error)
+      reading.onsuccess = () => resolve(reading.result?.tokens?.accessToken)
+    }
+  })
+self.addEventListener('install', () => self.skipWaiting())
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
+self.addEventListener('fetch', (event) => {
+  if (!new URL(event.request.url).pathname.startsWith('/api/')) return
+  accessToken ??= readAccessToken()
+  event.respondWith(
+    accessToken.then((token) => {
+      const headers = new Headers(event.request.headers)
+      if (token) headers.set('Authorization', 'Bearer ' + token)
+      return fetch(new Request(event.request, { headers }))
+    }),
+  )
+})
+`
+
+/** What a bench worker's script may need from its server. */
+interface ScriptContext {
+  /** A real access token from this server, minted once (so the script never changes between update checks). */
+  accessToken(): Promise<string>
+}
+
+/** The worker script each variant registers, by path; `script` for the ones the bench server makes. */
+const benchWorkers: Partial<
+  Record<BenchWorker, { path: string; script?: (context: ScriptContext) => string | Promise<string> }>
+> = {
+  passthrough: { path: '/bench/passthrough-sw.js', script: () => passthroughWorker },
+  'routes-only': { path: '/bench/routes-only-sw.js', script: () => routesOnlyWorker },
+  'header-only': {
+    path: '/bench/header-only-sw.js',
+    script: async (context) => headerOnlyWorker(JSON.stringify(await context.accessToken())),
+  },
+  'idb-floor': { path: '/bench/idb-floor-sw.js', script: () => idbFloorWorker },
   proxy: { path: '/sw.js' },
   dpop: { path: '/sw-dpop.js' },
 }
@@ -75,6 +156,8 @@ export async function startBenchServer(
   auth: Partial<AuthServerOptions> = {},
 ): Promise<BenchServer> {
   const { handle, ...rest } = createDemoHandler({ staticDir, auth })
+  let accessToken: Promise<string> | undefined
+  const scriptContext: ScriptContext = { accessToken: () => (accessToken ??= mintAccessToken(rest.auth)) }
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://bench.invalid').pathname
     if (path === '/bench/page.html')
@@ -85,12 +168,13 @@ export async function startBenchServer(
       return void response
         .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
         .end(plainJson)
-    const benchWorker = Object.values(benchWorkers).find((worker) => worker.script && worker.path === path)
-    if (benchWorker)
-      return void response
-        .writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' })
-        .end(benchWorker.script)
-    handle(request, response).catch(() => {
+    const script = Object.values(benchWorkers).find((worker) => worker.path === path)?.script
+    const answer = script
+      ? Promise.resolve(script(scriptContext)).then((source) => {
+          response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }).end(source)
+        })
+      : handle(request, response)
+    answer.catch(() => {
       if (!response.headersSent) response.writeHead(500).end()
     })
   })
@@ -98,4 +182,10 @@ export async function startBenchServer(
   // Unlike a test, the benchmark wants the browser's connections kept alive between requests.
   server.keepAliveTimeout = 5_000
   return { ...rest, origin: `http://localhost:${port}`, close: () => closeServer(server) }
+}
+
+async function mintAccessToken(auth: AuthServer): Promise<string> {
+  const login = await auth.login('demo', 'demo')
+  if (login.status !== 200) throw new Error(`[sw-token-proxy bench] The bench login answered ${login.status}.`)
+  return login.body.access_token
 }

@@ -5,13 +5,12 @@
  * baseline measured in the same run, so a noisy machine does not decide the verdict.
  * `--smoke` runs every measurement with tiny counts, so `npm test` proves the benchmark still works.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
-import { stopServiceWorker } from '../playwright/index.ts'
 import { chromiumLaunchOptions } from '../test-support/chromiumLaunchOptions.ts'
 import { concurrentRequests, sequentialRequests } from './apiRequests.ts'
 import { startBenchServer, type BenchServer, type Variant } from './benchServer.ts'
@@ -19,11 +18,15 @@ import { dpopCost } from './dpopCost.ts'
 import { offApiFetches } from './offApiFetches.ts'
 import { median, rotate, round } from './stats.ts'
 import { stoppedNavigation } from './stoppedNavigation.ts'
-import { closeTab, logInThroughWorker, newContext, openVariant, type Tab } from './tabs.ts'
+import { closeTab, logInThroughWorker, newContext, openVariant, sendsValidToken, type Tab } from './tabs.ts'
 import { measureWorkerHeap } from './workerHeap.ts'
+import { watchWorkers } from './workerStopper.ts'
 
 const smoke = process.argv.includes('--smoke')
-/** `--only=steady`, `--only=burst`, `--only=off-api` or `--only=dpop` runs that part alone, to iterate on it quickly. */
+/**
+ * `--only=steady`, `--only=cold`, `--only=burst`, `--only=off-api` or `--only=dpop` runs that part
+ * alone, to iterate on it quickly; `--only=size` prints the built workers' sizes.
+ */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length)
 const counts = smoke
   ? {
@@ -48,7 +51,7 @@ const counts = smoke
       offApiRounds: 40,
       offApiFetches: 10,
       stoppedNavigations: 45,
-      coldStarts: 15,
+      coldStarts: 31,
       bursts: 9,
       downloadMb: 100,
       downloadRounds: 5,
@@ -71,54 +74,135 @@ async function openEveryVariant(browser: Browser): Promise<Record<Variant, Tab>>
   ) as Record<Variant, Tab>
 }
 
-/** API requests, measured without `routes-only` (on the API it is the pass-through worker). */
+/**
+ * API requests, measured without `routes-only` (on the API it is the pass-through worker), and
+ * against `header-only`: the least a worker that adds the token must do, the proxy's floor on the
+ * API path. Answers the off-API variants' tabs, still open, for the measurements that follow.
+ */
 async function steadyState(browser: Browser) {
-  const variants = ['none', 'passthrough', 'proxy'] as const
+  const variants = ['none', 'passthrough', 'header-only', 'proxy'] as const
   type SteadyVariant = (typeof variants)[number]
-  const tabs = await openEveryVariant(browser)
-  const sequential: Record<SteadyVariant, number[]> = { none: [], passthrough: [], proxy: [] }
-  const concurrent: Record<SteadyVariant, number[]> = { none: [], passthrough: [], proxy: [] }
-  for (const variant of variants) await sequentialRequests(tabs[variant].page, 20) // warm-up
-  for (let r = 0; r < counts.rounds; r++) {
-    for (const variant of rotate([...variants], r)) {
-      sequential[variant].push(await sequentialRequests(tabs[variant].page, counts.sequential))
-      concurrent[variant].push(await concurrentRequests(tabs[variant].page, counts.batches))
+  const [tabs, headerOnly] = await Promise.all([openEveryVariant(browser), openVariant(browser, 'header-only')])
+  const tabOf = (variant: SteadyVariant) => (variant === 'header-only' ? headerOnly : tabs[variant])
+  const perVariant = () =>
+    Object.fromEntries(variants.map((variant) => [variant, [] as number[]])) as Record<SteadyVariant, number[]>
+  const sequential = perVariant()
+  const concurrent = perVariant()
+  try {
+    for (const variant of variants) await sequentialRequests(tabOf(variant).page, 20) // warm-up
+    for (let r = 0; r < counts.rounds; r++) {
+      for (const variant of rotate([...variants], r)) {
+        sequential[variant].push(await sequentialRequests(tabOf(variant).page, counts.sequential))
+        concurrent[variant].push(await concurrentRequests(tabOf(variant).page, counts.batches))
+      }
     }
+    const tokensValid = { 'header-only': await sendsValidToken(headerOnly), proxy: await sendsValidToken(tabs.proxy) }
+    const summary = (values: Record<SteadyVariant, number[]>) => ({
+      medianMs: Object.fromEntries(variants.map((variant) => [variant, round(median(values[variant]))])) as Record<
+        SteadyVariant,
+        number
+      >,
+      proxyOverPassthrough: round(median(values.proxy) / median(values.passthrough)),
+      /** The proxy against the bare header-adding worker: what is the proxy's own on the API path. */
+      proxyOverHeaderOnly: round(median(values.proxy) / median(values['header-only'])),
+      /** Median over rounds of each round's proxy/header-only: a cross-check that drift did not make the figure. */
+      pairedProxyOverHeaderOnly: round(median(values.proxy.map((ms, r) => ms / values['header-only'][r]!))),
+      headerOnlyOverPassthrough: round(median(values['header-only']) / median(values.passthrough)),
+      passthroughOverNone: round(median(values.passthrough) / median(values.none)),
+    })
+    return { sequential: summary(sequential), concurrent16: summary(concurrent), tokensValid, tabs }
+  } finally {
+    await closeTab(headerOnly)
   }
-  const summary = (values: Record<SteadyVariant, number[]>) => ({
-    medianMs: {
-      none: round(median(values.none)),
-      passthrough: round(median(values.passthrough)),
-      proxy: round(median(values.proxy)),
-    },
-    proxyOverPassthrough: round(median(values.proxy) / median(values.passthrough)),
-    passthroughOverNone: round(median(values.passthrough) / median(values.none)),
-  })
-  const result = { sequential: summary(sequential), concurrent16: summary(concurrent), tabs }
-  return result
 }
 
-async function coldStart(tabs: Record<Variant, Tab>) {
-  const added: number[] = []
-  const times: Record<'passthrough' | 'proxy', number[]> = { passthrough: [], proxy: [] }
-  for (let i = 0; i < counts.coldStarts; i++) {
-    for (const variant of rotate(['passthrough', 'proxy'] as const, i)) {
-      const { page } = tabs[variant]
-      await stopServiceWorker(page)
-      times[variant].push(
-        await page.evaluate(async () => {
+/**
+ * The first API request after the worker was stopped, for the pass-through worker, the
+ * `idb-floor` worker (a start, one IndexedDB read, the header) and the proxy, in an order rotated
+ * every round. Each stop waits until Chromium reports the worker stopped, then 50 ms more for its
+ * teardown (the same for every variant), so that the request meets a stopped worker and not one
+ * still stopping.
+ */
+async function coldStart(browser: Browser, tabs: Pick<Record<Variant, Tab>, 'passthrough' | 'proxy'>) {
+  const variants = ['passthrough', 'idb-floor', 'proxy'] as const
+  type ColdVariant = (typeof variants)[number]
+  const idbFloor = await openVariant(browser, 'idb-floor')
+  const tabOf = (variant: ColdVariant) => (variant === 'idb-floor' ? idbFloor : tabs[variant])
+  const stoppers = Object.fromEntries(
+    await Promise.all(variants.map(async (variant) => [variant, await watchWorkers(tabOf(variant).page)] as const)),
+  ) as Record<ColdVariant, Awaited<ReturnType<typeof watchWorkers>>>
+  const perVariant = () =>
+    Object.fromEntries(variants.map((variant) => [variant, [] as number[]])) as Record<ColdVariant, number[]>
+  const times = perVariant()
+  const startups = perVariant()
+  const handlers = perVariant()
+  try {
+    // Warm-up: the connection to each origin, and each worker's first start (compiling its script).
+    for (const variant of variants)
+      await tabOf(variant).page.evaluate(async () => (await fetch('/api/bench/ping')).arrayBuffer())
+    for (let i = 0; i < counts.coldStarts; i++) {
+      for (const variant of rotate([...variants], i)) {
+        await stoppers[variant].stopAll()
+        await sleep(50)
+        const sample = await tabOf(variant).page.evaluate(async (i) => {
+          const url = `/api/bench/ping?cold=${i}`
+          performance.clearResourceTimings()
           const start = performance.now()
-          await (await fetch('/api/bench/ping')).arrayBuffer()
-          return performance.now() - start
-        }),
-      )
+          await (await fetch(url)).arrayBuffer()
+          const ms = performance.now() - start
+          // Resource Timing splits it: `workerStart` (the start asked for) to `fetchStart` (the
+          // worker ready, its script run, the fetch event dispatched), then the handler's part.
+          const entry = performance.getEntriesByType('resource').find((candidate) => candidate.name.endsWith(url)) as
+            PerformanceResourceTiming | undefined
+          const startup = entry && entry.workerStart > 0 ? entry.fetchStart - entry.workerStart : Number.NaN
+          const handler = entry && entry.workerStart > 0 ? entry.responseEnd - entry.fetchStart : Number.NaN
+          return { ms, startup, handler }
+        }, i)
+        times[variant].push(sample.ms)
+        startups[variant].push(sample.startup)
+        handlers[variant].push(sample.handler)
+      }
     }
-    added.push(times.proxy.at(-1)! - times.passthrough.at(-1)!)
+    const tokensValid = { 'idb-floor': await sendsValidToken(idbFloor), proxy: await sendsValidToken(tabs.proxy) }
+    const paired = (over: ColdVariant, op: (a: number, b: number) => number) =>
+      round(median(times.proxy.map((ms, i) => op(ms, times[over][i]!))))
+    return {
+      starts: counts.coldStarts,
+      medianMs: Object.fromEntries(variants.map((variant) => [variant, round(median(times[variant]))])) as Record<
+        ColdVariant,
+        number
+      >,
+      /**
+       * The same requests split by Resource Timing: the worker's start (`workerStart` to
+       * `fetchStart`: starting the worker and running its script) and the rest (`fetchStart` to
+       * `responseEnd`: the fetch handler, the IndexedDB read included, and the network). Medians;
+       * `null` where the browser reported no worker start.
+       */
+      breakdownMs: Object.fromEntries(
+        variants.map((variant) => [
+          variant,
+          { workerStartup: finiteMedian(startups[variant]), handlerToResponse: finiteMedian(handlers[variant]) },
+        ]),
+      ) as Record<ColdVariant, { workerStartup: number | null; handlerToResponse: number | null }>,
+      /** The proxy against a worker that only starts, reads one IndexedDB record and adds the header. */
+      proxyOverIdbFloor: round(median(times.proxy) / median(times['idb-floor'])),
+      /** Median over rounds of each round's proxy/idb-floor. */
+      pairedProxyOverIdbFloor: paired('idb-floor', (a, b) => a / b),
+      proxyAddedOverIdbFloorMs: paired('idb-floor', (a, b) => a - b),
+      idbFloorAddedMs: round(median(times['idb-floor'].map((ms, i) => ms - times.passthrough[i]!))),
+      /** Median over rounds of (proxy − passthrough), as before the floor existed. */
+      proxyAddedMs: paired('passthrough', (a, b) => a - b),
+      tokensValid,
+    }
+  } finally {
+    for (const stopper of Object.values(stoppers)) await stopper.detach()
+    await closeTab(idbFloor)
   }
-  return {
-    medianMs: { passthrough: round(median(times.passthrough)), proxy: round(median(times.proxy)) },
-    proxyAddedMs: round(median(added)),
-  }
+}
+
+function finiteMedian(values: number[]): number | null {
+  const finite = values.filter(Number.isFinite)
+  return finite.length ? round(median(finite), 1) : null
 }
 
 /** 5 tabs × 20 concurrent requests; answers the wall time and what the servers saw. */
@@ -373,9 +457,31 @@ async function memory(browser: Browser, tab: Tab) {
   }
 }
 
-function workerSize() {
-  const script = readFileSync(`${dist}/sw.js`)
-  return { bytes: script.byteLength, gzipBytes: gzipSync(script, { level: 9 }).byteLength }
+/** Every built worker (`demo/dist/sw*.js`), by file name: bytes, and bytes gzipped (level 9). */
+function workerSizes(): Record<string, { bytes: number; gzipBytes: number }> {
+  const files = readdirSync(dist)
+    .filter((file) => /^sw.*\.js$/.test(file))
+    .sort()
+  if (!files.includes('sw.js')) throw new Error(`[sw-token-proxy bench] No ${dist}/sw.js: run vite build first.`)
+  return Object.fromEntries(
+    files.map((file) => {
+      const script = readFileSync(`${dist}/${file}`)
+      return [file, { bytes: script.byteLength, gzipBytes: gzipSync(script, { level: 9 }).byteLength }]
+    }),
+  )
+}
+
+const sizeRows = (sizes: ReturnType<typeof workerSizes>): Array<[string, string]> =>
+  Object.entries(sizes).map(([file, size]) => [
+    `worker size, ${file}`,
+    `${size.bytes} bytes, ${size.gzipBytes} bytes gzipped (${round(size.gzipBytes / 1024, 1)} KB)`,
+  ])
+
+if (only === 'size') {
+  const sizes = workerSizes()
+  for (const [label, value] of sizeRows(sizes)) console.log(`${label}  ${value}`)
+  console.log(JSON.stringify(sizes, null, 2))
+  process.exit(0)
 }
 
 const browser = await chromium.launch({
@@ -387,7 +493,15 @@ try {
   // The machine may be shared: its load at the start and the end says how far to trust the run.
   const loadAtStart = loadavg()[0]!
   if (only === 'steady') {
-    const { tabs: _tabs, ...figures } = await steadyState(browser)
+    const { tabs, ...figures } = await steadyState(browser)
+    for (const tab of Object.values(tabs)) await closeTab(tab)
+    console.log(JSON.stringify({ ...figures, loadAverage: [loadAtStart, loadavg()[0]] }, null, 2))
+    process.exit(0)
+  }
+  if (only === 'cold') {
+    const tabs = { passthrough: await openVariant(browser, 'passthrough'), proxy: await openVariant(browser, 'proxy') }
+    const figures = await coldStart(browser, tabs)
+    for (const tab of Object.values(tabs)) await closeTab(tab)
     console.log(JSON.stringify({ ...figures, loadAverage: [loadAtStart, loadavg()[0]] }, null, 2))
     process.exit(0)
   }
@@ -420,18 +534,24 @@ try {
     fetches: await offApiFetches(steady.tabs, counts.offApiRounds, counts.offApiFetches),
     navigation: await stoppedNavigation(steady.tabs, counts.stoppedNavigations),
   }
-  const cold = await coldStart(steady.tabs)
+  const cold = await coldStart(browser, steady.tabs)
   const streams = await streaming(steady.tabs)
   const heap = await memory(browser, steady.tabs.proxy)
   for (const tab of Object.values(steady.tabs)) await closeTab(tab)
   const expiry = await expiryBurst(browser)
-  const size = workerSize()
+  const sizes = workerSizes()
+  const size = sizes['sw.js']!
   const { tabs: _tabs, ...steadyFigures } = steady
 
   const overFloor = (medianMs: Record<'proxy' | 'routes-only', number>) => medianMs.proxy / medianMs['routes-only']
   const targets = {
     'steady sequential: proxy/passthrough ≤ 1.05': steadyFigures.sequential.proxyOverPassthrough <= 1.05,
     'steady 16-concurrent: proxy/passthrough ≤ 1.05': steadyFigures.concurrent16.proxyOverPassthrough <= 1.05,
+    // What is ours on the API path: the proxy against a worker that only adds a token it holds.
+    'steady sequential: proxy/header-only ≤ 1.05': steadyFigures.sequential.proxyOverHeaderOnly <= 1.05,
+    'steady 16-concurrent: proxy/header-only ≤ 1.05': steadyFigures.concurrent16.proxyOverHeaderOnly <= 1.05,
+    'steady: the header-only worker and the proxy sent a token the server accepted':
+      steadyFigures.tokensValid['header-only'] && steadyFigures.tokensValid.proxy,
     'off the API, asset fetch, warm worker: proxy/no worker ≤ 1.05': offApi.fetches.asset.overNone.proxy <= 1.05,
     'off the API, JSON fetch, warm worker: proxy/no worker ≤ 1.05': offApi.fetches.json.overNone.proxy <= 1.05,
     [`off the API, navigation, worker stopped (${offApi.navigation.metric}): proxy/no worker ≤ 1.05`]:
@@ -449,6 +569,10 @@ try {
       ),
     ),
     'cold start: proxy adds ≤ 10 ms': cold.proxyAddedMs <= 10,
+    // What is ours at a worker start: the proxy against a start, one IndexedDB read and the header.
+    'cold start: proxy/idb-floor ≤ 1.05': cold.proxyOverIdbFloor <= 1.05,
+    'cold start: the idb-floor worker and the proxy sent a token the server accepted':
+      cold.tokensValid['idb-floor'] && cold.tokensValid.proxy,
     'expiry burst: exactly 1 refresh, 0 401s':
       expiry.proxyExpired.refreshCalls === 1 && expiry.proxyExpired.server401s === 0,
     'expiry burst: done within one refresh round trip of no expiry':
@@ -480,6 +604,8 @@ try {
     streaming: streams,
     memory: heap,
     size,
+    /** Every built worker, `sw.js` (the one measured above) among them. */
+    workerSizes: sizes,
     targets,
     seconds: round((performance.now() - started) / 1000, 1),
   }
@@ -497,14 +623,15 @@ try {
       'machine',
       `${machine.cpu}, ${machine.cores} cores, Chromium ${machine.chromium}; load average (1 min) ${machine.loadAverage1m.start} at the start, ${machine.loadAverage1m.end} at the end`,
     ],
-    [
-      'sequential ms/request (none · passthrough · proxy)',
-      `${steadyFigures.sequential.medianMs.none} · ${steadyFigures.sequential.medianMs.passthrough} · ${steadyFigures.sequential.medianMs.proxy}  → proxy/passthrough ${steadyFigures.sequential.proxyOverPassthrough}`,
-    ],
-    [
-      '16 concurrent ms/batch (none · passthrough · proxy)',
-      `${steadyFigures.concurrent16.medianMs.none} · ${steadyFigures.concurrent16.medianMs.passthrough} · ${steadyFigures.concurrent16.medianMs.proxy}  → proxy/passthrough ${steadyFigures.concurrent16.proxyOverPassthrough}`,
-    ],
+    ...(
+      [
+        ['sequential ms/request', steadyFigures.sequential],
+        ['16 concurrent ms/batch', steadyFigures.concurrent16],
+      ] as const
+    ).map(([label, figures]): [string, string] => [
+      `${label} (none · passthrough · header-only · proxy)`,
+      `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs['header-only']} · ${figures.medianMs.proxy}  → proxy/header-only ${figures.proxyOverHeaderOnly} (paired ${figures.pairedProxyOverHeaderOnly}), proxy/passthrough ${figures.proxyOverPassthrough}`,
+    ]),
     [
       'DPoP sequential ms/request (bearer · DPoP)',
       `${dpop.sequential.medianMs.bearer} · ${dpop.sequential.medianMs.dpop}  → DPoP/bearer ${dpop.sequential.dpopOverBearer} (+${dpop.sequential.dpopAddedMs} ms)`,
@@ -538,8 +665,17 @@ try {
       `fetches ${offApiRoutes('passthrough')} · ${offApiRoutes('routes-only')} · ${offApiRoutes('proxy')}; navigation ${offApi.navigation.route.passthrough} · ${offApi.navigation.route['routes-only']} · ${offApi.navigation.route.proxy}`,
     ],
     [
-      'cold start ms (passthrough · proxy)',
-      `${cold.medianMs.passthrough} · ${cold.medianMs.proxy}  → proxy adds ${cold.proxyAddedMs} ms`,
+      `cold start ms, ${cold.starts} starts (passthrough · idb-floor · proxy)`,
+      `${cold.medianMs.passthrough} · ${cold.medianMs['idb-floor']} · ${cold.medianMs.proxy}  → proxy/idb-floor ${cold.proxyOverIdbFloor} (paired ${cold.pairedProxyOverIdbFloor}, +${cold.proxyAddedOverIdbFloorMs} ms); proxy adds ${cold.proxyAddedMs} ms to passthrough`,
+    ],
+    [
+      '  the same starts, Resource Timing ms: worker start · handler to response',
+      (['passthrough', 'idb-floor', 'proxy'] as const)
+        .map(
+          (variant) =>
+            `${variant} ${cold.breakdownMs[variant].workerStartup} · ${cold.breakdownMs[variant].handlerToResponse}`,
+        )
+        .join(', '),
     ],
     [
       'expiry burst, proxy',
@@ -565,7 +701,7 @@ try {
       `worker heap, ${heap.requests} requests`,
       `${heap.heapBeforeKB} KB → ${heap.heapAfterKB} KB (growth ${heap.growthKB} KB)`,
     ],
-    ['worker size', `${size.bytes} bytes, ${round(size.gzipBytes / 1024, 1)} KB gzipped`],
+    ...sizeRows(sizes),
   ]
   const width = Math.max(...rows.map(([label]) => label.length))
   console.log(
