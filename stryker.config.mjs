@@ -19,6 +19,8 @@ export default {
     '!**/*.d.ts',
     // Test helpers: imported by tests only, never shipped.
     '!sw/testLocks.ts',
+    '!sw/testLogOut.ts',
+    '!sw/testProxy.ts',
   ],
   // A static mutant (a module-level constant, run once at import) must re-run the whole suite in
   // a fresh environment: about 11% of the mutants here but half of the run time. Check one file's

@@ -1,12 +1,11 @@
 import 'fake-indexeddb/auto'
 import { URLPattern } from 'urlpattern-polyfill/urlpattern'
 import { describe, expect, it } from 'vitest'
-import { createTokenProxy } from './createTokenProxy.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import type { TokenProxyOptions } from './glossary.js'
-import { noLocks } from './SessionRefresher.js'
 import { staticRoutes, type RouterCondition, type RouterRule } from './staticRoutes.js'
 import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 /**
  * What a worker's configuration decides beyond a single request: which stored sessions it may
@@ -18,15 +17,7 @@ const ORIGIN = 'https://app.example'
 const ISSUER = 'https://id.example'
 
 function proxyOn(databaseName: string, options: TokenProxyOptions, fetchFn: typeof fetch = () => never()) {
-  return createTokenProxy(options, {
-    origin: ORIGIN,
-    fetch: fetchFn,
-    store: new TokenStore(databaseName),
-    locks: noLocks,
-    broadcast: () => Promise.resolve(),
-    now: () => 1_000_000,
-    warn: () => undefined,
-  })
+  return proxyOverFakes(options, { origin: ORIGIN, fetch: fetchFn, store: new TokenStore(databaseName) }).proxy
 }
 
 function never(): Promise<Response> {

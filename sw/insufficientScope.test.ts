@@ -1,9 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import type { BroadcastType } from '../protocol/messages.js'
-import { createTokenProxy } from './createTokenProxy.js'
-import { noLocks } from './SessionRefresher.js'
-import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 // RFC 6750 §3.1: a 401 with `error="insufficient_scope"` says the token is valid but does not
 // grant this call. A refresh mints a token with the same scopes, so the worker does not refresh
@@ -13,8 +10,7 @@ const ORIGIN = 'https://app.example'
 
 function setUp(challenge: string) {
   const sent: string[] = []
-  const broadcasts: BroadcastType[] = []
-  const proxy = createTokenProxy(
+  const fakes = proxyOverFakes(
     { api: ['/api/'], tokenEndpoints: ['/auth/login'], refresh: { url: '/auth/refresh' } },
     {
       origin: ORIGIN,
@@ -28,19 +24,9 @@ function setUp(challenge: string) {
           new Response('{"error":"insufficient_scope"}', { status: 401, headers: { 'WWW-Authenticate': challenge } }),
         )
       },
-      store: new TokenStore(`insufficient-scope-${crypto.randomUUID()}`),
-      locks: noLocks,
-      broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
-      now: () => 1_000_000,
-      warn: () => undefined,
     },
   )
-  const handle = (request: Request) => {
-    const route = proxy.route(request)
-    if (!route) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, route, () => undefined)
-  }
-  return { handle, sent, broadcasts }
+  return { ...fakes, sent }
 }
 
 const tokens = (access: string) =>

@@ -2,11 +2,10 @@ import 'fake-indexeddb/auto'
 import { SignJWT, generateKeyPair } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { BroadcastPayloads, BroadcastType } from '../protocol/messages.js'
-import { createTokenProxy } from './createTokenProxy.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import type { TokenProxyOptions } from './glossary.js'
-import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 // Policy 10: a session records the configuration that issued it, client included. A worker
 // reconfigured to another client (of the same refresh endpoint, or of the same OpenID issuer)
@@ -77,20 +76,13 @@ function tokens(access: string, refresh: string): Response {
 /** One worker version over the shared database and network. */
 function worker(databaseName: string, network: ReturnType<typeof createNetwork>, options: TokenProxyOptions) {
   const broadcasts: Array<{ type: BroadcastType; payload: BroadcastPayloads[BroadcastType] }> = []
-  const proxy = createTokenProxy(options, {
+  const { proxy, handle } = proxyOverFakes(options, {
     origin: ORIGIN,
     fetch: network.fetch,
     store: new TokenStore(databaseName),
-    locks: noLocks,
     broadcast: (type, payload) => (broadcasts.push({ type, payload }), Promise.resolve()),
     now: () => Date.now(),
-    warn: () => undefined,
   })
-  const handle = (request: Request) => {
-    const route = proxy.route(request)
-    if (!route) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, route, () => undefined)
-  }
   return { proxy, handle, broadcasts }
 }
 

@@ -1,11 +1,9 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import type { BroadcastType } from '../protocol/messages.js'
-import { createTokenProxy } from './createTokenProxy.js'
 import { logOutAndSettle } from './testLogOut.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
-import { noLocks } from './SessionRefresher.js'
 import { TokenStore, type SessionTokens } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 /**
  * Logout with an OpenID provider (RFC 7009): the session's refresh token is revoked at the
@@ -34,8 +32,7 @@ async function setUp(session: Partial<SessionTokens>, revocationStatus = 200) {
   const revoked: string[] = []
   const sent: string[] = []
   const warnings: string[] = []
-  const broadcasts: BroadcastType[] = []
-  const proxy = createTokenProxy(
+  const { proxy, broadcasts } = proxyOverFakes(
     {
       api: ['/api/'],
       logout: '/auth/logout',
@@ -61,9 +58,6 @@ async function setUp(session: Partial<SessionTokens>, revocationStatus = 200) {
         return new Response(null, { status: 204 })
       },
       store,
-      locks: noLocks,
-      broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
-      now: () => 1_000_000,
       warn: (message) => warnings.push(message),
     },
   )

@@ -1,10 +1,8 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import type { BroadcastType } from '../protocol/messages.js'
-import { createTokenProxy } from './createTokenProxy.js'
 import type { TokenProxyOptions } from './glossary.js'
-import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 /**
  * Logout, seen from the network: which token (if any) the logout request carries, and what every
@@ -23,8 +21,7 @@ const OPTIONS: TokenProxyOptions = {
 /** A proxy over a scripted network that records what went out, on `databaseName`. */
 function proxyOn(databaseName: string, options: TokenProxyOptions = OPTIONS) {
   const sent: string[] = []
-  const broadcasts: BroadcastType[] = []
-  const proxy = createTokenProxy(options, {
+  const { proxy, handle, broadcasts } = proxyOverFakes(options, {
     origin: ORIGIN,
     fetch: (input, init) => {
       const request = new Request(input, init)
@@ -36,16 +33,7 @@ function proxyOn(databaseName: string, options: TokenProxyOptions = OPTIONS) {
       return Promise.resolve(new Response(null, { status: 204 }))
     },
     store: new TokenStore(databaseName),
-    locks: noLocks,
-    broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
-    now: () => 1_000_000,
-    warn: () => undefined,
   })
-  const handle = (request: Request) => {
-    const route = proxy.route(request)
-    if (!route) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, route, () => undefined)
-  }
   const logIn = () => handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
   return { proxy, handle, logIn, sent, broadcasts }
 }

@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 import { MESSAGE_SOURCE, type BroadcastType } from '../protocol/messages.js'
 import { answerRequest } from './answerRequest.js'
-import { createTokenProxy } from './createTokenProxy.js'
-import { noLocks } from './SessionRefresher.js'
 import { TokenStore, type SessionTokens } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 const ORIGIN = 'https://app.example'
 
@@ -26,7 +25,7 @@ function setUp(answerLogout: (request: Request) => Promise<Response>, refreshTim
   const store = new StoreThatCannotEnd(databaseName)
   const broadcasts: BroadcastType[] = []
   const logoutRequests: Request[] = []
-  const proxy = createTokenProxy(
+  const { proxy, handle } = proxyOverFakes(
     {
       api: ['/api/'],
       tokenEndpoints: ['/auth/login'],
@@ -43,17 +42,11 @@ function setUp(answerLogout: (request: Request) => Promise<Response>, refreshTim
         return answerLogout(request)
       },
       store,
-      locks: noLocks,
       broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
-      now: () => 1_000_000,
-      warn: () => undefined,
     },
   )
   const logIn = async () => {
-    const request = new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' })
-    const route = proxy.route(request)
-    if (!route) throw new Error('the login endpoint was not routed')
-    await proxy.handle(request, route, () => undefined)
+    await handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
   }
   const askToLogOut = (waitUntil: (promise: Promise<unknown>) => void = () => undefined) =>
     answerRequest(proxy, { source: MESSAGE_SOURCE, type: 'LOGOUT', payload: {} }, () => Promise.resolve(), waitUntil)

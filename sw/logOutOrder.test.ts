@@ -1,10 +1,9 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import type { BroadcastType } from '../protocol/messages.js'
-import { createTokenProxy } from './createTokenProxy.js'
 import { logOutAndSettle } from './testLogOut.js'
-import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 // Logout is durable: by the time a tab hears SESSION_ENDED the session is gone from the store, so
 // a tab that reacts to the event by calling the API (a "you are logged out" page fetching what an
@@ -23,7 +22,7 @@ function setUp() {
   const sent: Array<{ path: string; authorization: string | null }> = []
   const seenOnSessionEnded: SeenOnSessionEnded[] = []
   const broadcasts: BroadcastType[] = []
-  const proxy = createTokenProxy(
+  const { proxy, handle } = proxyOverFakes(
     { api: ['/api/'], tokenEndpoints: ['/auth/login'], refresh: { url: '/auth/refresh' }, logout: '/auth/logout' },
     {
       origin: ORIGIN,
@@ -39,9 +38,8 @@ function setUp() {
         return Promise.resolve(Response.json({ ok: true }))
       },
       store: new TokenStore(databaseName),
-      locks: noLocks,
       // A tab: on SESSION_ENDED it looks at the store and calls the API at once.
-      broadcast: async (type) => {
+      broadcast: async (type): Promise<void> => {
         broadcasts.push(type)
         if (type !== 'SESSION_ENDED') return
         const stored = (await new TokenStore(databaseName).reload()).tokens !== null
@@ -49,15 +47,8 @@ function setUp() {
         const apiCall = sent.findLast(({ path }) => path === '/api/public')
         seenOnSessionEnded.push({ stored, apiAuthorization: apiCall?.authorization ?? null })
       },
-      now: () => 1_000_000,
-      warn: () => undefined,
     },
   )
-  async function handle(request: Request): Promise<Response> {
-    const route = proxy.route(request)
-    if (!route) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, route, () => undefined)
-  }
   return { proxy, handle, sent, seenOnSessionEnded, broadcasts }
 }
 

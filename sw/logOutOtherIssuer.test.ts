@@ -1,12 +1,10 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import type { BroadcastType } from '../protocol/messages.js'
-import { createTokenProxy } from './createTokenProxy.js'
 import { logOutAndSettle } from './testLogOut.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import type { TokenProxyOptions } from './glossary.js'
-import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 // Policy 10 at logout: a stored session that another configuration issued (the app moved to
 // another refresh endpoint, or to an OpenID provider) is cleared by a logout, but its tokens go
@@ -44,22 +42,7 @@ function createNetwork() {
 }
 
 function worker(databaseName: string, network: ReturnType<typeof createNetwork>, options: TokenProxyOptions) {
-  const broadcasts: BroadcastType[] = []
-  const proxy = createTokenProxy(options, {
-    origin: ORIGIN,
-    fetch: network.fetch,
-    store: new TokenStore(databaseName),
-    locks: noLocks,
-    broadcast: (type) => (broadcasts.push(type), Promise.resolve()),
-    now: () => 1_000_000,
-    warn: () => undefined,
-  })
-  const handle = (request: Request) => {
-    const route = proxy.route(request)
-    if (!route) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, route, () => undefined)
-  }
-  return { proxy, handle, broadcasts }
+  return proxyOverFakes(options, { origin: ORIGIN, fetch: network.fetch, store: new TokenStore(databaseName) })
 }
 
 const FIRST: TokenProxyOptions = {

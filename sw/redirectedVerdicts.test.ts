@@ -1,8 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { createTokenProxy } from './createTokenProxy.js'
-import { noLocks } from './SessionRefresher.js'
-import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 // A 401 is the API's verdict on the token only when it comes from that API. A request redirected
 // onto another API's prefix (an `api` entry with its own resource or audience: another token) gets
@@ -21,7 +19,7 @@ function setUp(redirects: Record<string, string>) {
   const sent: string[] = []
   const renewals: string[] = []
   let issued = 1
-  const proxy = createTokenProxy(
+  const { handle } = proxyOverFakes(
     {
       api: [
         '/api/',
@@ -54,18 +52,8 @@ function setUp(redirects: Record<string, string>) {
         Object.defineProperties(response, { redirected: { value: true }, url: { value: `${ORIGIN}${landing}` } })
         return response
       },
-      store: new TokenStore(`redirected-verdicts-${crypto.randomUUID()}`),
-      locks: noLocks,
-      broadcast: () => Promise.resolve(),
-      now: () => 1_000_000,
-      warn: () => undefined,
     },
   )
-  const handle = (request: Request) => {
-    const route = proxy.route(request)
-    if (!route) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, route, () => undefined)
-  }
   return { handle, sent, renewals }
 }
 

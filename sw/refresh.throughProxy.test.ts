@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import type { BroadcastPayloads, BroadcastType } from '../protocol/messages.js'
-import { createTokenProxy } from './createTokenProxy.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { noLocks, type Locks } from './SessionRefresher.js'
 import { createTestLocks } from './testLocks.js'
 import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 /**
  * Refresh decisions seen from the network and the tabs, through `createTokenProxy` over fakes:
@@ -30,7 +30,7 @@ function worker(answer: Answer, databaseName: string, clock = { now: T0 }, locks
   const sent: string[] = []
   const refreshBodies: string[] = []
   const broadcasts: Array<{ type: BroadcastType; payload: BroadcastPayloads[BroadcastType] }> = []
-  const proxy = createTokenProxy(OPTIONS, {
+  const fakes = proxyOverFakes(OPTIONS, {
     origin: ORIGIN,
     fetch: async (input, init) => {
       const request = new Request(input, init)
@@ -44,14 +44,9 @@ function worker(answer: Answer, databaseName: string, clock = { now: T0 }, locks
     locks,
     broadcast: (type, payload) => (broadcasts.push({ type, payload }), Promise.resolve()),
     now: () => clock.now,
-    warn: () => undefined,
   })
-  const handle = (path: string) => {
-    const request = new Request(`${ORIGIN}${path}`)
-    const route = proxy.route(request)
-    if (!route) throw new Error(`not routed: ${path}`)
-    return proxy.handle(request, route, () => undefined)
-  }
+  const { proxy } = fakes
+  const handle = (path: string) => fakes.handle(new Request(`${ORIGIN}${path}`))
   const logIn = async () => {
     const request = new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' })
     await proxy.handle(request, { role: 'token-endpoint' }, () => undefined)

@@ -1,8 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { createTokenProxy } from './createTokenProxy.js'
-import { noLocks } from './SessionRefresher.js'
-import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 // `replayBodyLimitBytes`: a body up to the cap is copied before the first send, so a 401 can be
 // replayed byte for byte; a larger one is sent once as it came and never replayed (the page gets
@@ -20,7 +18,7 @@ interface ApiSend {
 function setUp() {
   const apiSends: ApiSend[] = []
   let refreshes = 0
-  const proxy = createTokenProxy(
+  const { handle } = proxyOverFakes(
     {
       api: ['/api/'],
       tokenEndpoints: ['/auth/login'],
@@ -40,18 +38,8 @@ function setUp() {
           ? new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } })
           : Response.json({ ok: true })
       },
-      store: new TokenStore(`replay-cap-${crypto.randomUUID()}`),
-      locks: noLocks,
-      broadcast: () => Promise.resolve(),
-      now: () => 1_000_000,
-      warn: () => undefined,
     },
   )
-  const handle = (request: Request) => {
-    const route = proxy.route(request)
-    if (!route) throw new Error(`not routed: ${request.url}`)
-    return proxy.handle(request, route, () => undefined)
-  }
   return { handle, apiSends }
 }
 

@@ -1,8 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { createTokenProxy } from './createTokenProxy.js'
-import { noLocks } from './SessionRefresher.js'
-import { TokenStore } from './tokenStore.js'
+import { proxyOverFakes } from './testProxy.js'
 
 // Policy 1, case 2: the token goes to `/api` and below it, on a segment boundary, and to no
 // look-alike. In Chromium the static routes send look-alikes to the network before the worker
@@ -39,7 +37,7 @@ function setUp() {
     )
   }
   // demo/worker/sw.ts
-  const proxy = createTokenProxy(
+  const { proxy } = proxyOverFakes(
     {
       api: ['/api/'],
       tokenEndpoints: ['/auth/login'],
@@ -50,11 +48,6 @@ function setUp() {
     {
       origin: ORIGIN,
       fetch: network,
-      store: new TokenStore(`segment-boundaries-${crypto.randomUUID()}`),
-      locks: noLocks,
-      broadcast: () => Promise.resolve(),
-      now: () => 1_000_000,
-      warn: () => undefined,
     },
   )
   /** The worker's fetch listener without static routes: what `roleOf` claims it handles, the rest goes out as it came. */

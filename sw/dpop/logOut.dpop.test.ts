@@ -1,9 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import { createTokenProxy } from '../createTokenProxy.js'
 import { DpopSender } from './DpopSender.js'
-import { noLocks } from '../SessionRefresher.js'
-import { TokenStore } from '../tokenStore.js'
+import { proxyOverFakes } from '../testProxy.js'
 
 /**
  * DPoP logout (issue 15): the logout request is proved with the session's key only when the
@@ -14,7 +12,7 @@ const ORIGIN = 'https://app.example'
 
 function setUp(tokenType: 'DPoP' | 'Bearer') {
   const sent: string[] = []
-  const proxy = createTokenProxy(
+  const { handle } = proxyOverFakes(
     {
       api: ['/api/'],
       tokenEndpoints: ['/auth/login'],
@@ -35,15 +33,10 @@ function setUp(tokenType: 'DPoP' | 'Bearer') {
             : new Response(null, { status: 204 }),
         )
       },
-      store: new TokenStore(`dpop-logout-test-${crypto.randomUUID()}`),
-      locks: noLocks,
-      broadcast: () => Promise.resolve(),
       now: () => 1_700_000_000_000,
-      warn: () => undefined,
       dpop: (environment) => new DpopSender(environment),
     },
   )
-  const handle = (request: Request) => proxy.handle(request, proxy.route(request)!, () => undefined)
   const logIn = () => handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
   const logout = (init: RequestInit = {}) => handle(new Request(`${ORIGIN}/auth/logout`, { method: 'POST', ...init }))
   return { logIn, logout, sent }
