@@ -54,9 +54,15 @@ export interface ApiTokenKind {
   renewed(stored: LiveSession, tokens: TokenSet, receivedAt: number): SessionTokens
 }
 
+/** Made once per `api` entry's target (resolved once, at the worker's start), not per request. */
+const RESOURCE_KINDS = new WeakMap<TokenTarget, ApiTokenKind>()
+
 /** The kind of token an `api` entry with `target` gets (`undefined`: the session's own). */
 export function apiTokenKind(target: TokenTarget | undefined): ApiTokenKind {
-  return target ? resourceToken(target) : SESSION_TOKEN
+  if (!target) return SESSION_TOKEN
+  let kind = RESOURCE_KINDS.get(target)
+  if (!kind) RESOURCE_KINDS.set(target, (kind = resourceToken(target)))
+  return kind
 }
 
 function sessionHeld(session: LiveSession): HeldToken {
