@@ -21,6 +21,8 @@ export default {
     '!sw/testLocks.ts',
     '!sw/testLogOut.ts',
     '!sw/testProxy.ts',
+    '!sw/testOidcProvider.ts',
+    '!sw/testStaticRouting.ts',
   ],
   // A static mutant (a module-level constant, run once at import) must re-run the whole suite in
   // a fresh environment: about 11% of the mutants here but half of the run time. Check one file's

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto'
-import { URLPattern } from 'urlpattern-polyfill/urlpattern'
 import { describe, expect, it } from 'vitest'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import type { TokenProxyOptions } from './glossary.js'
-import { staticRoutes, type RouterCondition, type RouterRule } from './staticRoutes.js'
+import { staticRoutes } from './staticRoutes.js'
+import { routeOf } from './testStaticRouting.js'
 import { TokenStore } from './tokenStore.js'
 import { proxyOverFakes } from './testProxy.js'
 
@@ -65,17 +65,6 @@ describe('a session is renewed only by the configuration that issued it (Policy 
 })
 
 describe('the URLs a worker claims from the browser (Policy 12)', () => {
-  /** What the browser does with a request under these rules: the first match wins, else the worker. */
-  function routeOf(rules: RouterRule[], url: string, mode: RequestMode = 'cors'): RouterRule['source'] {
-    const matches = (condition: RouterCondition): boolean => {
-      if ('requestMode' in condition) return condition.requestMode === mode
-      if ('urlPattern' in condition) return new URLPattern(condition.urlPattern).test(url)
-      if ('or' in condition) return condition.or.some(matches)
-      return !matches(condition.not)
-    }
-    return rules.find((rule) => matches(rule.condition))?.source ?? 'fetch-event'
-  }
-
   it('are its API prefixes, token endpoints and logout endpoint, and nothing else', () => {
     const proxy = proxyOn(`config-test-${crypto.randomUUID()}`, {
       api: ['/api/', 'http://localhost:8080/v1/'],

@@ -1,10 +1,11 @@
 import 'fake-indexeddb/auto'
-import { SignJWT, generateKeyPair } from 'jose'
+import { generateKeyPair } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { BroadcastPayloads, BroadcastType } from '../protocol/messages.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { TokenStore } from './tokenStore.js'
+import { discoveryDocument, idToken } from './testOidcProvider.js'
 import { proxyOverFakes } from './testProxy.js'
 
 // Policy 10: a session records the configuration that issued it, client included. A worker
@@ -41,26 +42,12 @@ function createNetwork() {
     sent.push({ method: request.method, url: request.url, authorization: request.headers.get('Authorization'), body })
     const { origin, pathname } = new URL(request.url)
     if (origin === ISSUER) {
-      if (pathname === '/.well-known/openid-configuration')
-        return Response.json({
-          issuer: ISSUER,
-          authorization_endpoint: `${ISSUER}/auth`,
-          token_endpoint: `${ISSUER}/token`,
-          revocation_endpoint: `${ISSUER}/token/revocation`,
-        })
+      if (pathname === '/.well-known/openid-configuration') return discoveryDocument(ISSUER)
       if (pathname === '/token/revocation') return new Response(null, { status: 200 })
       const form = new URLSearchParams(body)
       if (form.get('grant_type') === 'refresh_token') return tokens('at-2', 'rt-2')
-      const now = Math.floor(Date.now() / 1000)
-      const idToken = await new SignJWT({ nonce: provider.idTokenNonce })
-        .setProtectedHeader({ alg: 'RS256' })
-        .setIssuer(ISSUER)
-        .setAudience('spa')
-        .setSubject('ada')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 300)
-        .sign(signingKey)
-      return Response.json({ ...(await tokens('at-1', 'rt-1').json()), id_token: idToken })
+      const id_token = await idToken(ISSUER, signingKey, provider.idTokenNonce)
+      return Response.json({ ...(await tokens('at-1', 'rt-1').json()), id_token })
     }
     if (pathname === '/auth/login') return tokens('at-1', 'rt-1')
     if (pathname === '/auth/refresh') return tokens('at-2', 'rt-2')

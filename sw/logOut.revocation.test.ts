@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { logOutAndSettle } from './testLogOut.js'
+import { discoveryDocument } from './testOidcProvider.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import { TokenStore, type SessionTokens } from './tokenStore.js'
 import { proxyOverFakes } from './testProxy.js'
@@ -43,13 +44,7 @@ async function setUp(session: Partial<SessionTokens>, revocationStatus = 200) {
       fetch: async (input, init) => {
         const request = new Request(input, init)
         const { pathname } = new URL(request.url)
-        if (pathname === '/.well-known/openid-configuration')
-          return Response.json({
-            issuer: ISSUER,
-            authorization_endpoint: `${ISSUER}/auth`,
-            token_endpoint: `${ISSUER}/token`,
-            revocation_endpoint: `${ISSUER}/revoke`,
-          })
+        if (pathname === '/.well-known/openid-configuration') return discoveryDocument(ISSUER, '/revoke')
         if (pathname === '/revoke') {
           revoked.push(new URLSearchParams(await request.text()).get('token') ?? '')
           return new Response(null, { status: revocationStatus })

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { logOutAndSettle } from './testLogOut.js'
+import { discoveryDocument } from './testOidcProvider.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { TokenStore } from './tokenStore.js'
@@ -26,13 +27,7 @@ function createNetwork() {
     const body = await request.clone().text()
     sent.push({ url: request.url, authorization: request.headers.get('Authorization'), body })
     const { pathname } = new URL(request.url)
-    if (pathname === '/.well-known/openid-configuration')
-      return Response.json({
-        issuer: ISSUER,
-        authorization_endpoint: `${ISSUER}/auth`,
-        token_endpoint: `${ISSUER}/token`,
-        revocation_endpoint: `${ISSUER}/token/revocation`,
-      })
+    if (pathname === '/.well-known/openid-configuration') return discoveryDocument(ISSUER)
     if (pathname === '/token/revocation') return new Response(null, { status: 200 })
     if (pathname === '/auth/login')
       return Response.json({ access_token: 'at-1', refresh_token: 'rt-1', token_type: 'Bearer', expires_in: 3600 })

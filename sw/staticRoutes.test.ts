@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto'
-import { URLPattern } from 'urlpattern-polyfill/urlpattern'
 import { describe, expect, it } from 'vitest'
 import { createTokenProxy } from './createTokenProxy.js'
 import { noLocks } from './SessionRefresher.js'
-import { staticRoutes, type RouterCondition, type RouterRule } from './staticRoutes.js'
+import { staticRoutes } from './staticRoutes.js'
+import { routeOf } from './testStaticRouting.js'
 import { TokenStore } from './tokenStore.js'
 
 const ORIGIN = 'https://app.example'
@@ -26,17 +26,6 @@ const proxy = createTokenProxy(
     warn: () => undefined,
   },
 )
-
-/** What the browser does with a request under these rules: the first match wins, else the worker. */
-function routeOf(rules: RouterRule[], url: string, mode: RequestMode): RouterRule['source'] {
-  const matches = (condition: RouterCondition): boolean => {
-    if ('requestMode' in condition) return condition.requestMode === mode
-    if ('urlPattern' in condition) return new URLPattern(condition.urlPattern).test(url)
-    if ('or' in condition) return condition.or.some(matches)
-    return !matches(condition.not)
-  }
-  return rules.find((rule) => matches(rule.condition))?.source ?? 'fetch-event'
-}
 
 const URLS = [
   // Owned: API prefixes (on a segment boundary), token endpoints and logout, any query.

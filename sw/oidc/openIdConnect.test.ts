@@ -1,8 +1,9 @@
-import { EmbeddedJWK, SignJWT, calculateJwkThumbprint, generateKeyPair, jwtVerify } from 'jose'
+import { EmbeddedJWK, calculateJwkThumbprint, generateKeyPair, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { DpopSender } from '../dpop/DpopSender.js'
 import type { OidcSignIn } from '../oidcPlugin.js'
 import type { PendingSignIn } from '../tokenStore.js'
+import { idToken } from '../testOidcProvider.js'
 import { openIdConnect } from './openIdConnect.js'
 
 // DPoP in the OpenID mode (issue 15): the plug-in over a scripted provider that verifies every
@@ -63,21 +64,13 @@ function createProvider() {
       )
     }
     state.issued += 1
-    const now = Math.floor(Date.now() / 1000)
-    const idToken = await new SignJWT({ nonce: state.idTokenNonce })
-      .setProtectedHeader({ alg: 'RS256' })
-      .setIssuer(ISSUER)
-      .setAudience('spa')
-      .setSubject('ada')
-      .setIssuedAt(now)
-      .setExpirationTime(now + 300)
-      .sign(signingKey)
+    const id_token = await idToken(ISSUER, signingKey, state.idTokenNonce)
     return Response.json({
       access_token: `at-${state.issued}`,
       refresh_token: `rt-${state.issued}`,
       token_type: proof ? 'DPoP' : 'Bearer',
       expires_in: 60,
-      ...(form.get('grant_type') === 'authorization_code' && { id_token: idToken }),
+      ...(form.get('grant_type') === 'authorization_code' && { id_token }),
     })
   }
   return { records, state, fetch }
