@@ -13,6 +13,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'demo/dist/',
+      'examples/pwa-app/dist/',
       // Mutation testing's reports and sandboxes (npm run test:mutation).
       'reports/',
       '.stryker-tmp/',

@@ -9,6 +9,7 @@ export type {
   SessionEventName,
   SessionEvents,
   TokenProxyClient,
+  TokenProxyStatus,
 } from './registerTokenProxy.js'
 export { openAuthenticatedWebSocket, type OpenAuthenticatedWebSocketOptions } from './openAuthenticatedWebSocket.js'
 export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'

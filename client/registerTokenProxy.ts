@@ -1,4 +1,4 @@
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import { ErrorCode, TokenProxyError, formatMessage, type SerializedError } from '../protocol/errors.js'
 import {
   PROTOCOL_VERSION,
   SESSION_EVENT_NAMES,
@@ -18,7 +18,11 @@ import { TokenProxyUnsupportedError } from './TokenProxyUnsupportedError.js'
 export interface RegisterTokenProxyOptions {
   /** The worker script. Default `'/sw.js'`. */
   url?: string
-  /** The registration scope. Default: the script's directory, as the browser decides. */
+  /**
+   * The registration scope. Default: the scope of the registration that already runs this script
+   * (the app's own, say vite-plugin-pwa's `registerSW()`), else the script's directory, as the
+   * browser decides.
+   */
   scope?: string
   /**
    * How the worker script was built: `'classic'` (default), one script that every browser with
@@ -28,6 +32,29 @@ export interface RegisterTokenProxyOptions {
   type?: WorkerType
   /** How long to wait for the worker to take control and to answer a message. Default 10 000 ms. */
   timeoutMs?: number
+  /**
+   * Whether the browser's HTTP cache may answer the update checks of the script
+   * ({@link https://w3c.github.io/ServiceWorker/#dom-registrationoptions-updateviacache | updateViaCache}).
+   * Default: the value of the registration that already runs this script, else the browser's
+   * default (`'imports'`: the script itself is always fetched past the HTTP cache, which is all a
+   * bundled worker is). A `register()` with another value than the registration's forces a fetch
+   * of the script, so two registrations of one script that disagree (this one and the app's own:
+   * workbox-window, vite-plugin-pwa's `registerSW()`) would swap the value, and fetch the script,
+   * on every load.
+   */
+  updateViaCache?: ServiceWorkerUpdateViaCache
+}
+
+/**
+ * What `status()` answers: the worker's session status, and how this page's registration went.
+ */
+export interface TokenProxyStatus extends SessionStatus {
+  /**
+   * Present when `registerTokenProxy()` could not fetch the worker script (offline, a flaky
+   * network) and resolved with the worker that already controls this page: that worker serves as
+   * before, and the browser checks for an update again on a later load.
+   */
+  registrationError?: SerializedError
 }
 
 /** Session events, named for `on()`. Each maps to one worker broadcast. */
@@ -54,8 +81,11 @@ export type SessionEventName = keyof SessionEvents
 export interface TokenProxyClient {
   /** Listens for a session event in this tab; returns the function that stops listening. */
   on<E extends SessionEventName>(event: E, listener: (payload: SessionEvents[E]) => void): () => void
-  /** Whether there is a session and when its access token expires. Never a token. */
-  status(): Promise<SessionStatus>
+  /**
+   * Whether there is a session and when its access token expires, and, after an offline start,
+   * that the script could not be fetched ({@link TokenProxyStatus.registrationError}). Never a token.
+   */
+  status(): Promise<TokenProxyStatus>
   /** Logs out everywhere: the worker calls the logout endpoint, clears the tokens, tells every tab. */
   logout(): Promise<void>
   /**
@@ -86,12 +116,16 @@ export interface TokenProxyClient {
  * Registers the token-proxy worker and resolves once it controls this page, so the app's next
  * `fetch` already goes through it. After a shift-reload (which leaves a page uncontrolled) it asks
  * the active worker to claim the page. Warns, with the fix, when page and worker versions differ.
+ * Beside an app's own registration of the same script it keeps that registration's `scope` and
+ * `updateViaCache`, so it never causes an update check the app did not ask for.
  *
  * Rejects, never hangs:
  * - at once with {@link TokenProxyUnsupportedError} (`ERR_UNSUPPORTED`) where this browser cannot
  *   keep a session (no service worker, no IndexedDB, an insecure page): render its `userMessage`;
  * - with `ERR_REGISTRATION_FAILED` when the script cannot be registered or installed (a 404, a
  *   script that throws, an ES-module build registered as classic), naming the usual causes;
+ *   except when the script cannot be fetched at all (offline) while a worker of the same script
+ *   already controls the page: then it resolves with that worker, and `status()` says so;
  * - with `ERR_INVALID_OPTIONS` and the worker's own message when the worker's options are invalid.
  *
  * @example
@@ -104,7 +138,7 @@ export interface TokenProxyClient {
  * ```
  */
 export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}): Promise<TokenProxyClient> {
-  const { url = '/sw.js', scope, type = 'classic', timeoutMs = 10_000 } = options
+  const { url = '/sw.js', type = 'classic', timeoutMs = 10_000 } = options
   const unsupported = unsupportedHere()
   if (unsupported) throw unsupported
   const container = navigator.serviceWorker
@@ -129,11 +163,37 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   })
   container.startMessages()
 
-  const registration = await register(container, url, {
-    ...(scope !== undefined && { scope }),
-    type,
-    updateViaCache: 'none',
-  })
+  const existing = await registrationOf(container, scriptUrl, options.scope)
+  const scope = options.scope ?? existing?.scope
+  // Unset for a new registration: the browser's default ('imports'), which is also what
+  // workbox-window and vite-plugin-pwa's registerSW() register with.
+  const updateViaCache = options.updateViaCache ?? existing?.updateViaCache
+  let registration: ServiceWorkerRegistration
+  let registrationError: TokenProxyError | undefined
+  try {
+    registration = await register(
+      container,
+      url,
+      {
+        ...(scope !== undefined && { scope }),
+        type,
+        ...(updateViaCache !== undefined && { updateViaCache }),
+      },
+      // Service workers are not blocked here when one is registered already.
+      existing === undefined && options.scope === undefined,
+    )
+  } catch (error) {
+    if (!existing || !(await servesWithoutScript(container, existing, scriptUrl, error))) throw error
+    registration = existing
+    registrationError = error as TokenProxyError
+    console.warn(
+      formatMessage(
+        `update the service worker ${url}`,
+        'the script could not be fetched (offline, or the network failed)',
+        'The worker that controls this page keeps serving; the browser checks for an update on a later load',
+      ),
+    )
+  }
   await withTimeout(
     waitForControl(container, registration, url, workerError, timeoutMs),
     timeoutMs,
@@ -149,7 +209,10 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       set.add(listener)
       return () => set.delete(listener)
     },
-    status: () => ask('STATUS', {}, timeoutMs),
+    status: async () => ({
+      ...(await ask('STATUS', {}, timeoutMs)),
+      ...(registrationError && { registrationError: registrationError.toJSON() }),
+    }),
     logout: async () => {
       await ask('LOGOUT', {}, timeoutMs)
     },
@@ -186,10 +249,44 @@ function hasIndexedDb(): boolean {
   }
 }
 
+/** The registration that already runs `scriptUrl` for this page (or for `scope`), if any. */
+async function registrationOf(
+  container: ServiceWorkerContainer,
+  scriptUrl: string,
+  scope: string | undefined,
+): Promise<ServiceWorkerRegistration | undefined> {
+  const registration = await container.getRegistration(scope ?? location.href)
+  const worker = registration && (registration.active ?? registration.waiting ?? registration.installing)
+  return worker?.scriptURL === scriptUrl ? registration : undefined
+}
+
+/**
+ * Whether a failed `register()` can be set aside: the script could not be fetched at all (no HTTP
+ * answer: offline, a failed network) and an active worker of the same script controls this page.
+ * A script that the server answers (a 404, a 500) is a real failure, reported as such.
+ */
+async function servesWithoutScript(
+  container: ServiceWorkerContainer,
+  registration: ServiceWorkerRegistration,
+  scriptUrl: string,
+  error: unknown,
+): Promise<boolean> {
+  if (!(error instanceof TokenProxyError) || error.code !== ErrorCode.REGISTRATION_FAILED) return false
+  if (registration.active?.scriptURL !== scriptUrl || container.controller?.scriptURL !== scriptUrl) return false
+  try {
+    const answer = await fetch(scriptUrl, { cache: 'no-store', credentials: 'same-origin' })
+    await answer.body?.cancel()
+    return false
+  } catch {
+    return true
+  }
+}
+
 async function register(
   container: ServiceWorkerContainer,
   url: string,
   options: RegistrationOptions,
+  mayBeBlocked: boolean,
 ): Promise<ServiceWorkerRegistration> {
   try {
     return await container.register(url, options)
@@ -199,7 +296,7 @@ async function register(
     // service workers to this document (site data blocked, an opaque origin), not a mistake in
     // the app's registration.
     const sameOrigin = new URL(url, location.href).origin === location.origin
-    if (error instanceof DOMException && error.name === 'SecurityError' && sameOrigin && options.scope === undefined) {
+    if (error instanceof DOMException && error.name === 'SecurityError' && sameOrigin && mayBeBlocked) {
       throw new TokenProxyUnsupportedError('blocked', { detail, cause: error })
     }
     throw new TokenProxyError(ErrorCode.REGISTRATION_FAILED, registrationFailed(url, `the browser said "${detail}"`), {
