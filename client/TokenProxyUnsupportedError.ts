@@ -1,4 +1,4 @@
-import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
+import { ErrorCode, TokenProxyError, formatMessage, type SerializedError } from '../protocol/errors.js'
 
 /**
  * Why this browser cannot run the proxy on this page:
@@ -52,7 +52,7 @@ const EXPLANATIONS: Record<UnsupportedReason, { why: string; user: string }> = {
 export class TokenProxyUnsupportedError extends TokenProxyError {
   override name = 'TokenProxyUnsupportedError'
   declare readonly code: typeof ErrorCode.UNSUPPORTED
-  readonly reason: UnsupportedReason
+  override readonly reason: UnsupportedReason
   /** One sentence for the user, starting "This browser can't keep you signed in here". */
   readonly userMessage: string
 
@@ -70,5 +70,10 @@ export class TokenProxyUnsupportedError extends TokenProxyError {
     )
     this.reason = reason
     this.userMessage = `This browser can't keep you signed in here: ${user}.`
+  }
+
+  /** As it always was: this error is made in the page and never crosses to the worker. */
+  override toJSON(): SerializedError {
+    return { code: this.code, message: this.message }
   }
 }

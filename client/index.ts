@@ -14,7 +14,7 @@ export type {
 export { openAuthenticatedWebSocket, type OpenAuthenticatedWebSocketOptions } from './openAuthenticatedWebSocket.js'
 export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
-export type { SerializedError } from '../protocol/errors.js'
+export type { SerializedError, SignInFailureReason } from '../protocol/errors.js'
 export { MESSAGE_SOURCE, SESSION_EVENT_NAMES } from '../protocol/messages.js'
 export type { RefreshFailedReason, SessionExpiredReason, SessionStatus } from '../protocol/messages.js'
 export type { SignInOptions, StepUpRequirement } from '../protocol/stepUp.js'

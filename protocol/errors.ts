@@ -38,10 +38,51 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
+/**
+ * Why a sign-in failed: the `reason` of an `ERR_SIGN_IN_FAILED` error. Stable, unlike the message,
+ * so an app can tell "you cancelled" from "misconfigured".
+ * - The provider's own error codes, as it answered them
+ *   ({@link https://openid.net/specs/openid-connect-core-1_0.html#AuthError | OpenID Connect Core §3.1.2.6},
+ *   {@link https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1 | RFC 6749 §4.1.2.1},
+ *   {@link https://www.rfc-editor.org/rfc/rfc6749#section-5.2 | §5.2}): `access_denied` (the user
+ *   cancelled or refused), `login_required`, `consent_required`, `interaction_required`,
+ *   `account_selection_required`, `invalid_request`, `unauthorized_client`, `invalid_scope`,
+ *   `invalid_grant`, `server_error`, `temporarily_unavailable`, and any other code it sends.
+ * - `state_mismatch`: the callback answers no sign-in in progress (an unknown, expired or used
+ *   `state`: a second tab's callback, a reload of the callback page, a forged link).
+ * - `not_redirect_uri`: `completeSignIn()` ran on a page other than the configured `redirectUri`.
+ * - `no_callback`: a page asked to complete a sign-in without a callback URL.
+ * - `configuration_changed`: the sign-in was begun by a worker configured for another provider,
+ *   client or DPoP setting (the worker was updated while the user was at the provider).
+ * - `provider_unreachable`: the provider's discovery document or token endpoint did not answer
+ *   (offline, refused, past `oidc.timeoutMs`).
+ * - `provider_misconfigured`: the provider's metadata lacks what a sign-in needs
+ *   (`authorization_endpoint`).
+ * - `invalid_response`: the provider answered, but its answer did not validate (the ID token,
+ *   its `nonce`, `iss` or `auth_time`).
+ */
+export type SignInFailureReason =
+  | 'access_denied'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'account_selection_required'
+  | 'invalid_request'
+  | 'state_mismatch'
+  | 'not_redirect_uri'
+  | 'no_callback'
+  | 'configuration_changed'
+  | 'provider_unreachable'
+  | 'provider_misconfigured'
+  | 'invalid_response'
+  | (string & {})
+
 /** The shape in which an error crosses between worker and page. */
 export interface SerializedError {
   code: ErrorCode
   message: string
+  /** Why, in a stable word: see {@link TokenProxyError.reason}. */
+  reason?: string
 }
 
 /**
@@ -60,18 +101,25 @@ export interface SerializedError {
 export class TokenProxyError extends Error {
   override name = 'TokenProxyError'
   readonly code: ErrorCode
+  /**
+   * Why, in a stable word, for the codes that have one: `ERR_SIGN_IN_FAILED`
+   * ({@link SignInFailureReason}) and `ERR_UNSUPPORTED` (the client's `UnsupportedReason`). Match
+   * on this, never on the message, which may be reworded.
+   */
+  readonly reason?: string
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; reason?: string }) {
     super(message, options)
     this.code = code
+    if (options?.reason !== undefined) this.reason = options.reason
   }
 
   toJSON(): SerializedError {
-    return { code: this.code, message: this.message }
+    return { code: this.code, message: this.message, ...(this.reason !== undefined && { reason: this.reason }) }
   }
 
   static fromJSON(data: SerializedError): TokenProxyError {
-    return new TokenProxyError(data.code, data.message)
+    return new TokenProxyError(data.code, data.message, typeof data.reason === 'string' ? { reason: data.reason } : {})
   }
 }
 

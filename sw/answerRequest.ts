@@ -44,6 +44,7 @@ export async function answerRequest(
               'no callback URL was given',
               'Call completeSignIn() on the redirect page',
             ),
+            { reason: 'no_callback' },
           )
         return { ok: true, payload: await proxy.completeSignIn(message.payload.callbackUrl) }
     }

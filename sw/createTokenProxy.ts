@@ -218,6 +218,7 @@ function signInBeganElsewhere(): TokenProxyError {
       'it was begun by a worker configured for another provider, client or DPoP setting (this worker was updated while the user was signing in)',
       'Start again with signIn()',
     ),
+    { reason: 'configuration_changed' },
   )
 }
 

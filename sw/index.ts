@@ -15,6 +15,7 @@ export type {
   TokenProxyRoutesOptions,
 } from './glossary.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
+export type { SerializedError, SignInFailureReason } from '../protocol/errors.js'
 export type {
   BroadcastMessage,
   BroadcastType,

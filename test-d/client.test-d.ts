@@ -22,6 +22,7 @@ import {
   type SignInOptions,
   type StepUpRequirement,
   type TokenProxyClient,
+  type TokenProxyStatus,
   type UnsupportedReason,
 } from '../client/index.js'
 import type { SessionEventName as ProtocolSessionEventName } from '../protocol/messages.js'
@@ -38,6 +39,7 @@ describe('registerTokenProxy', () => {
       scope?: string
       type?: WorkerType
       timeoutMs?: number
+      updateViaCache?: ServiceWorkerUpdateViaCache
     }>()
     // @ts-expect-error: the worker is 'classic' or 'module'
     const badType: RegisterTokenProxyOptions = { type: 'shared' }
@@ -87,7 +89,13 @@ describe('on()', () => {
 
 describe('the client', () => {
   test('status()', () => {
-    expectTypeOf<TokenProxyClient['status']>().toEqualTypeOf<() => Promise<SessionStatus>>()
+    expectTypeOf<TokenProxyClient['status']>().toEqualTypeOf<() => Promise<TokenProxyStatus>>()
+    expectTypeOf<TokenProxyStatus>().toEqualTypeOf<{
+      authenticated: boolean
+      expiresAt: number | null
+      claims?: Record<string, unknown>
+      registrationError?: SerializedError
+    }>()
     expectTypeOf<SessionStatus>().toEqualTypeOf<{
       authenticated: boolean
       expiresAt: number | null
@@ -134,7 +142,8 @@ describe('errors', () => {
     expectTypeOf<(typeof TokenProxyError)['fromJSON']>().toEqualTypeOf<(data: SerializedError) => TokenProxyError>()
     expectTypeOf<TokenProxyError['code']>().toEqualTypeOf<ErrorCode>()
     expectTypeOf<TokenProxyError['toJSON']>().returns.toEqualTypeOf<SerializedError>()
-    expectTypeOf<SerializedError>().toEqualTypeOf<{ code: ErrorCode; message: string }>()
+    expectTypeOf<SerializedError>().toEqualTypeOf<{ code: ErrorCode; message: string; reason?: string }>()
+    expectTypeOf<TokenProxyError['reason']>().toEqualTypeOf<string | undefined>()
     expectTypeOf(ErrorCode.REPLY_TIMEOUT).toEqualTypeOf<'ERR_REPLY_TIMEOUT'>()
     expectTypeOf<'ERR_NOPE'>().not.toExtend<ErrorCode>()
   })

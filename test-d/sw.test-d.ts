@@ -119,7 +119,7 @@ describe('errors', () => {
     expectTypeOf<TokenProxyError>().toExtend<Error>()
     expectTypeOf<TokenProxyError['code']>().toEqualTypeOf<ErrorCode>()
     expectTypeOf(TokenProxyError).constructorParameters.toEqualTypeOf<
-      [code: ErrorCode, message: string, options?: { cause?: unknown }]
+      [code: ErrorCode, message: string, options?: { cause?: unknown; reason?: string }]
     >()
   })
 

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi'
-import { ErrorCode, TokenProxyError, formatMessage } from '../../protocol/errors.js'
+import { ErrorCode, TokenProxyError, formatMessage, type SignInFailureReason } from '../../protocol/errors.js'
 import type { StepUpRequirement } from '../../protocol/stepUp.js'
 import type { DpopKey } from '../dpop/DpopKey.js'
 import type { OidcPlugin } from '../glossary.js'
@@ -79,8 +79,25 @@ interface ResolvedOidc {
   timeoutMs: number
 }
 
-function signInError(action: string, why: string, remedy: string, cause?: unknown): TokenProxyError {
-  return new TokenProxyError(ErrorCode.SIGN_IN_FAILED, formatMessage(action, why, remedy), { cause })
+function signInError(
+  reason: SignInFailureReason,
+  action: string,
+  why: string,
+  remedy: string,
+  cause?: unknown,
+): TokenProxyError {
+  return new TokenProxyError(ErrorCode.SIGN_IN_FAILED, formatMessage(action, why, remedy), { cause, reason })
+}
+
+/** The provider's metadata, or `provider_unreachable` when its discovery document cannot be had. */
+function unreachable(action: string, error: unknown): TokenProxyError {
+  return signInError(
+    'provider_unreachable',
+    action,
+    'the provider could not be reached (offline, refused, or past oidc.timeoutMs)',
+    'Try again when the provider is reachable; check the issuer URL',
+    error,
+  )
 }
 
 /**
@@ -129,9 +146,16 @@ class OidcClient implements OidcSignIn {
    * they win over the same names in `authorizationParams`.
    */
   async beginSignIn(returnTo: string | null, requirement: StepUpRequirement = {}): Promise<string> {
-    const server = await this.#authorizationServer()
+    const server = await this.#authorizationServer().catch((error: unknown) => {
+      throw unreachable('start the sign-in', error)
+    })
     if (!server.authorization_endpoint)
-      throw signInError('start the sign-in', 'the provider has no authorization_endpoint', 'Check the issuer URL')
+      throw signInError(
+        'provider_misconfigured',
+        'start the sign-in',
+        'the provider has no authorization_endpoint',
+        'Check the issuer URL',
+      )
     const codeVerifier = oauth.generateRandomCodeVerifier()
     const state = oauth.generateRandomState()
     const nonce = oauth.generateRandomNonce()
@@ -175,6 +199,7 @@ class OidcClient implements OidcSignIn {
       callback.pathname !== this.#options.redirectUri.pathname
     ) {
       throw signInError(
+        'not_redirect_uri',
         'complete the sign-in',
         'the page is not the configured redirectUri',
         `Call completeSignIn() on ${this.#options.redirectUri.href}`,
@@ -184,11 +209,14 @@ class OidcClient implements OidcSignIn {
     const pending = await this.#pendingSignIns.take(state, this.#now())
     if (!pending)
       throw signInError(
+        'state_mismatch',
         'complete the sign-in',
         'this callback does not answer a sign-in in progress (unknown, expired or already used state)',
         'Start again with signIn()',
       )
-    const server = await this.#authorizationServer()
+    const server = await this.#authorizationServer().catch((error: unknown) => {
+      throw unreachable('complete the sign-in', error)
+    })
     const { dpopKey } = pending
     try {
       const parameters = oauth.validateAuthResponse(server, this.#client, callback, state)
@@ -223,8 +251,17 @@ class OidcClient implements OidcSignIn {
         error instanceof oauth.AuthorizationResponseError || error instanceof oauth.ResponseBodyError
           ? safeErrorCode(error.error)
           : undefined
+      // oauth4webapi's own errors are about the answer; anything else (a TypeError from fetch, an
+      // AbortError or TimeoutError from the deadline) means no answer came.
+      const answered =
+        code !== undefined ||
+        error instanceof oauth.OperationProcessingError ||
+        error instanceof oauth.WWWAuthenticateChallengeError ||
+        error instanceof oauth.UnsupportedOperationError
+      if (!answered) throw unreachable('complete the sign-in', error)
       const why = code ? `the provider answered "${code}"` : 'the provider’s answer did not validate'
       throw signInError(
+        code ?? 'invalid_response',
         'complete the sign-in',
         why,
         'Start again with signIn(); if it keeps failing, check the client registration at the provider',
