@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { clientsClaim } from 'workbox-core'
+import { clientsClaim } from 'workbox-core/clientsClaim.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { startTokenProxy, type WorkerFeatures } from './startTokenProxy.js'
 import { staticRoutes, type RouterRule } from './staticRoutes.js'
