@@ -15,6 +15,13 @@ export interface RecordedSessionEvent {
 export interface SessionEventRecording {
   source: string
   names: Readonly<Record<string, string>>
+  /**
+   * The name of a function the driver exposed to every page (Playwright's `exposeBinding`) that
+   * keeps each event outside the page too, with an id of the document that received it, so that
+   * the events of a tab's earlier documents survive its navigations. Optional: without it, a
+   * document's events go with it.
+   */
+  keep?: string
 }
 
 /** The argument for `startRecordingSessionEvents` in any driver's `evaluate`. */
@@ -22,20 +29,45 @@ export const SESSION_EVENT_RECORDING: SessionEventRecording = { source: MESSAGE_
 
 interface RecordingWindow {
   __swTokenProxyEvents?: RecordedSessionEvent[]
+  /** This document's id, for `keep`: which of a tab's documents received an event. */
+  __swTokenProxyDocument?: string
 }
+
+/** The binding `recordSessionEvents` exposes to every page of the context. */
+const KEEP_BINDING = '__swTokenProxyKeepSessionEvent'
+
+/** The events of each recording tab, by document, in the order the tab loaded its documents. */
+const keptByPage = new WeakMap<Page, Map<string, RecordedSessionEvent[]>>()
+const recordingContexts = new WeakSet<BrowserContext>()
 
 /**
  * Records, in every tab of `context` opened from now on, each session message the worker posts
- * to it. Installed as an init script, so it runs before the app's own code and misses nothing.
- * Every engine.
+ * to it, across the tab's navigations: the `session-started` that reached a sign-in's callback page
+ * is still there after the app's `location.replace(returnTo)`. Installed as an init script, so it
+ * runs before the app's own code and misses nothing. Every engine. Nothing is written to the
+ * page's storage.
  */
 export async function recordSessionEvents(context: BrowserContext): Promise<void> {
-  await context.addInitScript(startRecordingSessionEvents, SESSION_EVENT_RECORDING)
+  if (recordingContexts.has(context)) return
+  recordingContexts.add(context)
+  await context.exposeBinding(KEEP_BINDING, ({ page }, documentId: unknown, event: unknown) => {
+    if (typeof documentId !== 'string') return
+    let documents = keptByPage.get(page)
+    if (!documents) keptByPage.set(page, (documents = new Map<string, RecordedSessionEvent[]>()))
+    let events = documents.get(documentId)
+    if (!events) documents.set(documentId, (events = []))
+    events.push(event as RecordedSessionEvent)
+  })
+  await context.addInitScript(startRecordingSessionEvents, { ...SESSION_EVENT_RECORDING, keep: KEEP_BINDING })
 }
 
-/** The session events this tab received so far, oldest first. Needs `recordSessionEvents()`. */
+/**
+ * The session events this tab received so far, oldest first, across its navigations. Needs
+ * `recordSessionEvents()` (the `tokenProxy` fixtures call it).
+ */
 export async function sessionEvents(page: Page): Promise<RecordedSessionEvent[]> {
-  const events = await page.evaluate(recordedSessionEvents)
+  const current = await page.evaluate(recordedDocumentEvents)
+  const events = current && [...earlierDocumentEvents(page, current.documentId), ...current.events]
   if (!events) {
     throw new Error(
       formatMessage(
@@ -60,18 +92,23 @@ export async function sessionEventTypes(page: Page): Promise<Array<RecordedSessi
  * page; self-contained (it is sent to the page as source text, so it takes the protocol's message
  * tag and event names as its argument: pass `SESSION_EVENT_RECORDING`).
  */
-export function startRecordingSessionEvents({ source, names }: SessionEventRecording): void {
+export function startRecordingSessionEvents({ source, names, keep }: SessionEventRecording): void {
   if (!('serviceWorker' in navigator)) return
-  const recording = window as RecordingWindow
+  const recording = window as unknown as RecordingWindow & Record<string, unknown>
   if (recording.__swTokenProxyEvents) return
   recording.__swTokenProxyEvents = []
+  const documentId = (recording.__swTokenProxyDocument = `${Date.now()}-${Math.random()}`)
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as { source?: unknown; type?: unknown; payload?: unknown } | null
     if (data?.source !== source || typeof data.type !== 'string' || !Object.hasOwn(names, data.type)) return
-    recording.__swTokenProxyEvents?.push({
+    const recorded: RecordedSessionEvent = {
       type: names[data.type] as RecordedSessionEvent['type'],
       payload: (data.payload ?? {}) as Record<string, unknown>,
-    })
+    }
+    recording.__swTokenProxyEvents?.push(recorded)
+    const keepOutside = keep === undefined ? undefined : recording[keep]
+    if (typeof keepOutside === 'function')
+      Promise.resolve((keepOutside as (...args: unknown[]) => unknown)(documentId, recorded)).catch(() => undefined)
   })
   navigator.serviceWorker.startMessages()
 }
@@ -79,4 +116,21 @@ export function startRecordingSessionEvents({ source, names }: SessionEventRecor
 /** The page half of `sessionEvents`: what this page recorded, or `null` when it is not recording. */
 export function recordedSessionEvents(): RecordedSessionEvent[] | null {
   return (window as RecordingWindow).__swTokenProxyEvents ?? null
+}
+
+/** What this document recorded, with its id, or `null` when it is not recording. */
+function recordedDocumentEvents(): { documentId: string; events: RecordedSessionEvent[] } | null {
+  const recording = window as RecordingWindow
+  const events = recording.__swTokenProxyEvents
+  return events ? { documentId: recording.__swTokenProxyDocument ?? '', events } : null
+}
+
+/**
+ * The events the tab's earlier documents received, kept outside them. The current document's own
+ * come from the page itself, so an event it has just received is never missing.
+ */
+function earlierDocumentEvents(page: Page, currentDocumentId: string): RecordedSessionEvent[] {
+  const documents = keptByPage.get(page)
+  if (!documents) return []
+  return [...documents].flatMap(([documentId, events]) => (documentId === currentDocumentId ? [] : events))
 }

@@ -1,0 +1,58 @@
+import { sessionEventTypes, sessionEvents, waitForTokenProxy } from '../playwright/index.ts'
+import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
+import { OidcApp } from './support/OidcApp.ts'
+import { signIn } from './support/oidcPages.ts'
+import { startOidcProvider } from './support/OidcProvider.ts'
+import { expect, test } from './support/fixtures.ts'
+import { logIn } from './support/tabs.ts'
+
+// The Playwright helpers' recorder keeps a tab's session events across its navigations: what
+// reached one document is still listed once the tab has moved on.
+
+test('a tab’s events survive its navigations and reloads, in order, each once', async ({ page, app }) => {
+  await logIn(page)
+  await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started'])
+
+  await page.goto(`${app.origin}/minimal.html?second`)
+  await waitForTokenProxy(page)
+  await page.reload()
+  await waitForTokenProxy(page)
+  expect(await sessionEventTypes(page)).toEqual(['session-started'])
+
+  await page.evaluate(() => fetch('/auth/logout', { method: 'POST' }))
+  await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started', 'session-ended'])
+  // Nothing of the recorder is left in the page's own storage.
+  expect(await page.evaluate(() => [Object.keys(localStorage), Object.keys(sessionStorage)])).toEqual([[], []])
+})
+
+test('another tab of the context keeps only its own events', async ({ page, openTab }) => {
+  await logIn(page)
+  const other = await openTab()
+  await other.reload()
+  await waitForTokenProxy(other)
+  expect(await sessionEventTypes(other)).toEqual([])
+  await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started'])
+})
+
+test('the callback page’s session-started is still there after the app sends the tab to returnTo', async ({ page }) => {
+  const app = await new OidcApp().start(demoBuildDir)
+  const provider = await startOidcProvider({
+    clientOrigin: app.origin,
+    clientRedirectUris: [`${app.origin}/oidc.html`],
+  })
+  app.issuer = provider.issuer
+  try {
+    await signIn(page, app, provider)
+    await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started'])
+    // What the README's callback page does once completeSignIn() answers returnTo.
+    await page.evaluate(() => location.replace('/minimal.html'))
+    await page.waitForURL(`${app.origin}/minimal.html`)
+    await waitForTokenProxy(page)
+    expect(await sessionEvents(page)).toEqual([
+      { type: 'session-started', payload: { expiresAt: expect.any(Number) as unknown } },
+    ])
+  } finally {
+    await provider.close()
+    await app.close()
+  }
+})
