@@ -36,11 +36,20 @@ export const ErrorCode = {
   WEBSOCKET_REFUSED: 'ERR_WEBSOCKET_REFUSED',
 } as const
 
+/**
+ * One of the {@link ErrorCode} values (`'ERR_STORAGE_FAILED'`…): what a {@link TokenProxyError}'s
+ * `code` holds. Compare against it, never against the message, which may be reworded.
+ */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
-/** The shape in which an error crosses between worker and page. */
+/**
+ * The shape in which an error crosses between worker and page (`error.toJSON()`), and what
+ * {@link TokenProxyError.fromJSON} turns back into an error.
+ */
 export interface SerializedError {
+  /** The stable code: branch on this. */
   code: ErrorCode
+  /** The sentence to log: what failed, why, and what to do. Never contains a token. */
   message: string
 }
 
@@ -58,18 +67,27 @@ export interface SerializedError {
  * ```
  */
 export class TokenProxyError extends Error {
+  /** `'TokenProxyError'` (or a subclass's own name), for logs and `error.name` checks. */
   override name = 'TokenProxyError'
+  /** The stable code of the failure, one of {@link ErrorCode}: branch on this, not on `message`. */
   readonly code: ErrorCode
 
+  /**
+   * @param code - The failure's stable code.
+   * @param message - The one-sentence message (what failed, why, what to do); never a token.
+   * @param options - `cause`: the underlying error, as with `Error`.
+   */
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.code = code
   }
 
+  /** The error as data (`{ code, message }`), for `postMessage` or a log; the cause is left out. */
   toJSON(): SerializedError {
     return { code: this.code, message: this.message }
   }
 
+  /** The error again from {@link TokenProxyError.toJSON}'s data, for example from a worker's reply. */
   static fromJSON(data: SerializedError): TokenProxyError {
     return new TokenProxyError(data.code, data.message)
   }

@@ -80,13 +80,27 @@ export interface RefreshOptions {
  * redirectUri })` from `sw-token-proxy/sw/oidc`, which has its own `timeoutMs`), never both.
  */
 export type TokenProxyOptions = CommonOptions &
-  ({ refresh: RefreshOptions; oidc?: never } | { oidc: OidcPlugin; refresh?: never })
+  (
+    | {
+        /** Renew with the app's own refresh endpoint (an RFC 6749 §6 refresh grant, or JSON). */
+        refresh: RefreshOptions
+        /** Not with `refresh`: a worker renews one way. */
+        oidc?: never
+      }
+    | {
+        /** Sign in and renew with an OpenID Connect provider: `openIdConnect({ … })`. */
+        oidc: OidcPlugin
+        /** Not with `oidc`: a worker renews one way. */
+        refresh?: never
+      }
+  )
 
 /**
  * An OpenID Connect provider for `installTokenProxy({ oidc })`, made by `openIdConnect()` from
  * `sw-token-proxy/sw/oidc`. Opaque: how the worker and the plug-in talk is internal.
  */
 export interface OidcPlugin {
+  /** Always `'openid-connect'`: what the worker checks the `oidc` option is. */
   readonly kind: 'openid-connect'
   /** @internal */
   create(environment: OidcEnvironment): OidcSignIn
