@@ -57,6 +57,8 @@ export interface SessionEvents {
    * `401` with `WWW-Authenticate: Bearer error="insufficient_user_authentication"`), with the
    * `acrValues` and `maxAge` it named. Once per login and requirement, in every tab; the session
    * goes on. With OpenID Connect, pass the detail to `signIn()`; otherwise re-authenticate your way.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3, the step-up challenge
    */
   'step-up-required': BroadcastPayloads['STEP_UP_REQUIRED']
 }

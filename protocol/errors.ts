@@ -3,7 +3,12 @@
  * Errors cross the page/worker boundary as `{ code, message }` data, never as thrown objects.
  */
 export const ErrorCode = {
-  /** A token endpoint answered 2xx with something that is not a valid token response. */
+  /**
+   * A token endpoint answered 2xx with something that is not a valid token response; the stored
+   * tokens were kept.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1 RFC 6749 §5.1, the token response
+   */
   INVALID_TOKEN_RESPONSE: 'ERR_INVALID_TOKEN_RESPONSE',
   /** The worker did not answer a page's message in time. */
   REPLY_TIMEOUT: 'ERR_REPLY_TIMEOUT',

@@ -24,7 +24,12 @@ export interface SessionStatus {
   authenticated: boolean
   /** Epoch milliseconds on the worker's clock, or `null` when the token's lifetime is unknown. */
   expiresAt: number | null
-  /** Decoded (never verified) claims of the ID token, else of a JWT access token. For display only. */
+  /**
+   * Decoded (never verified by this library) claims of the ID token, else of a JWT access token;
+   * absent for an opaque token. For display only: never for access decisions.
+   *
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken OpenID Connect Core 1.0 §2, the ID token
+   */
   claims?: Record<string, unknown>
 }
 
@@ -35,14 +40,19 @@ export interface SessionStatus {
  * - `refresh_rejected`: the refresh endpoint said 400/401 without an OAuth error code.
  * - `no_refresh_token`: the session had no refresh token to renew with.
  * - `configuration_changed`: the worker now refreshes somewhere else than where the session was
- *   issued (another refresh endpoint, OpenID issuer or client).
+ *   issued (another refresh endpoint, OpenID issuer or client, or `dpop` turned on or off).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 RFC 6749 §5.2, OAuth error codes
  */
 export type SessionExpiredReason =
   'invalid_grant' | 'refresh_rejected' | 'no_refresh_token' | 'configuration_changed' | (string & {})
 
 /**
  * Why a refresh failed for now (`REFRESH_FAILED`); the session is kept and retried after `retryAt`.
- * `http_<status>` for other statuses (`http_500`, `http_503`…).
+ * `http_<status>` for other statuses (`http_500`, `http_503`…). A `Retry-After` longer than the
+ * backoff (up to 10 minutes) sets `retryAt`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3 RFC 9110 §10.2.3, `Retry-After`
  */
 export type RefreshFailedReason = 'network_error' | 'timeout' | 'rate_limited' | 'malformed_response' | `http_${number}`
 
@@ -80,6 +90,8 @@ export interface BroadcastPayloads {
    * An API answered `401` with RFC 9470's `insufficient_user_authentication`: it wants a stronger
    * or more recent authentication than the session's token carries. Sent once per login and
    * requirement; the session goes on, and nothing was refreshed or replayed.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3, the step-up challenge
    */
   STEP_UP_REQUIRED: StepUpRequirement
 }
