@@ -50,8 +50,11 @@ const EXPLANATIONS: Record<UnsupportedReason, { why: string; user: string }> = {
  * ```
  */
 export class TokenProxyUnsupportedError extends TokenProxyError {
+  /** `'TokenProxyUnsupportedError'`. */
   override name = 'TokenProxyUnsupportedError'
+  /** Always `'ERR_UNSUPPORTED'`. */
   declare readonly code: typeof ErrorCode.UNSUPPORTED
+  /** What this browser lacks here: pick your own text per reason, or show `userMessage`. */
   override readonly reason: UnsupportedReason
   /** One sentence for the user, starting "This browser can't keep you signed in here". */
   readonly userMessage: string

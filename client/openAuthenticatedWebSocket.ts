@@ -1,5 +1,6 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 
+/** Where {@link openAuthenticatedWebSocket} gets its one-time ticket, and how it passes it on. */
 export interface OpenAuthenticatedWebSocketOptions {
   /**
    * Your endpoint that mints a one-time ticket for the signed-in user and answers

@@ -15,6 +15,7 @@ import { LIBRARY_VERSION } from '../protocol/version.js'
 import { askWorker, isOwnWorker, withTimeout } from './askWorker.js'
 import { TokenProxyUnsupportedError } from './TokenProxyUnsupportedError.js'
 
+/** What {@link registerTokenProxy} registers, and how long it waits. All optional. */
 export interface RegisterTokenProxyOptions {
   /** The worker script. Default `'/sw.js'`. */
   url?: string
@@ -57,27 +58,45 @@ export interface TokenProxyStatus extends SessionStatus {
   registrationError?: SerializedError
 }
 
-/** Session events, named for `on()`. Each maps to one worker broadcast. */
+/**
+ * Session events, named for {@link TokenProxyClient.on}, with their payloads. Each maps to one
+ * worker broadcast ({@link SESSION_EVENT_NAMES}) and reaches every tab, controlled or not.
+ */
 export interface SessionEvents {
+  /** Someone logged in (in this tab or another): `expiresAt` of the new access token. */
   'session-started': BroadcastPayloads['SESSION_STARTED']
+  /** The access token was renewed, once for all tabs: its new `expiresAt`. */
   'session-refreshed': BroadcastPayloads['SESSION_REFRESHED']
-  /** The session is over (the refresh token was refused): send the user to log in. */
+  /**
+   * The session is over without a logout (the refresh token was refused, or the worker's
+   * configuration changed; see `reason`): send the user to log in.
+   */
   'session-expired': BroadcastPayloads['SESSION_EXPIRED']
   /** Someone logged out, in this tab or another. */
   'session-ended': BroadcastPayloads['SESSION_ENDED']
-  /** A refresh failed for a passing reason (offline, 5xx); the session is kept and retried later. */
+  /**
+   * A refresh failed for a passing reason (offline, 5xx, 429, a malformed answer); the session is
+   * kept and the renewal tried again after `retryAt`.
+   */
   'refresh-failed': BroadcastPayloads['REFRESH_FAILED']
   /**
    * An API asked for a stronger or more recent authentication (RFC 9470 step-up:
    * `401` with `WWW-Authenticate: Bearer error="insufficient_user_authentication"`), with the
    * `acrValues` and `maxAge` it named. Once per login and requirement, in every tab; the session
    * goes on. With OpenID Connect, pass the detail to `signIn()`; otherwise re-authenticate your way.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3, the step-up challenge
    */
   'step-up-required': BroadcastPayloads['STEP_UP_REQUIRED']
 }
 
+/** The name of a session event: `'session-started'`, `'session-expired'`… */
 export type SessionEventName = keyof SessionEvents
 
+/**
+ * What {@link registerTokenProxy} resolves with: the page's handle on the worker. Nothing on it
+ * ever returns a token.
+ */
 export interface TokenProxyClient {
   /** Listens for a session event in this tab; returns the function that stops listening. */
   on<E extends SessionEventName>(event: E, listener: (payload: SessionEvents[E]) => void): () => void
@@ -86,7 +105,14 @@ export interface TokenProxyClient {
    * that the script could not be fetched ({@link TokenProxyStatus.registrationError}). Never a token.
    */
   status(): Promise<TokenProxyStatus>
-  /** Logs out everywhere: the worker calls the logout endpoint, clears the tokens, tells every tab. */
+  /**
+   * Logs out everywhere: the worker clears the tokens and tells every tab (`'session-ended'`)
+   * first, then calls the `logout` endpoint with the ended session's token (and, with OpenID
+   * Connect, revokes the refresh token). Resolves once the session has ended here, whatever the
+   * servers answer; rejects with `ERR_STORAGE_FAILED` if the tokens could not be cleared.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc7009#section-2 RFC 7009 §2, token revocation
+   */
   logout(): Promise<void>
   /**
    * OpenID Connect: sends the user to the provider to sign in (authorization code + PKCE). The
@@ -95,6 +121,10 @@ export interface TokenProxyClient {
    * the `'step-up-required'` event's `acrValues` and `maxAge`: the provider is asked for them, and
    * the new sign-in's tokens replace the session's. Rejects with `ERR_INVALID_OPTIONS` for
    * malformed values, before anything is sent.
+   *
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth OpenID Connect Core 1.0 §3.1, authorization code flow
+   * @see https://www.rfc-editor.org/rfc/rfc7636 RFC 7636, PKCE
+   * @see https://www.rfc-editor.org/rfc/rfc9470#section-4 RFC 9470 §4, step-up authorization request
    *
    * @example
    * ```ts
@@ -108,7 +138,11 @@ export interface TokenProxyClient {
    * redeems the code; the tokens stay in the worker. Removes `code` and `state` from the address
    * bar and answers the `returnTo` given to `signIn()`.
    */
-  completeSignIn(): Promise<{ returnTo: string | null }>
+  completeSignIn(): Promise<{
+    /** The `returnTo` given to `signIn()`, or `null`: where to send the user now. */
+    returnTo: string | null
+  }>
+  /** The browser's registration of the worker, for update prompts and the like. */
   readonly registration: ServiceWorkerRegistration
 }
 

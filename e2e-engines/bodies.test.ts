@@ -3,7 +3,7 @@ import { describeEngines } from './support/describeEngines.ts'
 import { startScene } from './support/startScene.ts'
 import { logIn } from './support/tokenProxyTab.ts'
 
-// TESTS.md cases 12, 19 and 31: after a 401 the request is replayed once, body byte for byte.
+// e2e/README.md cases 12, 19 and 31: after a 401 the request is replayed once, body byte for byte.
 // Firefox has no `Request.body` in the worker, so the copy cannot come from the stream there.
 const kinds = ['string', 'blob', 'bytes', 'formdata'] as const
 

@@ -6,7 +6,8 @@ import { describeEngines } from './support/describeEngines.ts'
 import { startScene } from './support/startScene.ts'
 import { logIn, sessionEventTypes, tabFetch, waitForTokenProxy } from './support/tokenProxyTab.ts'
 
-// TESTS.md cases 17 and 31 (Policy 8): a page the worker does not control yet becomes controlled.
+// e2e/README.md cases 17 and 31 (Policy 8, docs/behaviour.md): a page the worker does not control
+// yet becomes controlled.
 
 /**
  * The demo's minimal app, plus a classic script that runs before it and notes whether a worker

@@ -12,7 +12,7 @@ import {
 } from './support/tokenProxyTab.ts'
 import { withRefreshTimeout } from './support/workerVariants.ts'
 
-// TESTS.md cases 7, 22 and 31: one refresh for every tab, and a refresh that hangs times out.
+// e2e/README.md cases 7, 22 and 31: one refresh for every tab, and a refresh that hangs times out.
 describeEngines('refreshing the access token', (engine) => {
   test('three tabs across three expiries: one refresh per expiry, every request authorised, no refresh token presented twice', async () => {
     const { app, openApp } = await startScene(engine.browser())

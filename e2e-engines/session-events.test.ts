@@ -4,7 +4,7 @@ import { describeEngines } from './support/describeEngines.ts'
 import { startScene } from './support/startScene.ts'
 import { logIn, sessionEventTypes, sessionStatus, tabFetch } from './support/tokenProxyTab.ts'
 
-// TESTS.md cases 9, 24 and 31: when the session really ends, every tab hears it, once.
+// e2e/README.md cases 9, 24 and 31: when the session really ends, every tab hears it, once.
 
 /**
  * Each tab's events, once a new login's `session-started` has arrived after them. Messages from

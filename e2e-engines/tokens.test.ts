@@ -4,7 +4,7 @@ import { describeEngines } from './support/describeEngines.ts'
 import { startScene } from './support/startScene.ts'
 import { logIn, tabFetch } from './support/tokenProxyTab.ts'
 
-// TESTS.md cases 1, 3, 4, 5 and 31: where the token goes, and where it never goes.
+// e2e/README.md cases 1, 3, 4, 5 and 31: where the token goes, and where it never goes.
 describeEngines('where the token goes', (engine) => {
   test('the login response reaches the page without its tokens, and the worker keeps them', async () => {
     const { app, openApp } = await startScene(engine.browser())

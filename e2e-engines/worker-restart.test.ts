@@ -4,7 +4,7 @@ import { startScene } from './support/startScene.ts'
 import { logIn, tabFetch, waitForTokenProxy } from './support/tokenProxyTab.ts'
 import { withStartBeacon } from './support/workerVariants.ts'
 
-// TESTS.md cases 14 and 31: the worker is stopped and started again; the session is still there.
+// e2e/README.md cases 14 and 31: the worker is stopped and started again; the session is still there.
 
 /** Attempts at getting the engine to stop the idle worker; each waits a little longer for it. */
 const ATTEMPTS = 15

@@ -1,7 +1,7 @@
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 3, attacks: whatever way a page makes a request, the token goes to the API prefix only,
+// Attacks (Policy 1, docs/behaviour.md): whatever way a page makes a request, the token goes to the API prefix only,
 // and no message to the worker gets a token back.
 test.describe('attacks', () => {
   test('XHR, sendBeacon, EventSource and a dedicated worker never carry the token to another site or a look-alike path', async ({

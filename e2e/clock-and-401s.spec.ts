@@ -2,8 +2,8 @@ import { expireAccessToken, sessionStatus } from '../playwright/index.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 9, cases 29 and 30: a wrong device clock changes nothing, and only the API's
-// own 401 costs a refresh, at most once per token generation.
+// Cases 29 and 30 (e2e/README.md; Policies 3 and 5, docs/behaviour.md): a wrong device clock
+// changes nothing, and only the API's own 401 costs a refresh, at most once per token generation.
 const ACCESS_TTL = 60
 
 for (const [direction, offsetSeconds] of [

@@ -7,11 +7,11 @@ import { OidcApp } from './support/OidcApp.ts'
 import { openOidcApp, signIn } from './support/oidcPages.ts'
 import { startOidcProvider, type RunningOidcProvider, type TokenRequestRecord } from './support/OidcProvider.ts'
 
-// DPoP in the OpenID mode (issue 15, cases 34 and 35): the demo's OpenID worker with `dpop: true`
-// against oidc-provider with `features.dPoP` demanding its nonce at the token endpoint, and APIs
-// on another site that accept only DPoP-bound JWT access tokens (`cnf.jkt`) with a valid proof by
-// that key, and challenge for their own nonce. Every assertion is on what those servers recorded.
-// Tokens are expired on command, never by sleeping.
+// DPoP in the OpenID mode (Policy 14, docs/behaviour.md; cases 36 and 37, e2e/README.md): the
+// demo's OpenID worker with `dpop: true` against oidc-provider with `features.dPoP` demanding its
+// nonce at the token endpoint, and APIs on another site that accept only DPoP-bound JWT access
+// tokens (`cnf.jkt`) with a valid proof by that key, and challenge for their own nonce. Every
+// assertion is on what those servers recorded. Tokens are expired on command, never by sleeping.
 const SCOPE = 'read'
 
 interface Fixtures {

@@ -7,7 +7,7 @@ import { SESSION_DATABASE } from '../protocol/storage.ts'
 import { expect, test as base } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// DPoP (RFC 9449, issue 15): the demo's DPoP worker (`/dpop.html` registers `/sw-dpop.js`, which
+// DPoP (RFC 9449, Policy 14, docs/behaviour.md): the demo's DPoP worker (`/dpop.html` registers `/sw-dpop.js`, which
 // has `dpop: true`) against the demo server with `auth: { dpop: true }`, which verifies every
 // proof and records what it saw. Tokens are expired on command, never by sleeping.
 const test = base.extend({

@@ -2,7 +2,7 @@ import { waitForTokenProxy } from '../playwright/index.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 2: the client's handshake warns, with the fix, when the page and the worker come from
+// The client's handshake warns, with the fix, when the page and the worker come from
 // different versions of the library, and everything keeps working.
 test('warns with the fix when the worker runs another library version, and keeps working', async ({ context, app }) => {
   app.worker.transform = (script) => script.replaceAll('`0.1.0`', '`0.0.9`').replaceAll('"0.1.0"', '"0.0.9"')

@@ -2,7 +2,7 @@ import { waitForTokenProxy } from '../playwright/index.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 10: an app may build its worker as an ES module and register it with
+// An app may build its worker as an ES module and register it with
 // registerTokenProxy({ type: 'module' }). /sw-module.js uses import.meta, so it runs only as one.
 test('a worker built as an ES module and registered with type: module controls the page and adds the token', async ({
   context,

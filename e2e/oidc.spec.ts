@@ -13,7 +13,7 @@ import { logInAtProvider, openOidcApp, signIn as signInThroughProvider } from '.
 import { startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
 import { pageFetch } from './support/tabs.ts'
 
-// Issue 4: a real, certified OpenID Provider (oidc-provider) on another site (127.0.0.1), a real
+// OpenID Connect: a real, certified OpenID Provider (oidc-provider) on another site (127.0.0.1), a real
 // redirect flow in Chromium, and an API that validates tokens by introspection at the provider.
 const dist = demoBuildDir
 

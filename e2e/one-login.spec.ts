@@ -13,8 +13,9 @@ import { chromiumLaunchOptions } from '../test-support/chromiumLaunchOptions.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 9, cases 26–28: a session belongs to one login, logout is durable, and a
-// session is refreshed only by what issued it. Assertions are on what the servers recorded.
+// Cases 26–28 (e2e/README.md) and Policy 10 (docs/behaviour.md): a session belongs to one login,
+// logout is durable, and a session is refreshed only by what issued it. Assertions are on what the
+// servers recorded.
 test.describe('a session belongs to one login', () => {
   test.use({ authOptions: { users: { alice: 'alice-pw', bob: 'bob-pw' } } })
 

@@ -2,7 +2,7 @@ import { expireAccessToken, sessionEventTypes, sessionStatus } from '../playwrig
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 6: the helpers we ship for Playwright suites, tested like the rest of the product.
+// The helpers we ship for Playwright suites, tested like the rest of the product.
 test.describe('sw-token-proxy/playwright', () => {
   test('sessionStatus reports the session as the worker sees it, without a token', async ({ page, app }) => {
     expect(await sessionStatus(page)).toEqual({ authenticated: false, expiresAt: null })

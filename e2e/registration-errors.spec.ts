@@ -1,6 +1,6 @@
 import { expect, test } from './support/fixtures.ts'
 
-// Issue 10: when the worker cannot start, registerTokenProxy() rejects with an error the page can
+// When the worker cannot start, registerTokenProxy() rejects with an error the page can
 // act on, and the page console says why; it never leaves the app waiting.
 test('rejects with the worker’s own message when the worker’s options are invalid, and logs it in the page', async ({
   context,

@@ -6,7 +6,7 @@ import { OidcApp } from './support/OidcApp.ts'
 import { openOidcApp, signIn } from './support/oidcPages.ts'
 import { startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
 
-// Case 32 (issue 14, Policy 11): two APIs on two sites, each with its own RFC 8707 resource at a
+// Case 32 (e2e/README.md; Policy 11, docs/behaviour.md): two APIs on two sites, each with its own RFC 8707 resource at a
 // real oidc-provider (`features.resourceIndicators`), each accepting only JWTs for itself. One
 // session, one refresh token, rotated on every use, serialised across three tabs and three expiries.
 const SCOPE = 'read'

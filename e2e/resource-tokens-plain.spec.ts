@@ -4,7 +4,7 @@ import { RESOURCE_APIS } from '../demo/server/resourceApis.ts'
 import { expect, test as base } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Case 35 (issue 14, Policy 11) in plain mode: the demo's worker for two APIs (`/apis.html`
+// Case 35 (e2e/README.md; Policy 11, docs/behaviour.md) in plain mode: the demo's worker for two APIs (`/apis.html`
 // registers `/sw-apis.js`: `/api/orders/` with `resource: 'urn:demo:orders'`, `/api/billing/` with
 // `audience: 'billing'`, and the rest of `/api/` with the login's own token) against the demo
 // server, whose refresh endpoint mints a token for the API a refresh names (`aud`) and whose APIs

@@ -3,7 +3,7 @@ import { sessionEventTypes } from '../playwright/index.ts'
 import { logIn } from './support/tabs.ts'
 import type { LiveEventData } from '../demo/server/LiveEvents.ts'
 
-// Issue 14, part 3 (e2e/README.md, "Beyond the catalogue"): an EventSource on an `api` prefix goes
+// e2e/README.md, "Beyond the catalogue": an EventSource on an `api` prefix goes
 // through the worker like any request, so it gets the bearer, and so does its reconnect.
 
 /** What the page saw of its EventSource: every event's data, and the readyState at each `error`. */

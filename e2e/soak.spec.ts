@@ -2,7 +2,7 @@ import { expect, test } from './support/fixtures.ts'
 import { stopServiceWorker } from '../playwright/index.ts'
 import { logIn, sleep } from './support/tabs.ts'
 
-// Issue 3, load: a bounded soak. Short lifetimes, 3 tabs calling the API continuously, the worker
+// Load: a bounded soak. Short lifetimes, 3 tabs calling the API continuously, the worker
 // stopped at random moments. A stop that lands mid-refresh loses that refresh's answer, which a
 // strict-rotation server would then call reuse (see the strict case in worker-interrupted.spec),
 // so the soak runs against a server with a grace window, as most providers offer.

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 13, Policy 12: where the browser has the Static Routing API (Chromium), pages, assets and
+// Policy 12 (docs/behaviour.md): where the browser has the Static Routing API (Chromium), pages, assets and
 // requests off the API go straight to the network, without waiting for the worker.
 
 /** The worker's running status as DevTools reports it: `stopped`, `starting`, `running`… */

@@ -8,10 +8,10 @@ import { startOidcProvider, type RunningOidcProvider } from './support/OidcProvi
 import { test as demoTest } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Case 34 (issue 14, RFC 9470 step-up): an API on its own site that accepts a password sign-in for
-// most calls but wants `urn:example:strong` for `/sensitive…`, with tokens from a real oidc-provider
-// that puts the login's `acr` into them and asks the user to log in again for a stronger level.
-// Assertions are on what the provider and the API recorded.
+// Case 34 (e2e/README.md; Policy 13, docs/behaviour.md; RFC 9470 step-up): an API on its own site
+// that accepts a password sign-in for most calls but wants `urn:example:strong` for `/sensitive…`,
+// with tokens from a real oidc-provider that puts the login's `acr` into them and asks the user to
+// log in again for a stronger level. Assertions are on what the provider and the API recorded.
 const WEAK = 'urn:example:password'
 const STRONG = 'urn:example:strong'
 const SCOPE = 'read'

@@ -1,7 +1,8 @@
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch, storedTokensDigest } from './support/tabs.ts'
 
-// Issue 3: IndexedDB unavailable or failing. A clear error, no half-written session, recovery.
+// Policy 2 (docs/behaviour.md) when IndexedDB is unavailable or failing. A clear error, no
+// half-written session, recovery.
 test('when the token database cannot be opened, login and API calls get a clear 503 error, and recover once it can', async ({
   page,
   app,

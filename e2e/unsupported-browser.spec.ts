@@ -1,6 +1,6 @@
 import { expect, test } from './support/fixtures.ts'
 
-// Issue 12: where the browser has no service worker or no IndexedDB (Firefox private windows before
+// Where the browser has no service worker or no IndexedDB (Firefox private windows before
 // 138, Safari Lockdown Mode, enterprise policies, insecure pages), registerTokenProxy() rejects at
 // once with ERR_UNSUPPORTED and a sentence the app shows (demo/app/minimal.ts), instead of hanging.
 test('says this browser can’t keep you signed in when it has no service workers', async ({ context, app }) => {

@@ -4,7 +4,7 @@ import { waitForTokenProxy } from '../playwright/index.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 import type { openAuthenticatedWebSocket } from '../client/index.ts'
 
-// Issue 14, part 4 (e2e/README.md, "Beyond the catalogue"): a worker never sees a WebSocket
+// e2e/README.md, "Beyond the catalogue": a worker never sees a WebSocket
 // handshake, so the page gets a one-time ticket through the worker (which adds the bearer) and
 // opens the socket with it. The tests never hold a ticket: the page keeps it, the servers record
 // digests.

@@ -2,7 +2,7 @@ import { waitForTokenProxy } from '../playwright/index.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
-// Issue 10: an app that already has a Workbox worker adds the proxy's routes to it
+// An app that already has a Workbox worker adds the proxy's routes to it
 // (addTokenProxyRoutes) instead of registering a second worker. /sw-workbox.js precaches
 // /workers.html with workbox-precaching and leaves skipWaiting/clients.claim out.
 test('an app’s own Workbox worker keeps precaching and proxies the API, with one refresh', async ({ context, app }) => {

@@ -2,8 +2,12 @@ import { test as base } from '@playwright/test'
 import { recordSessionEvents } from './sessionEvents.js'
 import { recordWorkerRequests, type WorkerRequest } from './workerRequests.js'
 
+/** The fixtures {@link test} adds to Playwright's own. */
 export interface TokenProxyFixtures {
-  /** The requests the worker sent to the network in this test, and whether each was authorised. */
+  /**
+   * The requests the worker sent to the network in this test, and whether each was authorised,
+   * as {@link recordWorkerRequests} lists them. **Chromium only**: empty in Firefox and WebKit.
+   */
   workerRequests: WorkerRequest[]
 }
 

@@ -7,7 +7,9 @@ import { MESSAGE_SOURCE, SESSION_EVENT_NAMES, type SessionEventName } from '../p
  * (`'session-expired'`…), and its token-free payload.
  */
 export interface RecordedSessionEvent {
+  /** The event's name, as `proxy.on()` knows it (`'session-refreshed'`…). */
   type: SessionEventName
+  /** The event's payload as the tab received it (`{ reason }`, `{ expiresAt }`…); never a token. */
   payload: Record<string, unknown>
 }
 

@@ -8,6 +8,9 @@ export type { SessionStatus }
  * Waits until the token proxy controls `page` and its worker answers a message, which is when the
  * app's next `fetch` is sure to go through it. Works whether or not the app uses the client.
  * Every engine.
+ *
+ * @param page - A page of the app, after `page.goto()`.
+ * @param options - `timeout`: how long to wait, in milliseconds, for each step. Default 10 000.
  */
 export async function waitForTokenProxy(page: Page, { timeout = 10_000 }: { timeout?: number } = {}): Promise<void> {
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout })
@@ -16,7 +19,11 @@ export async function waitForTokenProxy(page: Page, { timeout = 10_000 }: { time
 
 /**
  * Asks the worker controlling `page` for the session's status, over the library's own protocol.
- * The worker reads the stored record afresh to answer. Every engine.
+ * The worker reads the stored record afresh to answer. Every engine. Rejects when no worker
+ * controls the page or it does not answer in time.
+ *
+ * @param page - A page the worker controls (see {@link waitForTokenProxy}).
+ * @param options - `timeout`: how long to wait for the answer, in milliseconds. Default 10 000.
  */
 export async function sessionStatus(
   page: Page,

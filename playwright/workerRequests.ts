@@ -2,7 +2,9 @@ import type { BrowserContext, Request } from '@playwright/test'
 
 /** A request the service worker sent to the network, and whether it carried a bearer token. */
 export interface WorkerRequest {
+  /** The request's method, upper-case (`'GET'`, `'POST'`…). */
   method: string
+  /** The request's full URL, query included. */
   url: string
   /** `true` when the request carried `Authorization: Bearer …`. The value itself is never kept. */
   authorized: boolean

@@ -3,7 +3,12 @@
  * Errors cross the page/worker boundary as `{ code, message }` data, never as thrown objects.
  */
 export const ErrorCode = {
-  /** A token endpoint answered 2xx with something that is not a valid token response. */
+  /**
+   * A token endpoint answered 2xx with something that is not a valid token response; the stored
+   * tokens were kept.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1 RFC 6749 §5.1, the token response
+   */
   INVALID_TOKEN_RESPONSE: 'ERR_INVALID_TOKEN_RESPONSE',
   /** The worker did not answer a page's message in time. */
   REPLY_TIMEOUT: 'ERR_REPLY_TIMEOUT',
@@ -36,6 +41,10 @@ export const ErrorCode = {
   WEBSOCKET_REFUSED: 'ERR_WEBSOCKET_REFUSED',
 } as const
 
+/**
+ * One of the {@link ErrorCode} values (`'ERR_STORAGE_FAILED'`…): what a {@link TokenProxyError}'s
+ * `code` holds. Compare against it, never against the message, which may be reworded.
+ */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
 /**
@@ -77,9 +86,14 @@ export type SignInFailureReason =
   | 'invalid_response'
   | (string & {})
 
-/** The shape in which an error crosses between worker and page. */
+/**
+ * The shape in which an error crosses between worker and page (`error.toJSON()`), and what
+ * {@link TokenProxyError.fromJSON} turns back into an error.
+ */
 export interface SerializedError {
+  /** The stable code: branch on this. */
   code: ErrorCode
+  /** The sentence to log: what failed, why, and what to do. Never contains a token. */
   message: string
   /** Why, in a stable word: see {@link TokenProxyError.reason}. */
   reason?: string
@@ -99,7 +113,9 @@ export interface SerializedError {
  * ```
  */
 export class TokenProxyError extends Error {
+  /** `'TokenProxyError'` (or a subclass's own name), for logs and `error.name` checks. */
   override name = 'TokenProxyError'
+  /** The stable code of the failure, one of {@link ErrorCode}: branch on this, not on `message`. */
   readonly code: ErrorCode
   /**
    * Why, in a stable word, for the codes that have one: `ERR_SIGN_IN_FAILED`
@@ -108,16 +124,23 @@ export class TokenProxyError extends Error {
    */
   readonly reason?: string
 
+  /**
+   * @param code - The failure's stable code.
+   * @param message - The one-sentence message (what failed, why, what to do); never a token.
+   * @param options - `cause`: the underlying error, as with `Error`; `reason`: see {@link TokenProxyError.reason}.
+   */
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown; reason?: string }) {
     super(message, options)
     this.code = code
     if (options?.reason !== undefined) this.reason = options.reason
   }
 
+  /** The error as data (`{ code, message, reason? }`), for `postMessage` or a log; the cause is left out. */
   toJSON(): SerializedError {
     return { code: this.code, message: this.message, ...(this.reason !== undefined && { reason: this.reason }) }
   }
 
+  /** The error again from {@link TokenProxyError.toJSON}'s data, for example from a worker's reply. */
   static fromJSON(data: SerializedError): TokenProxyError {
     return new TokenProxyError(data.code, data.message, typeof data.reason === 'string' ? { reason: data.reason } : {})
   }

@@ -12,15 +12,24 @@ import { isStepUpRequirement, type SignInOptions, type StepUpRequirement } from 
  */
 export const PROTOCOL_VERSION = 2
 
-/** Marks every message this library sends, so pages can ignore other workers' messages. */
+/**
+ * Marks every message this library sends (`message.source`), so pages can ignore other workers'
+ * messages. An app that listens on `navigator.serviceWorker` without the client checks it first.
+ */
 export const MESSAGE_SOURCE = 'sw-token-proxy'
 
 /** What `status()` answers: whether there is a session, and when its access token expires. */
 export interface SessionStatus {
+  /** `true` while there is a session (a login that has not ended); it may still need a renewal. */
   authenticated: boolean
   /** Epoch milliseconds on the worker's clock, or `null` when the token's lifetime is unknown. */
   expiresAt: number | null
-  /** Decoded (never verified) claims of the ID token, else of a JWT access token. For display only. */
+  /**
+   * Decoded (never verified by this library) claims of the ID token, else of a JWT access token;
+   * absent for an opaque token. For display only: never for access decisions.
+   *
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken OpenID Connect Core 1.0 §2, the ID token
+   */
   claims?: Record<string, unknown>
 }
 
@@ -31,32 +40,63 @@ export interface SessionStatus {
  * - `refresh_rejected`: the refresh endpoint said 400/401 without an OAuth error code.
  * - `no_refresh_token`: the session had no refresh token to renew with.
  * - `configuration_changed`: the worker now refreshes somewhere else than where the session was
- *   issued (another refresh endpoint, OpenID issuer or client).
+ *   issued (another refresh endpoint, OpenID issuer or client, or `dpop` turned on or off).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 RFC 6749 §5.2, OAuth error codes
  */
 export type SessionExpiredReason =
   'invalid_grant' | 'refresh_rejected' | 'no_refresh_token' | 'configuration_changed' | (string & {})
 
 /**
  * Why a refresh failed for now (`REFRESH_FAILED`); the session is kept and retried after `retryAt`.
- * `http_<status>` for other statuses (`http_500`, `http_503`…).
+ * `http_<status>` for other statuses (`http_500`, `http_503`…). A `Retry-After` longer than the
+ * backoff (up to 10 minutes) sets `retryAt`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3 RFC 9110 §10.2.3, `Retry-After`
  */
 export type RefreshFailedReason = 'network_error' | 'timeout' | 'rate_limited' | 'malformed_response' | `http_${number}`
 
-/** Broadcasts: worker → every window client of the scope, controlled or not. */
+/**
+ * Broadcasts: worker → every window client of the scope, controlled or not (Policy 8,
+ * docs/behaviour.md), by wire type. The client delivers each as the event
+ * {@link SESSION_EVENT_NAMES} names; none carries a token.
+ */
 export interface BroadcastPayloads {
-  SESSION_STARTED: { expiresAt: number | null }
-  SESSION_REFRESHED: { expiresAt: number | null }
-  SESSION_EXPIRED: { reason: SessionExpiredReason }
+  /** A login stored a new session (a token endpoint's answer, or an OpenID Connect callback). */
+  SESSION_STARTED: {
+    /** When the new access token expires: epoch ms on the worker's clock, `null` if unknown. */
+    expiresAt: number | null
+  }
+  /** The session's own access token was renewed (Policy 4: once for every tab). */
+  SESSION_REFRESHED: {
+    /** When the renewed access token expires: epoch ms on the worker's clock, `null` if unknown. */
+    expiresAt: number | null
+  }
+  /** The session ended without a logout (Policies 6 and 10): send the user to log in again. */
+  SESSION_EXPIRED: {
+    /** Why: the refresh endpoint's OAuth error code, or one of {@link SessionExpiredReason}'s own. */
+    reason: SessionExpiredReason
+  }
+  /** A logout, in this tab or another, ended the session. No payload. */
   SESSION_ENDED: Record<string, never>
-  REFRESH_FAILED: { reason: RefreshFailedReason; retryAt: number }
+  /** A renewal failed for a passing reason (Policy 6); the session and its tokens are kept. */
+  REFRESH_FAILED: {
+    /** What went wrong: a network error, the timeout, a status (`http_503`), a malformed answer. */
+    reason: RefreshFailedReason
+    /** Epoch ms on the worker's clock before which no renewal is tried again (the backoff). */
+    retryAt: number
+  }
   /**
    * An API answered `401` with RFC 9470's `insufficient_user_authentication`: it wants a stronger
    * or more recent authentication than the session's token carries. Sent once per login and
    * requirement; the session goes on, and nothing was refreshed or replayed.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3, the step-up challenge
    */
   STEP_UP_REQUIRED: StepUpRequirement
 }
 
+/** The wire type of a broadcast (`'SESSION_EXPIRED'`…), a key of {@link BroadcastPayloads}. */
 export type BroadcastType = keyof BroadcastPayloads
 
 /**
@@ -64,18 +104,40 @@ export type BroadcastType = keyof BroadcastPayloads
  * helpers report. The upper-case types are the wire format only.
  */
 export const SESSION_EVENT_NAMES = {
+  /** `SESSION_STARTED` is the event `'session-started'`. */
   SESSION_STARTED: 'session-started',
+  /** `SESSION_REFRESHED` is the event `'session-refreshed'`. */
   SESSION_REFRESHED: 'session-refreshed',
+  /** `SESSION_EXPIRED` is the event `'session-expired'`. */
   SESSION_EXPIRED: 'session-expired',
+  /** `SESSION_ENDED` is the event `'session-ended'`. */
   SESSION_ENDED: 'session-ended',
+  /** `REFRESH_FAILED` is the event `'refresh-failed'`. */
   REFRESH_FAILED: 'refresh-failed',
+  /** `STEP_UP_REQUIRED` is the event `'step-up-required'`. */
   STEP_UP_REQUIRED: 'step-up-required',
 } as const satisfies Record<BroadcastType, string>
 
+/**
+ * A session event's public name (`'session-expired'`…).
+ *
+ * @inline
+ */
 export type SessionEventName = (typeof SESSION_EVENT_NAMES)[BroadcastType]
 
+/**
+ * A broadcast as it arrives in a page's `navigator.serviceWorker` `message` event, for apps that do
+ * not use the client: check `source` and `type`, then read `payload`. Never carries a token.
+ */
 export type BroadcastMessage = {
-  [T in BroadcastType]: { source: typeof MESSAGE_SOURCE; type: T; payload: BroadcastPayloads[T] }
+  [T in BroadcastType]: {
+    /** Always {@link MESSAGE_SOURCE}: ignore messages without it. */
+    source: typeof MESSAGE_SOURCE
+    /** Which broadcast this is. */
+    type: T
+    /** What it says, as {@link BroadcastPayloads} describes for its `type`. */
+    payload: BroadcastPayloads[T]
+  }
 }[BroadcastType]
 
 /**

@@ -5,6 +5,9 @@ import { ErrorCode, TokenProxyError, formatMessage } from './errors.js'
  * `WWW-Authenticate: Bearer error="insufficient_user_authentication"`, and what a sign-in then asks
  * the OpenID provider for. The same shape on both sides, so a page can pass the
  * `'step-up-required'` event's detail straight to `proxy.signIn()`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3, the challenge
+ * @see https://www.rfc-editor.org/rfc/rfc9470#section-4 RFC 9470 §4, the authorization request
  */
 export interface StepUpRequirement {
   /**

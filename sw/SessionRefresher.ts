@@ -35,7 +35,7 @@ export interface SessionRefresherOptions {
   /**
    * Asks the server for new tokens: the plain refresh endpoint, or the OpenID provider; with a
    * `target`, the access token for that API (Policy 11). `session` is the stored session being
-   * renewed (DPoP, issue 15: its key proves the refresh).
+   * renewed (DPoP, Policy 14: its key proves the refresh).
    */
   renew: (refreshToken: string, session: SessionTokens, target?: TokenTarget) => Promise<RefreshResult>
   /** Warns about a rejected refresh response; never given a token. */

@@ -23,7 +23,8 @@ const ROUTED: ReadonlySet<string> = new Set(ROUTED_METHODS)
  *
  * Call it once, at the top level of the worker, **before** the app's own runtime routes: Workbox
  * uses the first route that matches, and a caching route for `/api/` registered earlier would
- * send API requests without the token.
+ * send API requests without the token. The browser's static routes (Policy 12, docs/behaviour.md)
+ * are not declared here: every request in scope reaches the app's fetch listener first.
  *
  * @example
  * ```ts

@@ -8,7 +8,11 @@ import type { OidcEnvironment, OidcSignIn } from './oidcPlugin.js'
 /**
  * An `api` entry that names what its tokens are for (Policy 11). The worker keeps one access
  * token per distinct `resource`/`audience`/`scope`, minted from the session's one refresh token,
- * and sends it only to URLs whose longest matching prefix is this entry.
+ * and sends it only to URLs whose longest matching prefix is this entry. Entries naming the same
+ * ones share one token; an entry naming none uses the login's own token, like a string entry.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8707#section-2 RFC 8707 §2, the `resource` parameter
+ * @see docs/behaviour.md, Policy 11 (many APIs, one refresh token)
  */
 export interface ApiResource {
   /** Same rules as a string entry: a path, or an absolute URL prefix on another origin. */
@@ -17,7 +21,12 @@ export interface ApiResource {
   resource?: string
   /** Sent as `audience` with the refresh grant, for servers that name APIs that way. */
   audience?: string
-  /** Sent as `scope` with the refresh grant: space-separated scopes for this API's token. */
+  /**
+   * Sent as `scope` with the refresh grant: space-separated scopes for this API's token, within
+   * those the login was granted.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-6 RFC 6749 §6, `scope` on a refresh grant
+   */
   scope?: string
 }
 
@@ -30,21 +39,41 @@ export interface CommonOptions {
    * Who gets the token: same-origin path prefixes (`'/api/'`) or absolute URL prefixes for other
    * origins (`'https://api.example.com/v1/'`). Matched on the parsed URL, on segment boundaries;
    * when several match, the longest wins. An entry may be an object naming the resource, audience
-   * or scopes its own access token is for (see {@link ApiResource}).
+   * or scopes its own access token is for (see {@link ApiResource}). Only `cors` and
+   * `same-origin` requests without their own `Authorization` get the token.
+   *
+   * @see docs/behaviour.md, Policy 1 (who gets a token) and Policy 11 (the longest prefix wins)
    */
   api: ApiEntry[]
   /**
    * Endpoints whose 2xx JSON responses carry tokens to keep (login, OAuth `/token`): paths, or
    * absolute URLs on another origin (which must allow the app's origin with CORS). Default none.
+   * The tokens are kept in the worker; the page gets the same answer without `access_token`,
+   * `refresh_token` and `id_token`, or a `502` when the answer is not a valid token response.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1 RFC 6749 §5.1, the token response
    */
   tokenEndpoints?: string[]
-  /** Forwarded with the token after the session is cleared and every tab told. A path or a URL. */
+  /**
+   * Forwarded with the ended session's token after the session is cleared and every tab told
+   * (`session-ended`), so a browser closed mid-logout comes back logged out. A path or a URL.
+   */
   logout?: string
-  /** Renew when a request arrives this close to expiry (capped at half the lifetime). Default 30. */
+  /**
+   * Renew when a request arrives this close to expiry, in seconds (capped at half the token's
+   * lifetime, so a short-lived token is not renewed on every request). Default 30.
+   */
   refreshAheadSeconds?: number
-  /** Request bodies up to this size are copied so that a 401 can be replayed. Default 10 MiB. */
+  /**
+   * Request bodies up to this many bytes are copied so that a 401 can be replayed with the same
+   * body; a larger one is sent once, unbuffered, and its 401 reaches the page. `0`: never copy (for
+   * live streaming uploads). Default 10 MiB.
+   */
   replayBodyLimitBytes?: number
-  /** Token responses larger than this are rejected unread. Default 256 KiB. */
+  /**
+   * Token responses larger than this many bytes are rejected unread (`ERR_INVALID_TOKEN_RESPONSE`,
+   * the stored tokens kept). Default 256 KiB.
+   */
   tokenResponseLimitBytes?: number
   /**
    * DPoP (RFC 9449): each session gets a non-extractable P-256 key made in the worker, every
@@ -54,18 +83,32 @@ export interface CommonOptions {
    * binds the code), and for the APIs with their own `resource`/`audience`/`scope` tokens too.
    * Needs servers that support DPoP, and the DPoP build of the worker: import `installTokenProxy`
    * (or `addTokenProxyRoutes`) from `sw-token-proxy/sw/dpop`, so that workers without DPoP do not
-   * ship it. Default false.
+   * ship it. Default false. Turning it on or off ends a stored session (`configuration_changed`).
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9449 RFC 9449, OAuth 2.0 Demonstrating Proof of Possession
    */
   dpop?: boolean
 }
 
-/** A refresh endpoint of the app's own auth server. */
+/**
+ * A refresh endpoint of the app's own auth server. A `400`/`401` answer ends the session; any
+ * other failure keeps it and backs off (Policy 6, docs/behaviour.md).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6 RFC 6749 §6, refreshing an access token
+ */
 export interface RefreshOptions {
   /** A path, or an absolute URL on another origin (which must allow the app's origin with CORS). */
   url: string
-  /** `'oauth2'` (default): RFC 6749 refresh grant, form-encoded. `'json'`: `{ "refresh_token": … }`. */
+  /**
+   * `'oauth2'` (default): RFC 6749 §6 refresh grant, form-encoded
+   * (`grant_type=refresh_token&refresh_token=…`). `'json'`: a JSON body `{ "refresh_token": … }`.
+   * Either way the answer is read as a token response (RFC 6749 §5.1, or the plain JSON style).
+   */
   format?: 'oauth2' | 'json'
-  /** Sent as `client_id` with the `oauth2` format. */
+  /**
+   * Sent as `client_id` with the `oauth2` format (a public client, RFC 6749 §2.1). Part of what
+   * the session records as its issuer: changing it ends stored sessions.
+   */
   clientId?: string
   /**
    * A refresh that has not answered after this long counts as a passing failure; the logout
@@ -80,13 +123,27 @@ export interface RefreshOptions {
  * redirectUri })` from `sw-token-proxy/sw/oidc`, which has its own `timeoutMs`), never both.
  */
 export type TokenProxyOptions = CommonOptions &
-  ({ refresh: RefreshOptions; oidc?: never } | { oidc: OidcPlugin; refresh?: never })
+  (
+    | {
+        /** Renew with the app's own refresh endpoint (an RFC 6749 §6 refresh grant, or JSON). */
+        refresh: RefreshOptions
+        /** Not with `refresh`: a worker renews one way. */
+        oidc?: never
+      }
+    | {
+        /** Sign in and renew with an OpenID Connect provider: `openIdConnect({ … })`. */
+        oidc: OidcPlugin
+        /** Not with `oidc`: a worker renews one way. */
+        refresh?: never
+      }
+  )
 
 /**
  * An OpenID Connect provider for `installTokenProxy({ oidc })`, made by `openIdConnect()` from
  * `sw-token-proxy/sw/oidc`. Opaque: how the worker and the plug-in talk is internal.
  */
 export interface OidcPlugin {
+  /** Always `'openid-connect'`: what the worker checks the `oidc` option is. */
   readonly kind: 'openid-connect'
   /** @internal */
   create(environment: OidcEnvironment): OidcSignIn

@@ -15,6 +15,15 @@ declare let self: ServiceWorkerGlobalScope
  * Invalid options fail the worker's install (the previous worker keeps serving) and are reported
  * to the pages: `registerTokenProxy()` rejects with `ERR_INVALID_OPTIONS` and the reason.
  *
+ * Each API request gets the token (renewed first when it is about to expire, once for every tab);
+ * a `401` whose `WWW-Authenticate` names no error or `invalid_token` renews once and replays the
+ * request once; everything else reaches the page as the server sent it. Every rule, numbered, is in
+ * docs/behaviour.md.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3 RFC 6750 §3, the `WWW-Authenticate` error codes
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-11.6.1 RFC 9110 §11.6.1, how `WWW-Authenticate` is read
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1 RFC 6749 §5.1, the token responses it keeps
+ *
  * @example
  * ```ts
  * // src/sw.ts

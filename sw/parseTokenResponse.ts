@@ -80,7 +80,7 @@ export function parseTokenResponse(body: unknown, options: { acceptDpop?: boolea
   if (typeof body !== 'object' || body === null || Array.isArray(body)) reject('the body is not a JSON object')
   const record = body as Record<string, unknown>
   const tokenType = record['token_type']
-  // DPoP (issue 15): `token_type: DPoP` only where the worker sent a proof (`dpop: true`).
+  // DPoP (Policy 14, docs/behaviour.md): `token_type: DPoP` only where the worker sent a proof (`dpop: true`).
   const isDpop = options.acceptDpop === true && typeof tokenType === 'string' && tokenType.toLowerCase() === 'dpop'
   if (tokenType !== undefined && !isDpop && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
     reject(

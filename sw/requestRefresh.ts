@@ -10,7 +10,7 @@ export interface RefreshEndpoint {
   clientId: string | undefined
   timeoutMs: number
   responseLimitBytes: number
-  /** DPoP (issue 15): accept `token_type: DPoP` (set by `refreshWithDpop`, which sends the proof). */
+  /** DPoP (Policy 14): accept `token_type: DPoP` (set by `refreshWithDpop`, which sends the proof). */
   acceptDpop?: boolean
 }
 

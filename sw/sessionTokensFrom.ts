@@ -23,7 +23,7 @@ export function sessionTokensFrom(response: TokenSet, receivedAt: number, lineag
     expiresAt: computeExpiresAt(response.lifetimeSeconds, receivedAt),
     receivedAt,
     ...(lineage.resourceTokens !== undefined && { resourceTokens: lineage.resourceTokens }),
-    // DPoP (issue 15): the login's key stays with every refresh; the type is per response.
+    // DPoP (Policy 14): the login's key stays with every refresh; the type is per response.
     ...(lineage.dpopKey && { dpopKey: lineage.dpopKey }),
     ...(response.tokenType && { tokenType: response.tokenType }),
   }

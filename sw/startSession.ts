@@ -18,7 +18,7 @@ export interface StartSessionContext {
  * carries over: the refresher keys all of that by login.
  */
 export async function startSession(tokens: TokenSet, context: StartSessionContext, dpopKey?: DpopKey): Promise<void> {
-  // DPoP (issue 15): the key that proved the login request becomes the session's key.
+  // DPoP (Policy 14): the key that proved the login request becomes the session's key.
   const session = sessionTokensFrom(tokens, context.now(), {
     loginId: crypto.randomUUID(),
     issuedBy: context.issuedBy,

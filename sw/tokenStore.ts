@@ -12,7 +12,8 @@ export interface SessionTokens {
   loginId: string
   /**
    * What issued the session and is the only place its refresh token may go: the refresh endpoint,
-   * or the OpenID issuer and client (see `issuerOf`). Missing in records written before 0.2.
+   * or the OpenID issuer and client (see `issuerOf`). Missing in records from earlier builds
+   * that had no `issuedBy` field: such a record matches no configuration, so its session ends.
    */
   issuedBy: string
   accessToken: string
@@ -24,10 +25,10 @@ export interface SessionTokens {
   /**
    * Access tokens for the APIs that name their own resource, audience or scopes (Policy 11), by
    * `TokenTarget.key`, all minted from this session's one `refreshToken`. Absent in records
-   * written before 0.3, and in a session that has not needed one yet: read as none.
+   * from earlier builds that had no such field, and in a session that has not needed one yet: read as none.
    */
   resourceTokens?: Readonly<Record<string, ResourceToken>>
-  // DPoP (issue 15), only with `dpop: true`: the session's key lives and dies with the session
+  // DPoP (Policy 14, docs/behaviour.md), only with `dpop: true`: the session's key lives and dies with the session
   // record (a logout or a session end clears it with the tokens), and is kept by every refresh.
   /** The session's non-extractable DPoP key; absent for bearer sessions. */
   dpopKey?: DpopKey
@@ -84,7 +85,7 @@ export interface PendingSignIn {
   /** The `max_age` the sign-in asked for (a step-up): the ID token's `auth_time` must meet it. */
   maxAge?: number
   /**
-   * DPoP (issue 15): the key made for this sign-in, before the redirect, so that the code is bound
+   * DPoP (Policy 14): the key made for this sign-in, before the redirect, so that the code is bound
    * to it (`dpop_jkt`) and its exchange is proved by it. Taken with the sign-in (and so deleted from
    * here) at the callback; a sign-in never completed is forgotten with it.
    */

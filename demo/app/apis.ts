@@ -1,4 +1,4 @@
-// Two APIs with their own tokens (issue 14), as an app uses them: the worker (`/sw-apis.js`) names
+// Two APIs with their own tokens (Policy 11, docs/behaviour.md), as an app uses them: the worker (`/sw-apis.js`) names
 // what each API's token is for; this page only logs in and calls fetch(). The table shows what the
 // demo server recorded: per API, whom the tokens it received were minted for.
 import { registerTokenProxy } from '../../client/index.ts'

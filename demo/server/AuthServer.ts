@@ -28,13 +28,13 @@ export interface AuthServerOptions {
    */
   dpop: boolean
   /**
-   * What a refresh may ask a token for, with `resource=` (RFC 8707) or `audience=` (issue 14):
+   * What a refresh may ask a token for, with `resource=` (RFC 8707) or `audience=` (Policy 11):
    * the answer's access token then has that value as its `aud`. Default: the demo's two APIs.
    */
   audiences: string[]
 }
 
-/** What a refresh asked its access token to be for (issue 14); both `null`: the login's own token. */
+/** What a refresh asked its access token to be for (Policy 11); both `null`: the login's own token. */
 interface RefreshTarget {
   resource: string | null
   audience: string | null
@@ -144,7 +144,7 @@ export class AuthServer {
   }
 
   /**
-   * One use of a refresh token. With `target` (issue 14: a `resource` or `audience` the refresh
+   * One use of a refresh token. With `target` (Policy 11: a `resource` or `audience` the refresh
    * names), the answer's access token is for that API only (its `aud`); the refresh token rotates
    * all the same, so every use of it, for any API, is one use.
    */
@@ -241,7 +241,7 @@ export class AuthServer {
 
   /**
    * Answers the access token's claims, or `undefined` when it is invalid, expired or revoked, or
-   * for another API than `audience` (issue 14): a token minted for an API (`aud`) is good for that
+   * for another API than `audience` (Policy 11): a token minted for an API (`aud`) is good for that
    * API only, and the login's own token (no `aud`) only where no `audience` is expected.
    */
   async verify(
@@ -306,7 +306,7 @@ export class AuthServer {
    * issued later are not affected, and the sessions' refresh tokens still work. A test expires a
    * token on the server's side on command instead of sleeping past a short lifetime, and the worker,
    * which still believes the token fresh, meets the API's 401. With `audience`, only the tokens
-   * minted for that API (issue 14).
+   * minted for that API (Policy 11, docs/behaviour.md).
    */
   expireAccessTokens(audience?: string): void {
     for (const token of this.#accessTokenIds)
@@ -339,7 +339,7 @@ export class AuthServer {
     const issuedAt = this.#clockSeconds()
     const tokenId = randomBytes(8).toString('hex')
     this.#accessTokenIds.push({ id: tokenId, audience })
-    // DPoP: the access token names the key it is bound to (RFC 9449 §6.1). Issue 14: a token
+    // DPoP: the access token names the key it is bound to (RFC 9449 §6.1). Policy 11: a token
     // minted for one API names it as its audience.
     const accessToken = await new SignJWT({
       sid: family,

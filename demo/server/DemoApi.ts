@@ -30,7 +30,7 @@ export interface ApiRecord {
   tokenUser: string | null
   /**
    * Whom a bearer token was minted for (its `aud`), valid or not: an API's own token names it
-   * (issue 14); the login's own token names none (`null`), as does a request without a token.
+   * (Policy 11, docs/behaviour.md); the login's own token names none (`null`), as does a request without a token.
    */
   tokenAudience: string | null
   bodyDigest: string

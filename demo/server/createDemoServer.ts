@@ -141,7 +141,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       return
     }
     if (path === '/demo/apis') {
-      // Issue 14, for the demo page: per API, whom the tokens it received were minted for (their
+      // Policy 11 (docs/behaviour.md), for the demo page: per API, whom the tokens it received were minted for (their
       // `aud`, `null` for the login's own token), and how many refreshes minted its token.
       const apis = [
         { name: 'main', prefix: '/api/', value: null as string | null },
@@ -280,7 +280,7 @@ function sendAuth(response: ServerResponse, result: AuthResult<unknown>): void {
     .end(JSON.stringify(result.body))
 }
 
-/** The API a refresh asks its token for (issue 14): its `resource`, else its `audience`. */
+/** The API a refresh asks its token for (Policy 11): its `resource`, else its `audience`. */
 function targetOf(body: Record<string, unknown>): string | undefined {
   const { resource, audience } = body
   if (typeof resource === 'string') return resource

@@ -1,5 +1,5 @@
 /**
- * The demo's two APIs with access tokens of their own (Policy 11, issue 14), beside the rest of
+ * The demo's two APIs with access tokens of their own (Policy 11, docs/behaviour.md), beside the rest of
  * `/api/`, which takes the login's own token. The auth server mints a token for one of them only
  * when a refresh names it (RFC 8707 `resource=`, or `audience=`), with that value as the token's
  * `aud`; each API accepts only tokens minted for it. `demo/worker/sw-apis.ts` names the same

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-// The demo's worker for two APIs with their own tokens (issue 14), built to `/sw-apis.js` and
+// The demo's worker for two APIs with their own tokens (Policy 11, docs/behaviour.md), built to `/sw-apis.js` and
 // registered by `/apis.html`: the same options as `/sw.js`, plus two `api` entries naming what
 // their tokens are for. The worker mints each API's token from the session's one refresh token,
 // with `resource=` or `audience=` in the refresh request, and sends each API only its own.

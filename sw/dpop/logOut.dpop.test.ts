@@ -4,7 +4,7 @@ import { DpopSender } from './DpopSender.js'
 import { proxyOverFakes } from '../testProxy.js'
 
 /**
- * DPoP logout (issue 15): the logout request is proved with the session's key only when the
+ * DPoP logout (Policy 14, docs/behaviour.md): the logout request is proved with the session's key only when the
  * session's token is DPoP-bound and the page did not send credentials of its own.
  */
 

@@ -6,7 +6,7 @@ import type { PendingSignIn } from '../tokenStore.js'
 import { idToken } from '../testOidcProvider.js'
 import { openIdConnect } from './openIdConnect.js'
 
-// DPoP in the OpenID mode (issue 15): the plug-in over a scripted provider that verifies every
+// DPoP in the OpenID mode (Policy 14, docs/behaviour.md): the plug-in over a scripted provider that verifies every
 // proof (RFC 9449 §4.3), demands its nonce, and records what it saw. oauth4webapi does the protocol.
 
 const ORIGIN = 'https://app.example'

@@ -18,23 +18,57 @@ import { targetParameters } from '../tokenTarget.js'
 
 /** `installTokenProxy({ oidc })`: the provider and this app's registration with it. */
 export interface OidcOptions {
-  /** The provider's issuer URL; its discovery document says everything else. */
+  /**
+   * The provider's issuer URL; its discovery document (`/.well-known/openid-configuration`) says
+   * everything else. Part of what a session records as its issuer: changing it ends stored sessions.
+   *
+   * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig OpenID Connect Discovery 1.0 §4
+   */
   issuer: string
-  /** This app's client id: a public client (no secret), with the authorization code grant. */
+  /**
+   * This app's client id: a public client (no secret), with the authorization code grant and PKCE.
+   * Part of what a session records as its issuer, like `issuer`.
+   */
   clientId: string
-  /** Where the provider sends the user back: the page that calls `completeSignIn()`. */
+  /**
+   * Where the provider sends the user back: the page of this origin that calls `completeSignIn()`,
+   * a path or a URL, registered with the provider exactly so.
+   */
   redirectUri: string
-  /** Default `'openid offline_access'` (offline_access asks for a refresh token). */
+  /**
+   * Default `'openid offline_access'` (`offline_access` asks for a refresh token; without one the
+   * session ends at the first 401).
+   *
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess OpenID Connect Core 1.0 §11, offline access
+   */
   scope?: string
-  /** Extra authorization request parameters, for example `{ prompt: 'consent' }`. */
+  /**
+   * Extra authorization request parameters, for example `{ prompt: 'consent' }`. For a step-up,
+   * pass `acrValues` and `maxAge` to `signIn()` instead.
+   *
+   * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest OpenID Connect Core 1.0 §3.1.2.1
+   */
   authorizationParams?: Record<string, string>
-  /** A request to the provider that has not answered after this long counts as failed. Default 10 000. */
+  /**
+   * A request to the provider that has not answered after this many milliseconds counts as a
+   * passing failure (a refresh keeps the session and backs off). Default 10 000.
+   */
   timeoutMs?: number
 }
 
 /**
  * Signs users in with an OpenID Connect provider, through the worker: pass the result as
- * `installTokenProxy({ oidc })`. Uses oauth4webapi for all protocol work.
+ * `installTokenProxy({ oidc })`. Uses oauth4webapi for all protocol work: the authorization code
+ * flow with PKCE, state and nonce kept in the worker; every `resource` the `api` entries name asked
+ * for at sign-in; the ID token validated; renewals as refresh grants (with each API's `resource`,
+ * `audience`, `scope`); at logout, the refresh token revoked where the discovery document has a
+ * `revocation_endpoint`. The page only navigates: `signIn()`, then `completeSignIn()` on the
+ * redirect page.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeFlowAuth OpenID Connect Core 1.0 §3.1, authorization code flow
+ * @see https://www.rfc-editor.org/rfc/rfc7636 RFC 7636, PKCE
+ * @see https://www.rfc-editor.org/rfc/rfc8707#section-2 RFC 8707 §2, resource indicators
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2 RFC 7009 §2, token revocation
  *
  * @example
  * ```ts
