@@ -5,6 +5,7 @@
  */
 export { registerTokenProxy } from './registerTokenProxy.js'
 export type {
+  LogoutOptions,
   RegisterTokenProxyOptions,
   SessionEventName,
   SessionEvents,

@@ -46,6 +46,23 @@ export interface RegisterTokenProxyOptions {
   updateViaCache?: ServiceWorkerUpdateViaCache
 }
 
+/** What `logout()` takes. */
+export interface LogoutOptions {
+  /**
+   * OpenID Connect: also end the session at the provider (RP-Initiated Logout), so that the next
+   * "Sign in" asks for the login again (a shared device). The session ends here first, exactly as
+   * without it; then the browser goes to the provider's `end_session_endpoint` with the ID token
+   * as `id_token_hint`, through a page of this origin that the worker answers with the redirect:
+   * page script never holds the ID token. Rejects, once the session has ended here, when the
+   * provider has no such endpoint or the worker has no `oidc` options.
+   *
+   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html OpenID Connect RP-Initiated Logout 1.0
+   */
+  endSession?: boolean
+  /** With `endSession`: where the provider sends the user back, one of the worker's `oidc.postLogoutRedirectUri`. */
+  postLogoutRedirectUri?: string
+}
+
 /**
  * What `status()` answers: the worker's session status, and how this page's registration went.
  */
@@ -113,7 +130,15 @@ export interface TokenProxyClient {
    *
    * @see https://www.rfc-editor.org/rfc/rfc7009#section-2 RFC 7009 §2, token revocation
    */
-  logout(): Promise<void>
+  logout(options?: LogoutOptions): Promise<void>
+  /**
+   * RP-Initiated Logout, on the page the provider sent the browser back to
+   * (`oidc.postLogoutRedirectUri`): checks its `state` with the worker and removes it from the
+   * address bar. `endedAtProvider` is `true` only when a `logout({ endSession: true })` of this
+   * worker sent the user there (a bookmark, a forged link, or a worker restarted meanwhile:
+   * `false`).
+   */
+  completeLogout(): Promise<{ endedAtProvider: boolean }>
   /**
    * OpenID Connect: sends the user to the provider to sign in (authorization code + PKCE). The
    * worker makes and keeps the PKCE verifier, state and nonce; this page only navigates.
@@ -247,8 +272,20 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       ...(await ask('STATUS', {}, timeoutMs)),
       ...(registrationError && { registrationError: registrationError.toJSON() }),
     }),
-    logout: async () => {
-      await ask('LOGOUT', {}, timeoutMs)
+    logout: async ({ endSession = false, postLogoutRedirectUri }: LogoutOptions = {}) => {
+      const { endSessionUrl } = await ask(
+        'LOGOUT',
+        endSession ? { endSession: postLogoutRedirectUri === undefined ? {} : { postLogoutRedirectUri } } : {},
+        timeoutMs,
+      )
+      if (endSessionUrl !== undefined) location.assign(endSessionUrl)
+    },
+    completeLogout: async () => {
+      const callbackUrl = location.href
+      const address = new URL(callbackUrl)
+      address.searchParams.delete('state')
+      history.replaceState(history.state, '', address.pathname + address.search + address.hash)
+      return ask('COMPLETE_LOGOUT', { callbackUrl }, timeoutMs)
     },
     signIn: async (signInOptions) => {
       const { url } = await ask('SIGN_IN', checkSignInOptions(signInOptions), timeoutMs)

@@ -156,7 +156,13 @@ export interface RequestPayloads {
   HANDSHAKE: { protocolVersion: number; clientVersion: string }
   CLAIM: Record<string, never>
   STATUS: Record<string, never>
-  LOGOUT: Record<string, never>
+  /**
+   * `endSession` (OpenID Connect RP-Initiated Logout): also end the provider's session, coming back
+   * to `postLogoutRedirectUri` (one of the worker's `oidc.postLogoutRedirectUri`).
+   */
+  LOGOUT: { endSession?: { postLogoutRedirectUri?: string } }
+  /** RP-Initiated Logout: the page the provider sent the browser back to, with its `state`. */
+  COMPLETE_LOGOUT: { callbackUrl: string }
   /**
    * OpenID Connect: start an authorization code + PKCE sign-in; `returnTo` is where to land after,
    * `acrValues` and `maxAge` what to ask the provider for (a step-up, RFC 9470).
@@ -170,7 +176,13 @@ export interface ReplyPayloads {
   HANDSHAKE: { protocolVersion: number; workerVersion: string }
   CLAIM: { claimed: true }
   STATUS: SessionStatus
-  LOGOUT: { loggedOut: true }
+  /**
+   * `endSessionUrl`, with `endSession`: a page of this origin that the worker answers with the
+   * redirect to the provider. The page navigates there; it never sees the ID token it carries.
+   */
+  LOGOUT: { loggedOut: true; endSessionUrl?: string }
+  /** Whether the `state` is one a logout of this worker sent to the provider. */
+  COMPLETE_LOGOUT: { endedAtProvider: boolean }
   /** The provider's authorization URL: the page navigates there. It holds no secret. */
   SIGN_IN: { url: string }
   COMPLETE_SIGN_IN: { returnTo: string | null }
@@ -199,6 +211,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'CLAIM',
   'STATUS',
   'LOGOUT',
+  'COMPLETE_LOGOUT',
   'SIGN_IN',
   'COMPLETE_SIGN_IN',
 ])

@@ -1,8 +1,14 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
-import { PROTOCOL_VERSION, type Reply, type RequestMessage, type RequestType } from '../protocol/messages.js'
+import {
+  PROTOCOL_VERSION,
+  type Reply,
+  type RequestMessage,
+  type RequestPayloads,
+  type RequestType,
+} from '../protocol/messages.js'
 import { checkSignInOptions } from '../protocol/stepUp.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
-import type { TokenProxy, WaitUntil } from './createTokenProxy.js'
+import type { EndSessionRequest, TokenProxy, WaitUntil } from './createTokenProxy.js'
 
 /**
  * Answers one page request (each arrives on its own MessageChannel and gets exactly one reply).
@@ -27,9 +33,13 @@ export async function answerRequest(
         return { ok: true, payload: { claimed: true } }
       case 'STATUS':
         return { ok: true, payload: await proxy.status() }
-      case 'LOGOUT':
-        await proxy.logout(waitUntil)
-        return { ok: true, payload: { loggedOut: true } }
+      case 'LOGOUT': {
+        const endSession = endSessionRequest(message.payload)
+        const endingAtProvider = await proxy.logout(waitUntil, endSession)
+        return { ok: true, payload: { loggedOut: true, ...endingAtProvider } }
+      }
+      case 'COMPLETE_LOGOUT':
+        return { ok: true, payload: await proxy.completeLogout(String(message.payload.callbackUrl)) }
       case 'SIGN_IN': {
         // Checked again here: any script of the origin can post this message, not only the client.
         const { returnTo, ...requirement } = checkSignInOptions(message.payload)
@@ -63,4 +73,14 @@ export async function answerRequest(
           )
     return { ok: false, error: proxyError.toJSON() }
   }
+}
+
+/**
+ * A page's `logout({ endSession })`. Any script of the origin can post this message; the provider
+ * plug-in checks `postLogoutRedirectUri` against the configuration, so anything else is dropped.
+ */
+function endSessionRequest({ endSession }: RequestPayloads['LOGOUT']): EndSessionRequest | undefined {
+  if (endSession === undefined) return undefined
+  const { postLogoutRedirectUri } = (typeof endSession === 'object' && endSession) || {}
+  return { postLogoutRedirectUri: typeof postLogoutRedirectUri === 'string' ? postLogoutRedirectUri : undefined }
 }

@@ -35,13 +35,20 @@ export interface TokenProxyEnvironment {
    * refused, so a worker never silently sends bearer tokens to servers that expect DPoP.
    */
   dpop?: DpopSupportFactory | undefined
+  /** The worker's registration scope (a URL ending in `/`); default: the origin's root. */
+  scope?: string | undefined
 }
 
 /** Keeps the worker alive for work that outlives the answer (`ExtendableEvent.waitUntil`). */
 export type WaitUntil = (promise: Promise<unknown>) => void
 
 /** What a request is to the proxy: decided once by {@link TokenProxy.route}, carried to `handle`. */
-export type ProxyRoute = RequestRoute<ApiPrefix>
+export type ProxyRoute = RequestRoute<ApiPrefix> | { role: 'end-session' }
+
+/** `proxy.logout({ endSession })`: RP-Initiated Logout, and the page the provider sends the user back to. */
+export interface EndSessionRequest {
+  postLogoutRedirectUri?: string | undefined
+}
 
 /**
  * The proxy without the service-worker globals: the routing decision, request handling, status,
@@ -80,7 +87,12 @@ export interface TokenProxy {
    * refresh. Resolves once the session has ended here; rejects with `ERR_STORAGE_FAILED` when it
    * could not be cleared.
    */
-  logout(waitUntil?: WaitUntil): Promise<void>
+  logout(waitUntil?: WaitUntil, endSession?: EndSessionRequest): Promise<{ endSessionUrl: string } | undefined>
+  /**
+   * RP-Initiated Logout, on the page the provider sent the browser back to: whether its `state` is
+   * one this worker's logout sent (each is accepted once).
+   */
+  completeLogout(callbackUrl: string): Promise<{ endedAtProvider: boolean }>
 }
 
 /** Builds the proxy from the app's options; throws `ERR_INVALID_OPTIONS` for unusable ones. */
@@ -140,7 +152,18 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     stepUpNotices: new StepUpNotices(env),
   }
 
+  // RP-Initiated Logout: the page navigates here and the worker answers with the redirect to the
+  // provider, so no page script ever holds the ID token it carries (not even inside a URL).
+  const endSessionPage = oidc && new URL('sw-token-proxy/end-session', env.scope ?? `${env.origin}/`)
+
   function route(request: Request, url = new URL(request.url)): ProxyRoute | undefined {
+    if (
+      endSessionPage &&
+      request.mode === 'navigate' &&
+      url.origin === endSessionPage.origin &&
+      url.pathname === endSessionPage.pathname
+    )
+      return { role: 'end-session' }
     return routeRequest(request, url, resolved)
   }
 
@@ -150,6 +173,7 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
     ownedUrls: {
       api: resolved.api,
       endpoints: [...resolved.tokenEndpoints, ...(resolved.logout ? [resolved.logout] : [])],
+      ...(endSessionPage && { navigations: [endSessionPage] }),
     },
 
     async handle(request, route, waitUntil) {
@@ -163,6 +187,11 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
             return await (
               await logOut(logOutContext, request)
             ).response
+          case 'end-session': {
+            if (!oidc) return Response.error()
+            const state = new URL(request.url).searchParams.get('state') ?? ''
+            return Response.redirect(await oidc.endSessionRedirect(state), 302)
+          }
         }
       } catch (error) {
         if (!(error instanceof TokenProxyError)) throw error
@@ -195,7 +224,7 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       return { returnTo }
     },
 
-    async logout(waitUntil = () => undefined) {
+    async logout(waitUntil = () => undefined, endSession) {
       const request =
         resolved.logout &&
         new Request(resolved.logout, {
@@ -203,9 +232,20 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
           credentials: 'same-origin',
           signal: AbortSignal.timeout(timeoutMs),
         })
-      const { response } = await logOut(logOutContext, request)
+      const { response, ended } = await logOut(logOutContext, request)
       // Nobody reads this answer: the page was told once the session ended here.
       waitUntil(response.then((answer) => answer?.body?.cancel()).catch(() => undefined))
+      if (!endSession) return undefined
+      if (!oidc || !endSessionPage) throw notConfigured("end the provider's session")
+      const state = await oidc.beginEndSession(ended?.idToken, endSession.postLogoutRedirectUri)
+      const page = new URL(endSessionPage)
+      page.searchParams.set('state', state)
+      return { endSessionUrl: page.href }
+    },
+
+    async completeLogout(callbackUrl) {
+      const state = new URL(callbackUrl).searchParams.get('state')
+      return { endedAtProvider: !!oidc && state !== null && oidc.completeEndSession(state) }
     },
   }
 }

@@ -19,6 +19,8 @@ export interface LogOutContext {
 export interface LoggedOut<R> {
   /** The logout endpoint's answer (`undefined` without a request), once the revocation is done too. */
   response: Promise<R>
+  /** The ended session's tokens, when this configuration issued them: kept in memory, never stored. */
+  ended: SessionTokens | null
 }
 
 /**
@@ -55,7 +57,7 @@ export async function logOut(
       await revocation
     }
   })()
-  return { response }
+  return { response, ended: tokens }
 }
 
 function revoke(context: LogOutContext, tokens: SessionTokens): Promise<unknown> | undefined {

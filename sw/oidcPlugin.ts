@@ -69,4 +69,18 @@ export interface OidcSignIn {
   refresh(refreshToken: string, options?: OidcRefreshOptions): Promise<RefreshResult>
   /** RFC 7009; with `dpopKey`, the request carries a proof by it. Answers whether the provider confirmed. */
   revoke(token: string, dpopKey?: DpopKey): Promise<boolean>
+  /**
+   * RP-Initiated Logout, once the session has ended here: prepares the redirect to the provider's
+   * `end_session_endpoint` (with `idTokenHint`, the ended session's ID token) and answers its
+   * `state`. Throws, naming the fix, when the provider has no such endpoint or
+   * `postLogoutRedirectUri` is not configured.
+   */
+  beginEndSession(idTokenHint: string | undefined, postLogoutRedirectUri: string | undefined): Promise<string>
+  /**
+   * The redirect prepared for `state`, once; for a `state` this worker does not know (it restarted
+   * meanwhile), the endpoint without the hint: the provider then asks the user to confirm.
+   */
+  endSessionRedirect(state: string): Promise<string>
+  /** Whether `state` is one a `beginEndSession()` sent to the provider, once. */
+  completeEndSession(state: string): boolean
 }

@@ -52,6 +52,7 @@ function startProxy(options: TokenProxyOptions, features: WorkerFeatures): Token
   try {
     const proxy = createTokenProxy(options, {
       origin: self.location.origin,
+      scope: self.registration.scope,
       fetch: (input, init) => self.fetch(input, init),
       store,
       locks: locks ? { request: (name, callback) => locks.request(name, callback) } : noLocks,

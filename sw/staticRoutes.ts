@@ -21,6 +21,8 @@ export interface OwnedUrls {
   api: readonly UrlPrefix[]
   /** Token endpoints and the logout endpoint: exact origin and path, any query. */
   endpoints: readonly URL[]
+  /** Pages whose navigations the worker answers (the end-session page): exact origin and path. */
+  navigations?: readonly URL[]
 }
 
 /**
@@ -40,7 +42,16 @@ export function staticRoutes(owned: OwnedUrls): RouterRule[] {
     ...owned.api.map((prefix) => ({ urlPattern: prefixPattern(prefix) })),
     ...owned.endpoints.map((endpoint) => ({ urlPattern: endpointPattern(endpoint) })),
   ]
+  const navigations: RouterRule[] = owned.navigations?.length
+    ? [
+        {
+          condition: { or: owned.navigations.map((url) => ({ urlPattern: endpointPattern(url) })) },
+          source: 'fetch-event',
+        },
+      ]
+    : []
   return [
+    ...navigations,
     { condition: { or: [{ requestMode: 'navigate' }, { requestMode: 'no-cors' }] }, source: 'network' },
     { condition: { not: { or: ownedPatterns } }, source: 'network' },
   ]

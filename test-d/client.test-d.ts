@@ -11,6 +11,7 @@ import {
   TokenProxyUnsupportedError,
   openAuthenticatedWebSocket,
   registerTokenProxy,
+  type LogoutOptions,
   type OpenAuthenticatedWebSocketOptions,
   type RefreshFailedReason,
   type RegisterTokenProxyOptions,
@@ -104,7 +105,9 @@ describe('the client', () => {
   })
 
   test('logout(), signIn(), completeSignIn(), registration', () => {
-    expectTypeOf<TokenProxyClient['logout']>().toEqualTypeOf<() => Promise<void>>()
+    expectTypeOf<TokenProxyClient['logout']>().toEqualTypeOf<(options?: LogoutOptions) => Promise<void>>()
+    expectTypeOf<LogoutOptions>().toEqualTypeOf<{ endSession?: boolean; postLogoutRedirectUri?: string }>()
+    expectTypeOf<TokenProxyClient['completeLogout']>().toEqualTypeOf<() => Promise<{ endedAtProvider: boolean }>>()
     expectTypeOf<TokenProxyClient['signIn']>().toEqualTypeOf<(options?: SignInOptions) => Promise<void>>()
     expectTypeOf<SignInOptions>().toEqualTypeOf<{ returnTo?: string; acrValues?: string; maxAge?: number }>()
     expectTypeOf<TokenProxyClient['completeSignIn']>().toEqualTypeOf<() => Promise<{ returnTo: string | null }>>()

@@ -22,6 +22,7 @@ describe('openIdConnect', () => {
       scope?: string
       authorizationParams?: Record<string, string>
       timeoutMs?: number
+      postLogoutRedirectUri?: string | string[]
     }>()
     // @ts-expect-error: the redirect URI is required
     const noRedirect: OidcOptions = { issuer: 'https://id.example.com', clientId: 'spa' }

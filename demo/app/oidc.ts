@@ -23,6 +23,11 @@ if (callback.has('code') || callback.has('error')) {
   } catch (error) {
     $('#message').textContent = error instanceof Error ? error.message : String(error)
   }
+} else if (callback.has('state')) {
+  // Back from the provider's end-session page (RP-Initiated Logout): this page is the worker's
+  // oidc.postLogoutRedirectUri.
+  const { endedAtProvider } = await proxy.completeLogout()
+  $('#message').textContent = endedAtProvider ? 'Signed out here and at the provider.' : 'Signed out.'
 }
 
 proxy.on('session-expired', ({ reason }) => {
@@ -46,6 +51,11 @@ proxy.on('step-up-required', (requirement) => {
 $('#step-up-sign-in').addEventListener('click', () => void proxy.signIn({ ...stepUp, returnTo: location.pathname }))
 $('#sign-in').addEventListener('click', () => void proxy.signIn())
 $('#logout').addEventListener('click', () => void proxy.logout())
+$('#logout-everywhere').addEventListener('click', () => {
+  proxy.logout({ endSession: true }).catch((error: unknown) => {
+    $('#message').textContent = error instanceof Error ? error.message : String(error)
+  })
+})
 $('#call-api').addEventListener('click', () => {
   void fetch('/api/me').then((response) => ($('#message').textContent = `GET /api/me → ${response.status}`))
 })

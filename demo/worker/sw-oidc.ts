@@ -25,6 +25,8 @@ installTokenProxy({
     issuer: config.issuer,
     clientId: config.clientId ?? 'spa',
     redirectUri: '/oidc.html',
+    // RP-Initiated Logout (`logout({ endSession: true })`) comes back here; registered at the provider.
+    postLogoutRedirectUri: '/oidc.html',
     // An API with its own resource may need its scopes asked for at sign-in (`scope` in the config).
     scope: config.scope ?? 'openid offline_access',
     // Providers such as oidc-provider only grant offline_access (a refresh token) with consent.

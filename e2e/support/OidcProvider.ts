@@ -100,6 +100,8 @@ export interface RunningOidcProvider {
   logins: Array<{ accountId: string; acr: string | undefined }>
   /** Every request to the token endpoint, in order, with the provider's answer. */
   tokenLog: TokenRequestRecord[]
+  /** Every RP-Initiated Logout request (`GET /session/end`), in order: what it carried, never the token. */
+  endSessionRequests: EndSessionRequestRecord[]
   /** Revokes every grant issued so far, with its tokens: the next refresh answers `invalid_grant`. */
   revokeAllGrants(): Promise<void>
 }
@@ -246,6 +248,17 @@ function getSigningKeys(): Promise<JsonWebKey[]> {
 }
 
 const TOKEN_PATH = '/token'
+const END_SESSION_PATH = '/session/end'
+
+/** One end-session request as the provider received it. */
+export interface EndSessionRequestRecord {
+  /** Whether its `id_token_hint` is the ID token this provider issued last. */
+  idTokenHintIsLatest: boolean
+  hasIdTokenHint: boolean
+  clientId: string | null
+  postLogoutRedirectUri: string | null
+  hasState: boolean
+}
 const AUTHORIZATION_PATH = '/auth'
 
 interface RefreshTokenLike {
@@ -283,7 +296,21 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
   const authorizationRequests: AuthorizationRequestRecord[] = []
   const logins: RunningOidcProvider['logins'] = []
   const tokenLog: TokenRequestRecord[] = []
+  const endSessionRequests: EndSessionRequestRecord[] = []
+  /** The ID token the provider issued last: compared, never stored anywhere else or printed. */
+  let latestIdToken: string | undefined
   provider.use(async (ctx, next) => {
+    if (ctx.path === END_SESSION_PATH && ctx.method === 'GET') {
+      const single = (value: string | string[] | undefined) => (typeof value === 'string' ? value : null)
+      const hint = single(ctx.query['id_token_hint'])
+      endSessionRequests.push({
+        idTokenHintIsLatest: hint !== null && hint === latestIdToken,
+        hasIdTokenHint: hint !== null,
+        clientId: single(ctx.query['client_id']),
+        postLogoutRedirectUri: single(ctx.query['post_logout_redirect_uri']),
+        hasState: single(ctx.query['state']) !== null,
+      })
+    }
     if (ctx.method === 'GET' && ctx.path === AUTHORIZATION_PATH) {
       const single = (value: string | string[] | undefined) => (typeof value === 'string' ? value : null)
       authorizationRequests.push({ acrValues: single(ctx.query['acr_values']), maxAge: single(ctx.query['max_age']) })
@@ -305,6 +332,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
       counters.refreshGrantsByResource[key] = (counters.refreshGrantsByResource[key] ?? 0) + 1
     }
     tokenLog.push(tokenRequestRecord(ctx, grantType, resource))
+    const idToken =
+      typeof ctx.body === 'object' && ctx.body !== null ? (ctx.body as { id_token?: unknown }).id_token : undefined
+    if (typeof idToken === 'string') latestIdToken = idToken
   })
   // Revoking a whole grant is what oidc-provider does when a rotated refresh token is reused.
   provider.on('grant.revoked', () => (counters.grantRevocations += 1))
@@ -324,6 +354,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     authorizationRequests,
     logins,
     tokenLog,
+    endSessionRequests,
     async revokeAllGrants() {
       const ids = [...grantIds]
       grantIds.clear()
@@ -413,6 +444,8 @@ function createProvider(
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: options.clientRedirectUris,
+        // RP-Initiated Logout comes back to the same pages.
+        post_logout_redirect_uris: options.clientRedirectUris,
       },
       {
         client_id: API_CLIENT_ID,

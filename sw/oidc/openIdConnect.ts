@@ -54,6 +54,15 @@ export interface OidcOptions {
    * passing failure (a refresh keeps the session and backs off). Default 10 000.
    */
   timeoutMs?: number
+  /**
+   * Where the provider may send the user after `proxy.logout({ endSession: true })` (RP-Initiated
+   * Logout): pages of this origin, paths or URLs, registered with the provider as
+   * `post_logout_redirect_uris`. The first is the default; a page may name another one of these,
+   * never a URL that is not listed. Without it, the provider shows its own signed-out page.
+   *
+   * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout OpenID Connect RP-Initiated Logout 1.0 §2
+   */
+  postLogoutRedirectUri?: string | string[]
 }
 
 /**
@@ -94,7 +103,16 @@ function resolveOidc(oidc: OidcOptions, { origin }: OidcEnvironment): ResolvedOi
   const redirectUri = endpoint(oidc.redirectUri, 'oidc.redirectUri', origin)
   if (redirectUri.origin !== origin)
     invalid('"oidc.redirectUri" must be a page of this origin: the worker redeems the code there')
+  const postLogout = oidc.postLogoutRedirectUri
+  const postLogoutRedirectUris = (
+    postLogout === undefined ? [] : Array.isArray(postLogout) ? postLogout : [postLogout]
+  ).map((uri, index) => {
+    const url = endpoint(uri, `oidc.postLogoutRedirectUri[${index}]`, origin)
+    if (url.origin !== origin) invalid('"oidc.postLogoutRedirectUri" must be pages of this origin')
+    return url
+  })
   return {
+    postLogoutRedirectUris,
     issuer: endpoint(oidc.issuer, 'oidc.issuer', origin),
     clientId: oidc.clientId,
     redirectUri,
@@ -105,6 +123,7 @@ function resolveOidc(oidc: OidcOptions, { origin }: OidcEnvironment): ResolvedOi
 }
 
 interface ResolvedOidc {
+  postLogoutRedirectUris: URL[]
   issuer: URL
   clientId: string
   redirectUri: URL
@@ -157,6 +176,7 @@ class OidcClient implements OidcSignIn {
   readonly issuedBy: string
   readonly timeoutMs: number
   #server: Promise<oauth.AuthorizationServer> | undefined
+  readonly #endSessions: EndSessions
 
   constructor(
     options: ResolvedOidc,
@@ -172,6 +192,7 @@ class OidcClient implements OidcSignIn {
     this.#client = { client_id: options.clientId }
     this.issuedBy = `oidc ${options.issuer.href} client_id=${options.clientId}`
     this.timeoutMs = options.timeoutMs
+    this.#endSessions = new EndSessions(env.now)
   }
 
   /**
@@ -366,6 +387,66 @@ class OidcClient implements OidcSignIn {
     return true
   }
 
+  /**
+   * RP-Initiated Logout: the provider's `end_session_endpoint` with `id_token_hint` (the ended
+   * session's ID token, when it had one), `client_id`, and the way back with its `state`. Throws,
+   * naming the fix, when the provider has no such endpoint or `postLogoutRedirectUri` is not one
+   * of the configured ones.
+   */
+  async beginEndSession(idTokenHint: string | undefined, postLogoutRedirectUri: string | undefined): Promise<string> {
+    const state = oauth.generateRandomState()
+    const url = await this.#endSessionUrl(idTokenHint, postLogoutRedirectUri, state)
+    this.#endSessions.remember(state, url, new URL(url).searchParams.has('post_logout_redirect_uri'))
+    return state
+  }
+
+  async endSessionRedirect(state: string): Promise<string> {
+    return this.#endSessions.takeRedirect(state) ?? (await this.#endSessionUrl(undefined, undefined, state))
+  }
+
+  completeEndSession(state: string): boolean {
+    return this.#endSessions.takeReturn(state)
+  }
+
+  async #endSessionUrl(
+    idTokenHint: string | undefined,
+    postLogoutRedirectUri: string | undefined,
+    state: string,
+  ): Promise<string> {
+    const configured = this.#options.postLogoutRedirectUris
+    const back =
+      postLogoutRedirectUri === undefined
+        ? configured[0]
+        : configured.find((url) => url.href === new URL(postLogoutRedirectUri, this.#options.redirectUri).href)
+    if (postLogoutRedirectUri !== undefined && !back)
+      throw new TokenProxyError(
+        ErrorCode.INVALID_OPTIONS,
+        formatMessage(
+          "end the provider's session",
+          `"${postLogoutRedirectUri}" is not one of oidc.postLogoutRedirectUri`,
+          'The session has ended in this browser; list the page in the worker options (and at the provider)',
+        ),
+      )
+    const server = await this.#authorizationServer().catch((error: unknown) => {
+      throw unreachable("end the provider's session", error)
+    })
+    if (!server.end_session_endpoint)
+      throw signInError(
+        'provider_misconfigured',
+        "end the provider's session",
+        'the provider has no end_session_endpoint (OpenID Connect RP-Initiated Logout)',
+        'The session has ended in this browser; call logout() without endSession, or turn RP-initiated logout on at the provider',
+      )
+    const url = new URL(server.end_session_endpoint)
+    url.searchParams.set('client_id', this.#options.clientId)
+    if (idTokenHint) url.searchParams.set('id_token_hint', idTokenHint)
+    if (back) {
+      url.searchParams.set('post_logout_redirect_uri', back.href)
+      url.searchParams.set('state', state)
+    }
+    return url.href
+  }
+
   /** The discovery document, fetched once per worker start (and again after a failure). */
   #authorizationServer(): Promise<oauth.AuthorizationServer> {
     this.#server ??= oauth
@@ -453,4 +534,45 @@ function isLoopback(url: URL): boolean {
     url.protocol === 'http:' &&
     (url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]')
   )
+}
+
+/**
+ * RP-Initiated Logouts under way, in this worker's memory only (their redirects carry an ID
+ * token): the redirect each end-session page answers once, and the `state` the provider sends back,
+ * accepted once.
+ */
+class EndSessions {
+  /** Long enough for a slow provider's confirmation page; a later return is not ours. */
+  static readonly #LIFETIME_MS = 10 * 60 * 1000
+  readonly #now: () => number
+  readonly #redirects = new Map<string, { url: string; at: number }>()
+  readonly #returns = new Map<string, number>()
+
+  constructor(now: () => number) {
+    this.#now = now
+  }
+
+  remember(state: string, url: string, comesBack: boolean): void {
+    this.#forgetExpired()
+    this.#redirects.set(state, { url, at: this.#now() })
+    if (comesBack) this.#returns.set(state, this.#now())
+  }
+
+  takeRedirect(state: string): string | undefined {
+    this.#forgetExpired()
+    const redirect = this.#redirects.get(state)
+    this.#redirects.delete(state)
+    return redirect?.url
+  }
+
+  takeReturn(state: string): boolean {
+    this.#forgetExpired()
+    return this.#returns.delete(state)
+  }
+
+  #forgetExpired(): void {
+    const oldest = this.#now() - EndSessions.#LIFETIME_MS
+    for (const [state, { at }] of this.#redirects) if (at < oldest) this.#redirects.delete(state)
+    for (const [state, at] of this.#returns) if (at < oldest) this.#returns.delete(state)
+  }
 }
