@@ -243,9 +243,9 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       return { endSessionUrl: page.href }
     },
 
-    async completeLogout(callbackUrl) {
+    completeLogout(callbackUrl) {
       const state = new URL(callbackUrl).searchParams.get('state')
-      return { endedAtProvider: !!oidc && state !== null && oidc.completeEndSession(state) }
+      return Promise.resolve({ endedAtProvider: !!oidc && state !== null && oidc.completeEndSession(state) })
     },
   }
 }
