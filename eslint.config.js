@@ -26,6 +26,9 @@ export default tseslint.config(
       'reports/',
       // Type-checked by the package stage against the installed tarball (npm run test:package).
       'test-package/fixture-app/',
+      // The documentation examples' declarations: type-checked with the examples, against the built
+      // package (npm run examples:check), which no tsconfig of the repository can see.
+      'scripts/examples/',
     ],
   },
   js.configs.recommended,

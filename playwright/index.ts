@@ -7,11 +7,19 @@
  *
  * Every engine: `test`, `expect`, `waitForTokenProxy`, `sessionStatus`, `expireAccessToken`,
  * `recordSessionEvents`, `sessionEvents`, `sessionEventTypes`. Chromium only: `stopServiceWorker`,
- * `hardReload`, `recordWorkerRequests` and the `workerRequests` fixture.
+ * `hardReload`, `recordWorkerRequests` and the `workerRequests` fixture. Deprecated (answer the
+ * wire types, as before 0.2.0; removed in 0.3.0): `legacySessionEvents`, `legacySessionEventTypes`.
  */
 export { test, expect, type TokenProxyFixtures } from './fixtures.js'
 export { hardReload, stopServiceWorker } from './browserControls.js'
 export { expireAccessToken } from './expireAccessToken.js'
-export { recordSessionEvents, sessionEvents, sessionEventTypes, type RecordedSessionEvent } from './sessionEvents.js'
+export {
+  recordSessionEvents,
+  sessionEvents,
+  sessionEventTypes,
+  legacySessionEvents,
+  legacySessionEventTypes,
+  type RecordedSessionEvent,
+} from './sessionEvents.js'
 export { recordWorkerRequests, type WorkerRequest } from './workerRequests.js'
 export { sessionStatus, waitForTokenProxy, type SessionStatus } from './tokenProxyState.js'

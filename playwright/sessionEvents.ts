@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test'
+import { warnDeprecated } from './deprecation.js'
 import { formatMessage } from '../protocol/errors.js'
-import { MESSAGE_SOURCE, SESSION_EVENT_NAMES, type SessionEventName } from '../protocol/messages.js'
+import { MESSAGE_SOURCE, SESSION_EVENT_NAMES, type BroadcastType, type SessionEventName } from '../protocol/messages.js'
 
 /**
  * A session event as a tab received it: its name, the one `proxy.on()` listens for
@@ -85,6 +86,51 @@ export async function sessionEvents(page: Page): Promise<RecordedSessionEvent[]>
 /** Just the types of `sessionEvents(page)`, which is what most assertions compare. */
 export async function sessionEventTypes(page: Page): Promise<Array<RecordedSessionEvent['type']>> {
   return (await sessionEvents(page)).map((event) => event.type)
+}
+
+/** The wire type of each public event name: what the helpers answered before 0.2.0. */
+const WIRE_TYPES = Object.fromEntries(
+  Object.entries(SESSION_EVENT_NAMES).map(([wire, name]) => [name, wire as BroadcastType]),
+) as Record<SessionEventName, BroadcastType>
+
+const LEGACY_REASON =
+  "it answers the worker's wire types ('SESSION_STARTED' …), as the helpers did before 0.2.0, and goes in 0.3.0"
+
+/**
+ * `sessionEvents(page)` with each event under its wire type (`'SESSION_STARTED'` …), as the
+ * helpers answered before 0.2.0. Warns once.
+ *
+ * @deprecated Since 0.2.0, removed in 0.3.0. Use `sessionEvents(page)`, whose events carry the
+ * names `proxy.on()` uses (`'session-started'` …).
+ */
+export async function legacySessionEvents(
+  page: Page,
+): Promise<Array<{ type: BroadcastType; payload: Record<string, unknown> }>> {
+  warnDeprecated(
+    'legacySessionEvents(page)',
+    LEGACY_REASON,
+    "sessionEvents(page) and the names proxy.on() uses ('session-started' …)",
+  )
+  return (await sessionEvents(page)).map((event) => ({ type: WIRE_TYPES[event.type], payload: event.payload }))
+}
+
+/**
+ * `sessionEventTypes(page)` under the wire types (`'SESSION_STARTED'` …), as it answered before
+ * 0.2.0: a suite that compares with those names keeps working for one minor release with
+ * `import { legacySessionEventTypes as sessionEventTypes } from 'sw-token-proxy/playwright'`.
+ * Warns once.
+ *
+ * @deprecated Since 0.2.0, removed in 0.3.0. Use `sessionEventTypes(page)` and compare with the
+ * names `proxy.on()` uses (`'session-started'`, `'session-refreshed'`, `'session-expired'`,
+ * `'session-ended'`, `'refresh-failed'`, `'step-up-required'`).
+ */
+export async function legacySessionEventTypes(page: Page): Promise<BroadcastType[]> {
+  warnDeprecated(
+    'legacySessionEventTypes(page)',
+    LEGACY_REASON,
+    "sessionEventTypes(page) and the names proxy.on() uses ('session-started' …)",
+  )
+  return (await sessionEvents(page)).map((event) => WIRE_TYPES[event.type])
 }
 
 /**

@@ -113,12 +113,29 @@ console.log(`package: testing the tarball in ${work}`)
 const packed = step('npm pack', 'npm', ['pack', '--pack-destination', work, '--silent'], repository)
 const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))
 if (!packed || !tarball) {
-  skipAll(['publint', 'attw', 'npm install in the fixture app', ...laterChecks])
+  skipAll([
+    'publint',
+    'attw',
+    'the tarball ships LICENSE, README.md and CHANGELOG.md',
+    'npm install in the fixture app',
+    ...laterChecks,
+  ])
   summarize()
 }
 const tarballPath = join(work, tarball)
 step('publint', 'npx', ['--no-install', 'publint', 'run', tarballPath, '--strict'], repository)
 step('attw (ESM only)', 'npx', ['--no-install', 'attw', tarballPath, '--profile', 'esm-only'], repository)
+// The licence a user must be able to read, and the docs a registry page shows (npm packs files
+// under `package/`).
+const listing = run('tar', ['-tzf', tarballPath], work)
+const shipped = new Set(listing.output.split('\n').map((line) => line.trim()))
+const documents = ['LICENSE', 'README.md', 'CHANGELOG.md']
+const missing = documents.filter((name) => !shipped.has(`package/${name}`))
+check(
+  'the tarball ships LICENSE, README.md and CHANGELOG.md',
+  listing.ok && missing.length === 0,
+  listing.ok ? `missing: ${missing.join(', ')}` : listing.output,
+)
 
 // 2. A fresh app outside the repository installs it, with its own dependencies from the registry.
 cpSync(fixture, app, {
