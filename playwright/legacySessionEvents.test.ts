@@ -2,9 +2,22 @@ import type { Page } from '@playwright/test'
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest'
 import type { RecordedSessionEvent } from './sessionEvents.ts'
 
-/** A page whose recorder holds `events`: all the helpers ask of a page is `evaluate`. */
+/**
+ * A page whose recorder holds `events`: all the helpers ask of a page is `evaluate`, which runs the
+ * page half they pass over a window holding what the recorder keeps there.
+ */
 function pageRecording(events: RecordedSessionEvent[]): Page {
-  return { evaluate: () => Promise.resolve(events) } as unknown as Page
+  const window = { __swTokenProxyEvents: events, __swTokenProxyDocument: 'the-document' }
+  return {
+    evaluate: (pageHalf: () => unknown) => {
+      vi.stubGlobal('window', window)
+      try {
+        return Promise.resolve(pageHalf())
+      } finally {
+        vi.unstubAllGlobals()
+      }
+    },
+  } as unknown as Page
 }
 
 const recorded: RecordedSessionEvent[] = [
