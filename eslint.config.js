@@ -25,6 +25,10 @@ export default tseslint.config(
       'reports/',
       // Type-checked by the package stage against the installed tarball (npm run test:package).
       'test-package/fixture-app/',
+      // The documentation site's build output and cache, and the reference TypeDoc generates.
+      'docs/.vitepress/dist/',
+      'docs/.vitepress/cache/',
+      'docs/reference/',
     ],
   },
   js.configs.recommended,
@@ -113,12 +117,13 @@ export default tseslint.config(
       'test-package/**',
       'bench/**',
       'scripts/**',
+      'docs/smoke/**',
     ],
     rules: { 'no-console': 'off' },
   },
   {
     // Playwright reads fixture dependencies from the destructuring pattern, so `{}` is meaningful.
-    files: ['e2e/**', 'examples/**'],
+    files: ['e2e/**', 'examples/**', 'docs/smoke/**'],
     rules: { 'no-empty-pattern': 'off' },
   },
   {

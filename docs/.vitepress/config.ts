@@ -34,7 +34,7 @@ export default withMermaid(
     lastUpdated: false,
     // The generated reference's own index page is reached from the nav and the sidebar.
     srcExclude: ['README.md'],
-    head: [['meta', { name: 'color-scheme', content: 'light dark' }]],
+    head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
     themeConfig: {
       nav: [
         { text: 'Getting started', link: '/getting-started' },
@@ -71,6 +71,8 @@ export default withMermaid(
       editLink: { pattern: `${repository}/edit/main/docs/:path`, text: 'Edit this page on GitHub' },
       outline: { level: [2, 3] },
     },
+    // Mermaid is one large chunk, loaded only by the pages that have a diagram.
+    vite: { build: { chunkSizeWarningLimit: 4096 } },
     mermaid: {},
   }),
 )
