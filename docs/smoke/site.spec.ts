@@ -87,7 +87,10 @@ test('every internal link resolves, and every #fragment names an element of its 
 test('the home page, as a screenshot', async ({ page, site }, testInfo) => {
   await page.goto(`${site}/`)
   await expect(page.locator('.VPHero')).toBeVisible()
-  await testInfo.attach('home page', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
+  // Kept in test-results/docs/ as well as attached to the report.
+  const path = testInfo.outputPath('home.png')
+  await page.screenshot({ path, fullPage: true })
+  await testInfo.attach('home page', { path, contentType: 'image/png' })
 })
 
 test('the Mermaid diagrams render as SVG, one as a screenshot', async ({ page, site }, testInfo) => {
@@ -103,8 +106,7 @@ test('the Mermaid diagrams render as SVG, one as a screenshot', async ({ page, s
   }
   const first = diagrams.first()
   await first.scrollIntoViewIfNeeded()
-  await testInfo.attach('mermaid diagram: one API request', {
-    body: await first.screenshot(),
-    contentType: 'image/png',
-  })
+  const path = testInfo.outputPath('mermaid-one-api-request.png')
+  await first.screenshot({ path })
+  await testInfo.attach('mermaid diagram: one API request', { path, contentType: 'image/png' })
 })
