@@ -32,8 +32,6 @@ export default withMermaid(
     lang: 'en',
     cleanUrls: true,
     lastUpdated: false,
-    // The generated reference's own index page is reached from the nav and the sidebar.
-    srcExclude: ['README.md'],
     head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
     themeConfig: {
       nav: [
@@ -68,7 +66,15 @@ export default withMermaid(
       // Local search runs in the page: nothing is fetched from another site.
       search: { provider: 'local' },
       socialLinks: [{ icon: 'github', link: repository }],
-      editLink: { pattern: `${repository}/edit/main/docs/:path`, text: 'Edit this page on GitHub' },
+      editLink: {
+        // The reference is generated from the TSDoc comments: those are what to edit. The function
+        // runs in the page, without this module's constants, so it names the repository itself.
+        pattern: ({ filePath }) =>
+          filePath.startsWith('reference/')
+            ? 'https://github.com/sw-token-proxy/sw-token-proxy/tree/main'
+            : `https://github.com/sw-token-proxy/sw-token-proxy/edit/main/docs/${filePath}`,
+        text: 'Edit this page on GitHub',
+      },
       outline: { level: [2, 3] },
     },
     // Mermaid is one large chunk, loaded only by the pages that have a diagram.
