@@ -61,7 +61,7 @@ interface Burst {
 
 const ms = (values: Variants, names: string[]): string => names.map((name) => values[name] ?? '–').join(' · ')
 const burst = (b: Burst): string =>
-  `${b.refreshCalls} refresh${b.refreshCalls === 1 ? '' : 'es'}, ${b.server401s} 401s, ${b.succeeded}/100 succeeded, ${b.reuseDetections} reuse detection${b.reuseDetections === 1 ? '' : 's'}`
+  `${b.refreshCalls} refresh${b.refreshCalls === 1 ? '' : 'es'}, ${b.server401s} 401s, ${b.succeeded} of the requests succeeded, ${b.reuseDetections} reuse detection${b.reuseDetections === 1 ? '' : 's'}`
 
 /** The figures of one benchmark run as table rows; a section the run did not measure is left out. */
 export function rowsOf(results: Results): Row[] {
@@ -113,7 +113,7 @@ export function rowsOf(results: Results): Row[] {
     })
   if (expiryBurst) {
     rows.push({
-      measurement: 'expiry burst, 5 tabs × 20 requests just after expiry: proxy',
+      measurement: 'expiry burst, 5 tabs × 20 concurrent requests just after expiry: proxy',
       result: burst(expiryBurst.proxyExpired),
     })
     rows.push({
