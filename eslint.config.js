@@ -28,6 +28,7 @@ export default tseslint.config(
       // The documentation site's build output and cache, and the reference TypeDoc generates.
       'docs/.vitepress/dist/',
       'docs/.vitepress/cache/',
+      'docs/.vitepress/.temp/',
       'docs/reference/',
     ],
   },
