@@ -29,6 +29,11 @@ export default tseslint.config(
       // The documentation examples' declarations: type-checked with the examples, against the built
       // package (npm run examples:check), which no tsconfig of the repository can see.
       'scripts/examples/',
+      // The documentation site's build output and cache, and the reference TypeDoc generates.
+      'docs/.vitepress/dist/',
+      'docs/.vitepress/cache/',
+      'docs/.vitepress/.temp/',
+      'docs/reference/',
     ],
   },
   js.configs.recommended,
@@ -117,12 +122,13 @@ export default tseslint.config(
       'test-package/**',
       'bench/**',
       'scripts/**',
+      'docs/smoke/**',
     ],
     rules: { 'no-console': 'off' },
   },
   {
     // Playwright reads fixture dependencies from the destructuring pattern, so `{}` is meaningful.
-    files: ['e2e/**', 'examples/**'],
+    files: ['e2e/**', 'examples/**', 'docs/smoke/**'],
     rules: { 'no-empty-pattern': 'off' },
   },
   {
