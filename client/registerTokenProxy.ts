@@ -138,7 +138,10 @@ export interface TokenProxyClient {
    * worker sent the user there (a bookmark, a forged link, or a worker restarted meanwhile:
    * `false`).
    */
-  completeLogout(): Promise<{ endedAtProvider: boolean }>
+  completeLogout(): Promise<{
+    /** Whether a `logout({ endSession: true })` of this worker sent the user to the provider and back here. */
+    endedAtProvider: boolean
+  }>
   /**
    * OpenID Connect: sends the user to the provider to sign in (authorization code + PKCE). The
    * worker makes and keeps the PKCE verifier, state and nonce; this page only navigates.

@@ -103,9 +103,14 @@ const LEGACY_REASON =
  * @deprecated Since 0.2.0, removed in 0.3.0. Use `sessionEvents(page)`, whose events carry the
  * names `proxy.on()` uses (`'session-started'` …).
  */
-export async function legacySessionEvents(
-  page: Page,
-): Promise<Array<{ type: BroadcastType; payload: Record<string, unknown> }>> {
+export async function legacySessionEvents(page: Page): Promise<
+  Array<{
+    /** The wire type (`'SESSION_STARTED'` …). */
+    type: BroadcastType
+    /** The event's token-free payload. */
+    payload: Record<string, unknown>
+  }>
+> {
   warnDeprecated(
     'legacySessionEvents(page)',
     LEGACY_REASON,

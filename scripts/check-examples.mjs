@@ -36,13 +36,18 @@ for (const [name, [types]] of Object.entries(paths)) {
   }
 }
 
+const GENERATED = new Set(['docs/reference', 'docs/.vitepress', 'docs/node_modules'])
+
 function markdownFiles() {
   const files = [join(root, 'README.md')]
   const walk = (folder) => {
     if (!existsSync(folder)) return
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const path = join(folder, entry.name)
-      if (entry.isDirectory()) walk(path)
+      // Generated (the reference, from the TSDoc) or build output: not the site's own pages.
+      if (entry.isDirectory()) {
+        if (!GENERATED.has(relative(root, path))) walk(path)
+      }
       else if (entry.name.endsWith('.md')) files.push(path)
     }
   }
