@@ -47,8 +47,7 @@ function markdownFiles() {
       // Generated (the reference, from the TSDoc) or build output: not the site's own pages.
       if (entry.isDirectory()) {
         if (!GENERATED.has(relative(root, path))) walk(path)
-      }
-      else if (entry.name.endsWith('.md')) files.push(path)
+      } else if (entry.name.endsWith('.md')) files.push(path)
     }
   }
   walk(join(root, 'docs'))
