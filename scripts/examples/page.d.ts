@@ -20,3 +20,9 @@ declare function showLogin(reason?: string): void
 declare function showOfflineBanner(retryAt: number): void
 declare function showStepUpPrompt(signIn: () => Promise<void>): void
 declare function rememberToRetryAfterSignIn(): void
+declare function showSignInCancelled(): void
+
+// vite-plugin-pwa's registration module, as its own types describe it.
+declare module 'virtual:pwa-register' {
+  export function registerSW(options?: { immediate?: boolean }): (reloadPage?: boolean) => Promise<void>
+}
