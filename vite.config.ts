@@ -45,6 +45,8 @@ const workers = [
   tokenProxyWorker({ entry: '../worker/sw-dpop.ts', fileName: 'sw-dpop.js' }),
   // Two APIs with their own tokens, minted with `resource=` and `audience=` (apis.html, e2e).
   tokenProxyWorker({ entry: '../worker/sw-apis.ts', fileName: 'sw-apis.js' }),
+  // The per-login API cache (e2e/api-cache.spec.ts).
+  tokenProxyWorker({ entry: '../worker/sw-cache.ts', fileName: 'sw-cache.js' }),
 ]
 
 export default defineConfig({

@@ -8,6 +8,7 @@ import { logOut, type LogOutContext } from './logOut.js'
 import { decodeClaims } from './expiry.js'
 import { routeRequest, type RequestRoute } from './requestMatching.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
+import { cachedApiRequest, clearApiCaches } from './apiCache.js'
 import { requestRefresh } from './requestRefresh.js'
 import type { DpopSupport, DpopSupportFactory } from './dpopPlugin.js'
 import type { OidcPlugin, TokenProxyOptions } from './glossary.js'
@@ -37,6 +38,11 @@ export interface TokenProxyEnvironment {
   dpop?: DpopSupportFactory | undefined
   /** The worker's registration scope (a URL ending in `/`); default: the origin's root. */
   scope?: string | undefined
+  /**
+   * CacheStorage, for the `api` entries with a `cache` strategy (Policy 15). Without it those
+   * entries are not cached, and no session end touches CacheStorage.
+   */
+  caches?: CacheStorage | undefined
 }
 
 /** Keeps the worker alive for work that outlives the answer (`ExtendableEvent.waitUntil`). */
@@ -96,8 +102,21 @@ export interface TokenProxy {
 }
 
 /** Builds the proxy from the app's options; throws `ERR_INVALID_OPTIONS` for unusable ones. */
-export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvironment): TokenProxy {
-  const resolved = resolveOptions(options, env.origin)
+export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEnvironment): TokenProxy {
+  const resolved = resolveOptions(options, given.origin)
+  const { caches } = given
+  // Policy 15: every end of a session (and every new one) deletes the per-login API caches
+  // before any tab hears of it, so no tab can read the ended login's data after being told.
+  const env: TokenProxyEnvironment = caches
+    ? {
+        ...given,
+        broadcast: async (type, payload) => {
+          if (type === 'SESSION_ENDED' || type === 'SESSION_EXPIRED' || type === 'SESSION_STARTED')
+            await clearApiCaches(caches).catch(() => undefined)
+          return given.broadcast(type, payload)
+        },
+      }
+    : given
   // Policy 10 for a sign-in in progress: it records the configuration that began it (provider,
   // client, DPoP), and only a worker configured the same completes it, so a worker updated while
   // the user was at the provider never sends that sign-in's code and verifier anywhere else.
@@ -180,7 +199,9 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       try {
         switch (route.role) {
           case 'api':
-            return await proxyApiRequest(request, route.api, apiContext, waitUntil)
+            return await (caches && isCached(route.api)
+              ? cachedApiRequest(request, route.api, { ...apiContext, caches }, waitUntil)
+              : proxyApiRequest(request, route.api, apiContext, waitUntil))
           case 'token-endpoint':
             return await captureTokenResponse(request, context)
           case 'logout':
@@ -248,6 +269,10 @@ export function createTokenProxy(options: TokenProxyOptions, env: TokenProxyEnvi
       return Promise.resolve({ endedAtProvider: !!oidc && state !== null && oidc.completeEndSession(state) })
     },
   }
+}
+
+function isCached(api: ApiPrefix): api is ApiPrefix & { cache: NonNullable<ApiPrefix['cache']> } {
+  return api.cache !== undefined
 }
 
 function signInBeganElsewhere(): TokenProxyError {

@@ -28,7 +28,22 @@ export interface ApiResource {
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-6 RFC 6749 §6, `scope` on a refresh grant
    */
   scope?: string
+  /**
+   * Keeps this API's `GET` answers for offline use, per login: `'network-first'` answers from the
+   * network and, when the network fails, from the last `200` this login got for that URL;
+   * `'stale-while-revalidate'` answers from that copy at once and refreshes it in the background.
+   * Only `200` answers are kept (never a 401), under the URL alone (no request header, so no token,
+   * is written to CacheStorage), in a cache of the login that fetched them, served to that login
+   * only, and deleted at every end of the session (logout, refused refresh, another login, a
+   * configuration change) before any tab hears of it. Default: no cache.
+   *
+   * @see docs/behaviour.md, Policy 15 (a per-login API cache)
+   */
+  cache?: ApiCacheStrategy
 }
+
+/** How an `api` entry's `GET` answers are kept for offline use (see {@link ApiResource.cache}). */
+export type ApiCacheStrategy = 'network-first' | 'stale-while-revalidate'
 
 /** A string entry uses the session's own access token; an object entry may name its own. */
 export type ApiEntry = string | ApiResource

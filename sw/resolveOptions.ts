@@ -60,7 +60,7 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
   }
 }
 
-const API_RESOURCE_KEYS = new Set(['prefix', 'resource', 'audience', 'scope'])
+const API_RESOURCE_KEYS = new Set(['prefix', 'resource', 'audience', 'scope', 'cache'])
 
 function apiPrefix(entry: unknown, name: string, origin: string): ApiPrefix {
   const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry)
@@ -69,7 +69,7 @@ function apiPrefix(entry: unknown, name: string, origin: string): ApiPrefix {
   const fields = (isObject ? entry : { prefix: entry }) as Record<string, unknown>
   const unknown = Object.keys(fields).find((key) => !API_RESOURCE_KEYS.has(key))
   if (unknown !== undefined)
-    invalid(`"${name}" has an unknown field "${unknown}" (known: prefix, resource, audience, scope)`)
+    invalid(`"${name}" has an unknown field "${unknown}" (known: prefix, resource, audience, scope, cache)`)
   const { prefix } = fields
   if (typeof prefix !== 'string' || prefix === '')
     invalid(`"${name}${isObject ? '.prefix' : ''}" must be a non-empty string`)
@@ -86,7 +86,10 @@ function apiPrefix(entry: unknown, name: string, origin: string): ApiPrefix {
   const scope = targetField(fields['scope'], `${name}.scope`)
   if (scope !== undefined && !/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope))
     invalid(`"${name}.scope" must be scope names separated by single spaces (RFC 6749 §3.3)`)
-  return { ...parsed, target: tokenTarget({ resource, audience, scope }) }
+  const { cache } = fields
+  if (cache !== undefined && cache !== 'network-first' && cache !== 'stale-while-revalidate')
+    invalid(`"${name}.cache" must be "network-first" or "stale-while-revalidate"`)
+  return { ...parsed, target: tokenTarget({ resource, audience, scope }), ...(cache !== undefined && { cache }) }
 }
 
 function targetField(value: unknown, name: string): string | undefined {

@@ -53,6 +53,7 @@ function startProxy(options: TokenProxyOptions, features: WorkerFeatures): Token
     const proxy = createTokenProxy(options, {
       origin: self.location.origin,
       scope: self.registration.scope,
+      caches: self.caches,
       fetch: (input, init) => self.fetch(input, init),
       store,
       locks: locks ? { request: (name, callback) => locks.request(name, callback) } : noLocks,

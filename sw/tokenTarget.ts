@@ -22,6 +22,8 @@ export interface TokenTarget {
 export interface ApiPrefix extends UrlPrefix {
   /** `undefined`: the session's own access token. */
   target: TokenTarget | undefined
+  /** Its `GET` answers kept per login for offline use; absent: none. */
+  cache?: 'network-first' | 'stale-while-revalidate'
 }
 
 /** The target named by these parameters, or `undefined` when they name none. */

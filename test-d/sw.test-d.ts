@@ -76,6 +76,7 @@ describe('TokenProxyOptions', () => {
       resource?: string
       audience?: string
       scope?: string
+      cache?: 'network-first' | 'stale-while-revalidate'
     }>()
     expectTypeOf<{ resource: string }>().not.toExtend<ApiResource>()
   })

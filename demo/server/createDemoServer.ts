@@ -75,7 +75,11 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
    */
   const requestLog: RecordedRequest[] = []
 
+  /** Test control: while `down`, every request's connection is dropped unanswered (as offline). */
+  const network = { down: false }
+
   async function handle(request: IncomingMessage, response: ServerResponse, next?: Next): Promise<void> {
+    if (network.down) return void request.socket.destroy()
     const path = new URL(request.url ?? '/', 'http://demo.invalid').pathname
     requests.push(`${request.method ?? 'GET'} ${path}`)
     requestLog.push({
@@ -220,6 +224,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     pages,
     requests,
     requestLog,
+    network,
   }
 }
 
