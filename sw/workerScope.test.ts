@@ -1,8 +1,17 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MESSAGE_SOURCE } from '../protocol/messages.js'
+import { Router } from 'workbox-routing'
 import type { TokenProxyOptions } from './glossary.js'
 import { createTestLocks } from './testLocks.js'
+import { addTokenProxyRoutes } from './addTokenProxyRoutes.js'
+import { installTokenProxy } from './installTokenProxy.js'
+
+// Workbox reads `self` as its modules load: a bare scope until each test brings its own. The
+// modules are imported here, not inside the tests, so their top-level code runs once, as in a worker.
+vi.hoisted(() => {
+  ;(globalThis as { self?: unknown }).self ??= {}
+})
 
 /**
  * The worker entry points over a fake service worker scope (`self`): what the browser sees of
@@ -120,7 +129,6 @@ const logIn = () => new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: 
 afterEach(async () => {
   vi.unstubAllGlobals()
   vi.restoreAllMocks()
-  vi.resetModules()
   // The worker's own database (the default name) is shared by every test here.
   await new Promise((resolve) => {
     const deletion = indexedDB.deleteDatabase('sw-token-proxy')
@@ -128,18 +136,17 @@ afterEach(async () => {
   })
 })
 
-async function installed(options: TokenProxyOptions = OPTIONS, scopeOptions?: { locks?: boolean }) {
+function installed(options: TokenProxyOptions = OPTIONS, scopeOptions?: { locks?: boolean }) {
   const scope = fakeScope(scopeOptions)
   const warnings = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
   const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
-  const { installTokenProxy } = await import('./installTokenProxy.js')
   installTokenProxy(options)
   return { ...scope, warnings, errors }
 }
 
 describe('installTokenProxy', () => {
   it('answers the token endpoint and the API through fetch events, and leaves the rest to the browser', async () => {
-    const scope = await installed()
+    const scope = installed()
 
     expect((await scope.fetchEvent(logIn()))?.status).toBe(200)
     const api = await scope.fetchEvent(new Request(`${ORIGIN}/api/me`))
@@ -158,7 +165,7 @@ describe('installTokenProxy', () => {
   })
 
   it('tells every window, controlled or not, that the session started', async () => {
-    const scope = await installed()
+    const scope = installed()
 
     await scope.fetchEvent(logIn())
     await scope.settle()
@@ -170,7 +177,7 @@ describe('installTokenProxy', () => {
   })
 
   it('answers a page’s requests on their port, with the session read at the worker’s clock', async () => {
-    const scope = await installed()
+    const scope = installed()
     await scope.fetchEvent(logIn())
     const before = Date.now()
 
@@ -186,7 +193,7 @@ describe('installTokenProxy', () => {
   })
 
   it('claims the pages when a page asks, and on activation', async () => {
-    const scope = await installed()
+    const scope = installed()
 
     expect(await scope.message(request('CLAIM'))).toEqual([{ ok: true, payload: { claimed: true } }])
     scope.dispatch('activate', { waitUntil: () => undefined })
@@ -195,7 +202,7 @@ describe('installTokenProxy', () => {
   })
 
   it('ignores messages that are not a page request, or that bring no port to answer on', async () => {
-    const scope = await installed()
+    const scope = installed()
 
     expect(await scope.message({ source: 'someone-else', type: 'STATUS', payload: {} })).toEqual([])
     expect(await scope.message(request('CLAIM'), false)).toEqual([])
@@ -203,7 +210,7 @@ describe('installTokenProxy', () => {
   })
 
   it('takes over at install, declaring the static routes where the browser has them', async () => {
-    const scope = await installed()
+    const scope = installed()
     const declared: unknown[] = []
 
     await scope.install({ addRoutes: (rules: unknown) => (declared.push(rules), Promise.resolve()) })
@@ -218,7 +225,7 @@ describe('installTokenProxy', () => {
   })
 
   it('installs without the Static Routing API, and says why when the browser refuses the rules', async () => {
-    const scope = await installed()
+    const scope = installed()
     expect(await scope.install()).toEqual([])
 
     const results = await scope.install({ addRoutes: () => Promise.reject(new Error('bad rule')) })
@@ -229,7 +236,7 @@ describe('installTokenProxy', () => {
   })
 
   it('says "refused" when the browser refuses the rules without an error', async () => {
-    const scope = await installed()
+    const scope = installed()
 
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a browser may
     await scope.install({ addRoutes: () => Promise.reject('no') })
@@ -238,7 +245,7 @@ describe('installTokenProxy', () => {
   })
 
   it('warns once, in its own words, where Web Locks are missing', async () => {
-    const scope = await installed(OPTIONS, { locks: false })
+    const scope = installed(OPTIONS, { locks: false })
 
     expect(scope.warnings.mock.calls).toEqual([
       ['[sw-token-proxy] Web Locks are not available: a refresh is single-flight in this worker only.'],
@@ -254,7 +261,7 @@ describe('installTokenProxy with invalid options', () => {
   const INVALID = { api: [], refresh: { url: '/auth/refresh' } } as unknown as TokenProxyOptions
 
   it('fails the install, tells every window why, and says so in the console', async () => {
-    const scope = await installed(INVALID)
+    const scope = installed(INVALID)
 
     const [result] = await scope.install()
 
@@ -272,7 +279,7 @@ describe('installTokenProxy with invalid options', () => {
   })
 
   it('answers every page request with the error, and handles no request', async () => {
-    const scope = await installed(INVALID)
+    const scope = installed(INVALID)
 
     expect(await scope.message(request('STATUS'))).toEqual([
       { ok: false, error: expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }) as unknown },
@@ -285,17 +292,15 @@ describe('installTokenProxy with invalid options', () => {
 })
 
 describe('addTokenProxyRoutes', () => {
-  async function added(options: TokenProxyOptions = OPTIONS, withRouter = true) {
+  function added(options: TokenProxyOptions = OPTIONS, withRouter = true) {
     const scope = fakeScope()
-    const { Router } = await import('workbox-routing')
     const router = new Router()
-    const { addTokenProxyRoutes } = await import('./addTokenProxyRoutes.js')
     addTokenProxyRoutes(options, withRouter ? { router } : {})
     return { ...scope, router }
   }
 
   it('registers a route for each method Workbox routes, each handing the request its token', async () => {
-    const { router, network, fetchEvent } = await added()
+    const { router, network, fetchEvent } = added()
     const event = { waitUntil: () => undefined } as unknown as FetchEvent
     await router.handleRequest({ request: logIn(), event })
 
@@ -313,7 +318,7 @@ describe('addTokenProxyRoutes', () => {
   })
 
   it('gives the methods Workbox does not route the same decision, through its own fetch listener', async () => {
-    const { router, network, fetchEvent } = await added()
+    const { router, network, fetchEvent } = added()
     const login = router.handleRequest({
       request: logIn(),
       event: { waitUntil: () => undefined } as unknown as FetchEvent,
@@ -327,7 +332,7 @@ describe('addTokenProxyRoutes', () => {
   })
 
   it('without a router, registers on Workbox’s default router, which answers fetch events', async () => {
-    const { fetchEvent, network } = await added(OPTIONS, false)
+    const { fetchEvent, network } = added(OPTIONS, false)
 
     expect((await fetchEvent(logIn()))?.status).toBe(200)
     expect(network).toEqual(['POST /auth/login null'])
@@ -335,7 +340,7 @@ describe('addTokenProxyRoutes', () => {
 
   it('registers nothing for invalid options', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined)
-    const { router, fetchEvent } = await added({ api: [] } as unknown as TokenProxyOptions)
+    const { router, fetchEvent } = added({ api: [] } as unknown as TokenProxyOptions)
 
     expect(router.routes.size).toBe(0)
     expect(await fetchEvent(new Request(`${ORIGIN}/api/me`, { method: 'OPTIONS' }))).toBeUndefined()
