@@ -51,6 +51,7 @@ function fakeScope({ locks = true }: { locks?: boolean } = {}) {
         }
       : {},
     location: { origin: ORIGIN, href: `${ORIGIN}/sw.js` },
+    registration: { scope: `${ORIGIN}/` },
     fetch: (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init)
       const { pathname } = new URL(request.url)
