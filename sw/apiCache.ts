@@ -6,7 +6,7 @@ import type { ApiPrefix } from './tokenTarget.js'
  * The per-login API cache (Policy 15, docs/behaviour.md): an `api` entry's `GET` answers kept in
  * CacheStorage for offline use, one cache per login, named by the login's id (never a token).
  */
-export const API_CACHE_PREFIX = 'sw-token-proxy:api:'
+const API_CACHE_PREFIX = 'sw-token-proxy:api:'
 
 type WaitUntil = (promise: Promise<unknown>) => void
 

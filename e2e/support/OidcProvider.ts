@@ -251,7 +251,7 @@ const TOKEN_PATH = '/token'
 const END_SESSION_PATH = '/session/end'
 
 /** One end-session request as the provider received it. */
-export interface EndSessionRequestRecord {
+interface EndSessionRequestRecord {
   /** Whether its `id_token_hint` is the ID token this provider issued last. */
   idTokenHintIsLatest: boolean
   hasIdTokenHint: boolean
