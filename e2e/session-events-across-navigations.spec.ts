@@ -44,10 +44,17 @@ test('the callback page’s session-started is still there after the app sends t
   try {
     await signIn(page, app, provider)
     await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started'])
-    // What the README's callback page does once completeSignIn() answers returnTo.
-    await page.evaluate(() => location.replace('/minimal.html'))
-    await page.waitForURL(`${app.origin}/minimal.html`)
+    // What the README's callback page does once completeSignIn() answers returnTo: a page of the
+    // same app (the same worker; a page registering another worker script would replace it).
+    await page.evaluate(() => {
+      ;(window as unknown as { before?: boolean }).before = true
+      location.replace('/oidc.html?returned')
+    })
+    await page.waitForURL(`${app.origin}/oidc.html?returned`)
+    // A new document, not the same one with another address.
+    expect(await page.evaluate(() => (window as unknown as { before?: boolean }).before)).toBeUndefined()
     await waitForTokenProxy(page)
+    await expect(page.locator('#session-state')).toHaveText('signed in')
     expect(await sessionEvents(page)).toEqual([
       { type: 'session-started', payload: { expiresAt: expect.any(Number) as unknown } },
     ])
