@@ -18,9 +18,9 @@ function fakeCaches() {
     keys: () => Promise.resolve([...stores.keys()]),
     delete: (name: string) => Promise.resolve(stores.delete(name)),
     open: (name: string) =>
-      Promise.resolve({
+      Promise.resolve(open(name)).then(() => ({
         put: (request: Request, response: Response) => (open(name).set(request.url, response), Promise.resolve()),
-      }),
+      })),
     match: (request: Request, { cacheName }: { cacheName: string }) =>
       Promise.resolve(stores.get(cacheName)?.get(request.url)?.clone()),
   } as unknown as CacheStorage
@@ -30,13 +30,16 @@ function fakeCaches() {
 function setUp(cache: ApiCacheStrategy) {
   let answer = 1
   let online = true
+  let status = 200
+  let held: Promise<void> | undefined
   const sent: Array<string | null> = []
   const { caches, stores } = fakeCaches()
-  const { handle } = proxyOverFakes(
+  const { handle, proxy } = proxyOverFakes(
     {
       api: [{ prefix: '/api/', cache }],
       tokenEndpoints: ['/auth/login'],
       refresh: { url: '/auth/refresh' },
+      logout: '/auth/logout',
     },
     {
       origin: ORIGIN,
@@ -45,20 +48,43 @@ function setUp(cache: ApiCacheStrategy) {
         const request = input as Request
         if (request.url.endsWith('/auth/login'))
           return Promise.resolve(Response.json({ access_token: 'at-1', refresh_token: 'rt-1', expires_in: 300 }))
+        if (request.url.endsWith('/auth/logout')) return Promise.resolve(new Response(null, { status: 204 }))
         if (!online) return Promise.reject(new TypeError('Failed to fetch'))
         sent.push(request.headers.get('Authorization'))
-        return Promise.resolve(Response.json({ answer: answer++ }))
+        const body = { answer: answer++ }
+        return (held ?? Promise.resolve()).then(() =>
+          Response.json(body, {
+            status,
+            headers: status === 401 ? { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' } : {},
+          }),
+        )
       },
     },
   )
   const pending: Array<Promise<unknown>> = []
-  const get = async () => {
-    const response = await handle(new Request(`${ORIGIN}/api/data`, { mode: 'cors' }), (p) => void pending.push(p))
+  const get = async (method = 'GET') => {
+    const response = await handle(
+      new Request(`${ORIGIN}/api/data`, { method, mode: 'cors' }),
+      (p) => void pending.push(p),
+    )
     await Promise.all(pending.splice(0))
     return (await response.json()) as { answer: number }
   }
   const logIn = () => handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', mode: 'cors' }))
-  return { get, logIn, stores, sent, goOffline: () => (online = false) }
+  let release = () => {}
+  const hold = () => (held = new Promise<void>((resolve) => (release = resolve)))
+  return {
+    get,
+    logIn,
+    stores,
+    sent,
+    caches,
+    proxy,
+    hold,
+    release: () => release(),
+    answerWith: (next: number) => (status = next),
+    goOffline: () => (online = false),
+  }
 }
 
 describe('the per-login API cache', () => {
@@ -100,5 +126,46 @@ describe('the per-login API cache', () => {
     expect(stores.size).toBe(1)
     await logIn()
     expect(stores.size).toBe(0)
+  })
+
+  it('keeps no 401 and no POST answer, and serves neither offline', async () => {
+    const { get, logIn, stores, answerWith, goOffline } = setUp('network-first')
+    await logIn()
+    answerWith(401)
+    await get()
+    answerWith(200)
+    await get('POST')
+    expect([...stores.values()].map((store) => store.size)).toEqual([])
+    goOffline()
+    await expect(get()).rejects.toThrow('Failed to fetch')
+  })
+
+  it('stale while revalidate without a kept copy answers from the network', async () => {
+    const { get, logIn } = setUp('stale-while-revalidate')
+    await logIn()
+    expect(await get()).toEqual({ answer: 1 })
+  })
+
+  it('a session end deletes only the API caches, never the app’s own (its precache)', async () => {
+    const { get, logIn, stores, caches, proxy } = setUp('network-first')
+    await caches.open('workbox-precache-v2')
+    stores.get('workbox-precache-v2')!.set(`${ORIGIN}/index.html`, new Response('shell'))
+    await logIn()
+    await get()
+    expect(stores.size).toBe(2)
+    await proxy.logout()
+    expect([...stores.keys()]).toEqual(['workbox-precache-v2'])
+  })
+
+  it('an answer whose login ended while it was out is not kept', async () => {
+    const { get, logIn, stores, proxy, hold, release } = setUp('network-first')
+    await logIn()
+    void hold()
+    const answered = get()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    await proxy.logout()
+    release()
+    await answered
+    expect([...stores.values()].filter((store) => store.size > 0)).toEqual([])
   })
 })

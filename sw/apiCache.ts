@@ -79,7 +79,8 @@ async function keep(
 ): Promise<void> {
   const stillCurrent = async () => (await context.store.current()).tokens?.loginId === loginId
   try {
-    if (!(await stillCurrent())) return void (await response.body?.cancel())
+    // Not awaited: this copy is a branch of a tee, whose cancel settles only with the other's end.
+    if (!(await stillCurrent())) return void response.body?.cancel().catch(() => undefined)
     await (await context.caches.open(cacheName)).put(key, response)
     if (!(await stillCurrent())) await context.caches.delete(cacheName)
   } catch {
