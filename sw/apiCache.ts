@@ -25,7 +25,7 @@ export async function cachedApiRequest(
   context: ApiCacheContext,
   waitUntil: WaitUntil,
 ): Promise<Response> {
-  const loginId = request.method === 'GET' ? (await context.store.current()).tokens?.loginId : undefined
+  const loginId = request.method === 'GET' ? (await context.store.currentOrStarted()).tokens?.loginId : undefined
   if (loginId === undefined) return proxyApiRequest(request, api, context, waitUntil)
   const cacheName = `${API_CACHE_PREFIX}${loginId}`
   const key = new Request(request.url)

@@ -63,10 +63,7 @@ export async function proxyApiRequest(
 ): Promise<Response> {
   const { target } = api
   const kind = apiTokenKind(target)
-  // With no session in memory, read the store again before sending without a token: the worker
-  // this one replaces (an update) may have stored a login since this worker's first read.
-  const current = await context.store.current()
-  const stored = await context.refresher.usable(isLive(current) ? current : await context.store.reload())
+  const stored = await context.refresher.usable(await context.store.currentOrStarted())
   if (!stored) return context.credentials(undefined).send(() => request, false)
 
   const body = await copyBody(request, context.replayBodyLimitBytes)

@@ -138,6 +138,15 @@ export class TokenStore {
     return this.#firstRead
   }
 
+  /**
+   * `current()`, read again when it holds no session: the worker an update replaces may have stored
+   * a login since this worker's first read. What a request about to go out without a token asks.
+   */
+  async currentOrStarted(): Promise<SessionRecord> {
+    const record = await this.current()
+    return isLive(record) ? record : this.reload()
+  }
+
   /** Reads the record again, for when another worker (an update, a restart) may have written it. */
   async reload(): Promise<SessionRecord> {
     const writesBefore = this.#writes
