@@ -6,9 +6,11 @@ import { logIn, pageFetch } from './support/tabs.ts'
 // The per-login API cache (Policy 15): /sw-cache.js keeps /api/ answers network first, per login.
 test.use({ authOptions: { users: { alice: 'alice-pw', bob: 'bob-pw' } } })
 
+/** A tab of the app whose worker is /sw-cache.js (and only that one: no other script registered). */
 async function openCachingApp(page: Page, origin: string): Promise<void> {
   await page.goto(`${origin}/workers.html?sw=/sw-cache.js`)
   await waitForTokenProxy(page)
+  expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${origin}/sw-cache.js`)
 }
 
 /** Everything the page can read of CacheStorage: names, request URLs and headers, answers. */
@@ -52,9 +54,10 @@ const seenAtMessages = (page: Page) =>
   page.evaluate(() => (window as unknown as { seen: Array<{ type: string; caches: string[] }> }).seen)
 
 test('offline, the API answer comes from the cache of the login that fetched it; no token is in CacheStorage', async ({
-  page,
+  context,
   app,
 }) => {
+  const page = await context.newPage()
   await openCachingApp(page, app.origin)
   expect((await logIn(page, 'alice', 'alice-pw')).status).toBe(200)
   const online = await pageFetch(page, '/api/me')
@@ -78,7 +81,8 @@ test('offline, the API answer comes from the cache of the login that fetched it;
   expect(dump.toLowerCase()).not.toContain('authorization')
 })
 
-test('logout deletes the cache before any tab hears session-ended', async ({ page, app, context }) => {
+test('logout deletes the cache before any tab hears session-ended', async ({ app, context }) => {
+  const page = await context.newPage()
   await openCachingApp(page, app.origin)
   const other = await context.newPage()
   await openCachingApp(other, app.origin)
@@ -97,7 +101,8 @@ test('logout deletes the cache before any tab hears session-ended', async ({ pag
   await expect(pageFetch(page, '/api/me')).rejects.toThrow()
 })
 
-test('another login is never served the previous login’s answers', async ({ page, app }) => {
+test('another login is never served the previous login’s answers', async ({ app, context }) => {
+  const page = await context.newPage()
   await openCachingApp(page, app.origin)
   await logIn(page, 'alice', 'alice-pw')
   expect(JSON.parse((await pageFetch(page, '/api/me')).body)).toMatchObject({ user: 'alice' })
@@ -112,7 +117,8 @@ test('another login is never served the previous login’s answers', async ({ pa
   await expect(pageFetch(page, '/api/me')).rejects.toThrow()
 })
 
-test('a 401 is never cached, and neither is an answer without a session', async ({ page, app }) => {
+test('a 401 is never cached, and neither is an answer without a session', async ({ app, context }) => {
+  const page = await context.newPage()
   await openCachingApp(page, app.origin)
   expect((await pageFetch(page, '/api/me')).status).toBe(401)
   await logIn(page, 'alice', 'alice-pw')

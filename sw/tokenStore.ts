@@ -144,7 +144,8 @@ export class TokenStore {
    */
   async currentOrStarted(): Promise<SessionRecord> {
     const record = await this.current()
-    return isLive(record) ? record : this.reload()
+    // A store that cannot be read now leaves what this worker knew: no session.
+    return isLive(record) ? record : this.reload().catch(() => record)
   }
 
   /** Reads the record again, for when another worker (an update, a restart) may have written it. */
