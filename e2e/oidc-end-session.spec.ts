@@ -1,28 +1,12 @@
-import { expect, sessionEventTypes, sessionStatus, test as base } from '../playwright/index.ts'
-import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
-import { OidcApp } from './support/OidcApp.ts'
+import { expect, sessionEventTypes, sessionStatus } from '../playwright/index.ts'
+import { oidcTest } from './support/oidcFixtures.ts'
 import { openOidcApp, signIn } from './support/oidcPages.ts'
-import { DEV_INTERACTIONS, startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
+import { DEV_INTERACTIONS } from './support/OidcProvider.ts'
 
 // RP-Initiated Logout against oidc-provider: logout({ endSession: true }) ends the session here as
 // any logout does, then sends the browser to the provider's end_session_endpoint with the ID token
 // as id_token_hint, through a page of this origin the worker answers with the redirect.
-const test = base.extend<{ app: OidcApp; provider: RunningOidcProvider }>({
-  app: async ({}, use) => {
-    const app = await new OidcApp().start(demoBuildDir)
-    await use(app)
-    await app.close()
-  },
-  provider: async ({ app }, use) => {
-    const provider = await startOidcProvider({
-      clientOrigin: app.origin,
-      clientRedirectUris: [`${app.origin}/oidc.html`],
-    })
-    app.issuer = provider.issuer
-    await use(provider)
-    await provider.close()
-  },
-})
+const test = oidcTest
 
 test('logout({ endSession: true }) ends the provider’s session: the next sign-in asks for the login again', async ({
   page,

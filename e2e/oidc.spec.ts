@@ -1,40 +1,17 @@
 import type { Page } from '@playwright/test'
-import {
-  expect,
-  expireAccessToken,
-  sessionEventTypes,
-  sessionStatus,
-  stopServiceWorker,
-  test as base,
-} from '../playwright/index.ts'
+import { expect, expireAccessToken, sessionEventTypes, sessionStatus, stopServiceWorker } from '../playwright/index.ts'
 import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
 import { OidcApp } from './support/OidcApp.ts'
+import { oidcTest } from './support/oidcFixtures.ts'
 import { logInAtProvider, openOidcApp, signIn as signInThroughProvider } from './support/oidcPages.ts'
-import { startOidcProvider, type RunningOidcProvider } from './support/OidcProvider.ts'
+import type { RunningOidcProvider } from './support/OidcProvider.ts'
 import { pageFetch } from './support/tabs.ts'
 
 // OpenID Connect: a real, certified OpenID Provider (oidc-provider) on another site (127.0.0.1), a real
 // redirect flow in Chromium, and an API that validates tokens by introspection at the provider.
 const dist = demoBuildDir
 
-const test = base.extend<{ accessTokenTtlSeconds: number; app: OidcApp; provider: RunningOidcProvider }>({
-  accessTokenTtlSeconds: [60, { option: true }],
-  app: async ({}, use) => {
-    const app = await new OidcApp().start(dist)
-    await use(app)
-    await app.close()
-  },
-  provider: async ({ app, accessTokenTtlSeconds }, use) => {
-    const provider = await startOidcProvider({
-      clientOrigin: app.origin,
-      clientRedirectUris: [`${app.origin}/oidc.html`],
-      accessTokenTtlSeconds,
-    })
-    app.issuer = provider.issuer
-    await use(provider)
-    await provider.close()
-  },
-})
+const test = oidcTest
 
 async function openApp(page: Page, app: OidcApp, api = '/api/'): Promise<void> {
   app.api = [api]

@@ -1,8 +1,6 @@
 import { sessionEventTypes, sessionEvents, waitForTokenProxy } from '../playwright/index.ts'
-import { demoBuildDir } from '../demo/server/demoBuildDir.ts'
-import { OidcApp } from './support/OidcApp.ts'
 import { signIn } from './support/oidcPages.ts'
-import { startOidcProvider } from './support/OidcProvider.ts'
+import { oidcTest } from './support/oidcFixtures.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn } from './support/tabs.ts'
 
@@ -34,14 +32,9 @@ test('another tab of the context keeps only its own events', async ({ page, open
   await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started'])
 })
 
-test('the callback page’s session-started is still there after the app sends the tab to returnTo', async ({ page }) => {
-  const app = await new OidcApp().start(demoBuildDir)
-  const provider = await startOidcProvider({
-    clientOrigin: app.origin,
-    clientRedirectUris: [`${app.origin}/oidc.html`],
-  })
-  app.issuer = provider.issuer
-  try {
+oidcTest(
+  'the callback page’s session-started is still there after the app sends the tab to returnTo',
+  async ({ page, app, provider }) => {
     await signIn(page, app, provider)
     await expect.poll(() => sessionEventTypes(page)).toEqual(['session-started'])
     // What the README's callback page does once completeSignIn() answers returnTo: a page of the
@@ -58,8 +51,5 @@ test('the callback page’s session-started is still there after the app sends t
     expect(await sessionEvents(page)).toEqual([
       { type: 'session-started', payload: { expiresAt: expect.any(Number) as unknown } },
     ])
-  } finally {
-    await provider.close()
-    await app.close()
-  }
-})
+  },
+)
