@@ -8,23 +8,14 @@
 import { existsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor'
+import { PACKAGE_ENTRIES } from './packageEntries.mjs'
 
 const root = `${dirname(import.meta.dirname)}/`
-
-/** Each public entry of package.json "exports": its report's name and its shipped declarations. */
-export const ENTRIES = [
-  { report: 'sw', types: 'dist/lib/sw/index.d.ts' },
-  { report: 'sw-oidc', types: 'dist/lib/sw/oidc/index.d.ts' },
-  { report: 'sw-dpop', types: 'dist/lib/sw/dpop/index.d.ts' },
-  { report: 'client', types: 'dist/lib/client/index.d.ts' },
-  { report: 'playwright', types: 'dist/lib/playwright/index.d.ts' },
-  { report: 'vite', types: 'dist/lib/vite/index.d.ts' },
-]
 
 const update = process.argv.includes('--update')
 let failed = false
 
-for (const entry of ENTRIES) {
+for (const entry of PACKAGE_ENTRIES) {
   const types = `${root}${entry.types}`
   if (!existsSync(types)) {
     console.error(`[api-report] ${entry.types} is missing: run npm run build:lib first.`)

@@ -12,19 +12,13 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { PACKAGE_ENTRIES } from './packageEntries.mjs'
 
 const root = dirname(import.meta.dirname)
 const baselineFile = join(root, 'etc/api-baseline.json')
 
 /** Report name → the import path a changeset must name. */
-const ENTRIES = {
-  sw: 'sw-token-proxy/sw',
-  'sw-oidc': 'sw-token-proxy/sw/oidc',
-  'sw-dpop': 'sw-token-proxy/sw/dpop',
-  client: 'sw-token-proxy/client',
-  playwright: 'sw-token-proxy/playwright',
-  vite: 'sw-token-proxy/vite',
-}
+const ENTRIES = Object.fromEntries(PACKAGE_ENTRIES.map(({ report, importPath }) => [report, importPath]))
 
 /** The report's hash, line endings normalised so a Windows checkout hashes the same. */
 function reportHash(name) {
