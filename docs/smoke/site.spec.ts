@@ -104,9 +104,10 @@ test('the Mermaid diagrams render as SVG, one as a screenshot', async ({ page, s
   for (const diagram of await diagrams.all()) {
     const svg = diagram.locator('svg')
     await expect(svg).toBeVisible()
-    // A sequence diagram that rendered has its participants' boxes and its messages.
-    expect(await svg.locator('rect').count()).toBeGreaterThan(2)
-    expect(await svg.locator('text').count()).toBeGreaterThan(5)
+    // A sequence diagram that rendered has its participants' boxes and its messages. Mermaid fills
+    // the SVG after inserting it, so on a busy machine the count is polled, not read once.
+    await expect.poll(() => svg.locator('rect').count()).toBeGreaterThan(2)
+    await expect.poll(() => svg.locator('text').count()).toBeGreaterThan(5)
   }
   const first = diagrams.first()
   await first.scrollIntoViewIfNeeded()
