@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto'
-import { openDB } from 'idb'
 import { describe, expect, it } from 'vitest'
 import { TokenStore, type PendingSignIn, type SessionTokens } from './tokenStore.js'
 
@@ -73,9 +72,14 @@ describe('closing the store', () => {
 describe('a database of the first schema version', () => {
   it('opens with its session intact and gains the sign-in store', async () => {
     const name = newName()
-    const v1 = await openDB(name, 1, { upgrade: (db) => void db.createObjectStore('session') })
-    await v1.put('session', { generation: 3, tokens: TOKENS }, 'current')
-    v1.close()
+    await new Promise<void>((resolve, reject) => {
+      const opening = indexedDB.open(name, 1)
+      opening.onupgradeneeded = () => {
+        opening.result.createObjectStore('session').put({ generation: 3, tokens: TOKENS }, 'current')
+      }
+      opening.onsuccess = () => (opening.result.close(), resolve())
+      opening.onerror = () => reject(opening.error ?? new Error('open failed'))
+    })
 
     const store = new TokenStore(name)
 
