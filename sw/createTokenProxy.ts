@@ -12,7 +12,7 @@ import { cachedApiRequest, clearApiCaches } from './apiCache.js'
 import { requestRefresh } from './requestRefresh.js'
 import type { DpopSupport, DpopSupportFactory } from './dpopPlugin.js'
 import type { OidcPlugin, TokenProxyOptions } from './glossary.js'
-import type { OidcSignIn, PendingSignIns } from './oidcPlugin.js'
+import type { OidcSignIn } from './oidcPlugin.js'
 import { invalid } from './optionChecks.js'
 import { resolveOptions, type RenewalSource } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
@@ -117,18 +117,6 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
         },
       }
     : given
-  // Policy 10 for a sign-in in progress: it records the configuration that began it (provider,
-  // client, DPoP), and only a worker configured the same completes it, so a worker updated while
-  // the user was at the provider never sends that sign-in's code and verifier anywhere else.
-  const signIns = { issuedBy: '' }
-  const pendingSignIns: PendingSignIns = {
-    save: (state, pending) => env.store.savePendingSignIn(state, { ...pending, issuedBy: signIns.issuedBy }),
-    async take(state, now) {
-      const pending = await env.store.takePendingSignIn(state, now)
-      if (pending && pending.issuedBy !== signIns.issuedBy) throw signInBeganElsewhere()
-      return pending
-    },
-  }
   // RFC 8707: a sign-in asks for every resource an `api` entry names, so the grant covers them.
   const resources = [
     ...new Set(
@@ -146,10 +134,10 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
   const { oidc, issuedBy, renew, timeoutMs } = renewerFor(
     resolved.renewal,
     env.fetch,
-    (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources, dpop }),
+    (plugin) =>
+      plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns: env.store, resources, dpop }),
     dpop,
   )
-  signIns.issuedBy = issuedBy
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
   const logOutContext: LogOutContext = {
@@ -273,18 +261,6 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
 
 function isCached(api: ApiPrefix): api is ApiPrefix & { cache: NonNullable<ApiPrefix['cache']> } {
   return api.cache !== undefined
-}
-
-function signInBeganElsewhere(): TokenProxyError {
-  return new TokenProxyError(
-    ErrorCode.SIGN_IN_FAILED,
-    formatMessage(
-      'complete the sign-in',
-      'it was begun by a worker configured for another provider, client or DPoP setting (this worker was updated while the user was signing in)',
-      'Start again with signIn()',
-    ),
-    { reason: 'configuration_changed' },
-  )
 }
 
 /**

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { TokenStore, type PendingSignIn, type SessionTokens } from './tokenStore.js'
+import { pendingSignInsIn } from './oidc/pendingSignIns.js'
 
 /**
  * What the store keeps of sign-ins in progress (15 minutes each, forgotten when a later sign-in
@@ -15,26 +16,26 @@ const signIn = (createdAt: number): PendingSignIn => ({ codeVerifier: 'v', nonce
 describe('sign-ins in progress', () => {
   it('a callback exactly 15 minutes after its sign-in is still answered; a moment later it is not', async () => {
     const store = new TokenStore(newName())
-    await store.savePendingSignIn('on-time', signIn(0))
-    await store.savePendingSignIn('late', signIn(0))
+    await pendingSignInsIn(store).save('on-time', signIn(0))
+    await pendingSignInsIn(store).save('late', signIn(0))
 
-    expect(await store.takePendingSignIn('on-time', TTL)).toEqual(signIn(0))
-    expect(await store.takePendingSignIn('late', TTL + 1)).toBeUndefined()
+    expect(await pendingSignInsIn(store).take('on-time', TTL)).toEqual(signIn(0))
+    expect(await pendingSignInsIn(store).take('late', TTL + 1)).toBeUndefined()
     await store.close()
   })
 
   it('saving a sign-in forgets those that had expired by then, and only those', async () => {
     const store = new TokenStore(newName())
-    await store.savePendingSignIn('expired', signIn(0))
-    await store.savePendingSignIn('at-the-limit', signIn(1_000))
-    await store.savePendingSignIn('recent', signIn(5_000))
+    await pendingSignInsIn(store).save('expired', signIn(0))
+    await pendingSignInsIn(store).save('at-the-limit', signIn(1_000))
+    await pendingSignInsIn(store).save('recent', signIn(5_000))
 
-    await store.savePendingSignIn('new', signIn(1_000 + TTL))
+    await pendingSignInsIn(store).save('new', signIn(1_000 + TTL))
 
     // Read as if the clock had not moved on (a device whose clock went back): only the save forgot.
-    expect(await store.takePendingSignIn('expired', 0)).toBeUndefined()
-    expect(await store.takePendingSignIn('at-the-limit', 1_000)).toEqual(signIn(1_000))
-    expect(await store.takePendingSignIn('recent', 5_000)).toEqual(signIn(5_000))
+    expect(await pendingSignInsIn(store).take('expired', 0)).toBeUndefined()
+    expect(await pendingSignInsIn(store).take('at-the-limit', 1_000)).toEqual(signIn(1_000))
+    expect(await pendingSignInsIn(store).take('recent', 5_000)).toEqual(signIn(5_000))
     await store.close()
   })
 })
@@ -84,8 +85,8 @@ describe('a database of the first schema version', () => {
     const store = new TokenStore(name)
 
     expect(await store.reload()).toEqual({ generation: 3, tokens: TOKENS })
-    await store.savePendingSignIn('s', signIn(0))
-    expect(await store.takePendingSignIn('s', 0)).toEqual(signIn(0))
+    await pendingSignInsIn(store).save('s', signIn(0))
+    expect(await pendingSignInsIn(store).take('s', 0)).toEqual(signIn(0))
     await store.close()
   })
 })

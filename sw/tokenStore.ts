@@ -90,8 +90,8 @@ export interface PendingSignIn {
    */
   dpopKey?: DpopKey
   /**
-   * The configuration that began it, as a session's `issuedBy` (Policy 10); set by the core, not
-   * the plug-in. Only a worker with the same one completes it.
+   * The configuration that began it, as a session's `issuedBy` (Policy 10): provider, client and
+   * DPoP setting. Only a worker configured the same completes it.
    */
   issuedBy?: string
 }
@@ -99,11 +99,9 @@ export interface PendingSignIn {
 /** Bumped with every schema change; `upgrade` below handles each step, and never blocks. */
 const DATABASE_VERSION = 2
 const SESSION_KEY = SESSION_DATABASE.key
-/** A sign-in not completed within this time is forgotten. */
-const PENDING_SIGN_IN_TTL_MS = 15 * 60_000
 
 /** The database's object stores: the session record, and (version 2) pending OpenID Connect sign-ins by `state`. */
-type StoreName = 'session' | 'pendingSignIn'
+export type StoreName = 'session' | 'pendingSignIn'
 
 /**
  * Owns the IndexedDB database and an in-memory copy of the session record. Every write is one
@@ -193,28 +191,6 @@ export class TokenStore {
     return ended
   }
 
-  /** Remembers a sign-in until its callback, and forgets the ones that were never completed. */
-  async savePendingSignIn(state: string, pending: PendingSignIn): Promise<void> {
-    await this.#transaction('save the sign-in', 'pendingSignIn', async (store) => {
-      const cursors = store.openCursor()
-      for (let cursor = await resultOf(cursors); cursor; cursor = await resultOf(cursors)) {
-        if (pending.createdAt - (cursor.value as PendingSignIn).createdAt > PENDING_SIGN_IN_TTL_MS) cursor.delete()
-        cursor.continue()
-      }
-      store.put(pending, state)
-    })
-  }
-
-  /** Answers the sign-in started with `state` and forgets it: a callback is redeemed only once. */
-  async takePendingSignIn(state: string, now: number): Promise<PendingSignIn | undefined> {
-    const pending = await this.#transaction('read the sign-in', 'pendingSignIn', async (store) => {
-      const found = await resultOf(store.get(state) as IDBRequest<PendingSignIn | undefined>)
-      if (found) store.delete(state)
-      return found
-    })
-    return pending && now - pending.createdAt <= PENDING_SIGN_IN_TTL_MS ? pending : undefined
-  }
-
   async close(): Promise<void> {
     const db = await this.#db
     db?.close()
@@ -224,7 +200,7 @@ export class TokenStore {
 
   /** Read, decide and write in one transaction; `decide` returning `undefined` writes nothing. */
   async #update(decide: (current: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord> {
-    const record = await this.#transaction('save the session', 'session', async (store) => {
+    const record = await this.transaction('save the session', 'session', async (store) => {
       const current = (await resultOf(store.get(SESSION_KEY) as IDBRequest<SessionRecord | undefined>)) ?? NO_SESSION
       const next = decide(current)
       if (next) store.put(next, SESSION_KEY)
@@ -237,9 +213,11 @@ export class TokenStore {
 
   /**
    * One read-write transaction on `storeName`: answers what `work` answered, once the transaction
-   * has committed. `work` may await its own requests' results, nothing else.
+   * has committed. `work` may await its own requests' results (`resultOf`), nothing else. The
+   * session's writes go through `#update`; the OpenID plug-in keeps its sign-ins in progress in
+   * `pendingSignIn` with this (sw/oidc/pendingSignIns.ts), so the database stays this class's alone.
    */
-  async #transaction<T>(action: string, storeName: StoreName, work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
+  async transaction<T>(action: string, storeName: StoreName, work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
     const db = await this.#open()
     return this.#attempt(action, async () => {
       const tx = db.transaction(storeName, 'readwrite')
@@ -297,7 +275,7 @@ export class TokenStore {
 }
 
 /** What an IndexedDB request answers, as a promise. */
-function resultOf<T>(request: IDBRequest<T>): Promise<T> {
+export function resultOf<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result)
     request.onerror = () => reject(request.error ?? new DOMException('The request failed', 'UnknownError'))
