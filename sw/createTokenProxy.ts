@@ -8,7 +8,7 @@ import { logOut, type LogOutContext } from './logOut.js'
 import { decodeClaims } from './expiry.js'
 import { routeRequest, type RequestRoute } from './requestMatching.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
-import { cachedApiRequest, clearApiCaches } from './apiCache.js'
+import { clearApiCaches } from './apiCachePlugin.js'
 import { requestRefresh } from './requestRefresh.js'
 import type { DpopSupport, DpopSupportFactory } from './dpopPlugin.js'
 import type { OidcPlugin, TokenProxyOptions } from './glossary.js'
@@ -39,8 +39,8 @@ export interface TokenProxyEnvironment {
   /** The worker's registration scope (a URL ending in `/`); default: the origin's root. */
   scope?: string | undefined
   /**
-   * CacheStorage, for the `api` entries with a `cache` strategy (Policy 15). Without it those
-   * entries are not cached, and no session end touches CacheStorage.
+   * CacheStorage, for the `api` entries with a `cache` strategy (Policy 15, with the `apiCache`
+   * plug-in). Without it those entries are not cached, and no session end touches CacheStorage.
    */
   caches?: CacheStorage | undefined
 }
@@ -129,6 +129,14 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       '"dpop: true" needs the DPoP build of the worker: import installTokenProxy (or addTokenProxyRoutes) from "sw-token-proxy/sw/dpop" instead of "sw-token-proxy/sw"',
     )
   const dpop = resolved.dpop ? env.dpop?.({ fetch: env.fetch, now: env.now }) : undefined
+  // Policy 15: the strategies come with the plug-in; an entry naming a `cache` without it would
+  // silently never work offline, so it is refused, naming the import.
+  const cachedIndex = resolved.api.findIndex((prefix) => prefix.cache !== undefined)
+  if (cachedIndex >= 0 && !options.apiCache)
+    invalid(
+      `"api[${cachedIndex}].cache" needs the per-login API cache: pass apiCache: apiCache() from "sw-token-proxy/sw/cache" to installTokenProxy() (or addTokenProxyRoutes())`,
+    )
+  const cache = caches && options.apiCache?.create({ caches, store: env.store })
   const bearer = bearerCredentials(env.fetch)
   const credentials = dpop ? dpop.credentials(bearer) : bearer
   const { oidc, issuedBy, renew, timeoutMs } = renewerFor(
@@ -187,8 +195,13 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       try {
         switch (route.role) {
           case 'api':
-            return await (caches && isCached(route.api)
-              ? cachedApiRequest(request, route.api, { ...apiContext, caches }, waitUntil)
+            return await (cache && isCached(route.api)
+              ? cache.answer(
+                  request,
+                  route.api,
+                  () => proxyApiRequest(request, route.api, apiContext, waitUntil),
+                  waitUntil,
+                )
               : proxyApiRequest(request, route.api, apiContext, waitUntil))
           case 'token-endpoint':
             return await captureTokenResponse(request, context)
