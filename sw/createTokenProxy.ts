@@ -8,11 +8,11 @@ import { logOut, type LogOutContext } from './logOut.js'
 import { decodeClaims } from './expiry.js'
 import { routeRequest, type RequestRoute } from './requestMatching.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
-import { cachedApiRequest, clearApiCaches } from './apiCache.js'
+import { clearApiCaches } from './apiCachePlugin.js'
 import { requestRefresh } from './requestRefresh.js'
 import type { DpopSupport, DpopSupportFactory } from './dpopPlugin.js'
 import type { OidcPlugin, TokenProxyOptions } from './glossary.js'
-import type { OidcSignIn, PendingSignIns } from './oidcPlugin.js'
+import type { OidcSignIn } from './oidcPlugin.js'
 import { invalid } from './optionChecks.js'
 import { resolveOptions, type RenewalSource } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
@@ -39,8 +39,8 @@ export interface TokenProxyEnvironment {
   /** The worker's registration scope (a URL ending in `/`); default: the origin's root. */
   scope?: string | undefined
   /**
-   * CacheStorage, for the `api` entries with a `cache` strategy (Policy 15). Without it those
-   * entries are not cached, and no session end touches CacheStorage.
+   * CacheStorage, for the `api` entries with a `cache` strategy (Policy 15, with the `apiCache`
+   * plug-in). Without it those entries are not cached, and no session end touches CacheStorage.
    */
   caches?: CacheStorage | undefined
 }
@@ -117,18 +117,6 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
         },
       }
     : given
-  // Policy 10 for a sign-in in progress: it records the configuration that began it (provider,
-  // client, DPoP), and only a worker configured the same completes it, so a worker updated while
-  // the user was at the provider never sends that sign-in's code and verifier anywhere else.
-  const signIns = { issuedBy: '' }
-  const pendingSignIns: PendingSignIns = {
-    save: (state, pending) => env.store.savePendingSignIn(state, { ...pending, issuedBy: signIns.issuedBy }),
-    async take(state, now) {
-      const pending = await env.store.takePendingSignIn(state, now)
-      if (pending && pending.issuedBy !== signIns.issuedBy) throw signInBeganElsewhere()
-      return pending
-    },
-  }
   // RFC 8707: a sign-in asks for every resource an `api` entry names, so the grant covers them.
   const resources = [
     ...new Set(
@@ -141,15 +129,23 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       '"dpop: true" needs the DPoP build of the worker: import installTokenProxy (or addTokenProxyRoutes) from "sw-token-proxy/sw/dpop" instead of "sw-token-proxy/sw"',
     )
   const dpop = resolved.dpop ? env.dpop?.({ fetch: env.fetch, now: env.now }) : undefined
+  // Policy 15: the strategies come with the plug-in; an entry naming a `cache` without it would
+  // silently never work offline, so it is refused, naming the import.
+  const cachedIndex = resolved.api.findIndex((prefix) => prefix.cache !== undefined)
+  if (cachedIndex >= 0 && !options.apiCache)
+    invalid(
+      `"api[${cachedIndex}].cache" needs the per-login API cache: pass apiCache: apiCache() from "sw-token-proxy/sw/cache" to installTokenProxy() (or addTokenProxyRoutes())`,
+    )
+  const cache = caches && options.apiCache?.create({ caches, store: env.store })
   const bearer = bearerCredentials(env.fetch)
   const credentials = dpop ? dpop.credentials(bearer) : bearer
   const { oidc, issuedBy, renew, timeoutMs } = renewerFor(
     resolved.renewal,
     env.fetch,
-    (plugin) => plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns, resources, dpop }),
+    (plugin) =>
+      plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns: env.store, resources, dpop }),
     dpop,
   )
-  signIns.issuedBy = issuedBy
   const refresher = new SessionRefresher({ ...env, issuedBy, renew })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
   const logOutContext: LogOutContext = {
@@ -199,8 +195,13 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       try {
         switch (route.role) {
           case 'api':
-            return await (caches && isCached(route.api)
-              ? cachedApiRequest(request, route.api, { ...apiContext, caches }, waitUntil)
+            return await (cache && isCached(route.api)
+              ? cache.answer(
+                  request,
+                  route.api,
+                  () => proxyApiRequest(request, route.api, apiContext, waitUntil),
+                  waitUntil,
+                )
               : proxyApiRequest(request, route.api, apiContext, waitUntil))
           case 'token-endpoint':
             return await captureTokenResponse(request, context)
@@ -273,18 +274,6 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
 
 function isCached(api: ApiPrefix): api is ApiPrefix & { cache: NonNullable<ApiPrefix['cache']> } {
   return api.cache !== undefined
-}
-
-function signInBeganElsewhere(): TokenProxyError {
-  return new TokenProxyError(
-    ErrorCode.SIGN_IN_FAILED,
-    formatMessage(
-      'complete the sign-in',
-      'it was begun by a worker configured for another provider, client or DPoP setting (this worker was updated while the user was signing in)',
-      'Start again with signIn()',
-    ),
-    { reason: 'configuration_changed' },
-  )
 }
 
 /**

@@ -3,6 +3,7 @@
  * implements them, so that what users write against changes only on purpose.
  */
 import type { Router } from 'workbox-routing'
+import type { ApiCacheEnvironment, ApiCacheStrategies } from './apiCachePlugin.js'
 import type { OidcEnvironment, OidcSignIn } from './oidcPlugin.js'
 
 /**
@@ -35,7 +36,10 @@ export interface ApiResource {
    * Only `200` answers are kept (never a 401), under the URL alone (no request header, so no token,
    * is written to CacheStorage), in a cache of the login that fetched them, served to that login
    * only, and deleted at every end of the session (logout, refused refresh, another login, a
-   * configuration change) before any tab hears of it. Default: no cache.
+   * configuration change) before any tab hears of it. Default: no cache. Needs the cache's
+   * strategies, which only workers that cache ship: pass `apiCache: apiCache()` from
+   * `sw-token-proxy/sw/cache` to `installTokenProxy()`; without it, an entry with a `cache` fails
+   * the worker's install (`ERR_INVALID_OPTIONS`).
    *
    * @see docs/behaviour.md, Policy 15 (a per-login API cache)
    */
@@ -103,6 +107,14 @@ export interface CommonOptions {
    * @see https://www.rfc-editor.org/rfc/rfc9449 RFC 9449, OAuth 2.0 Demonstrating Proof of Possession
    */
   dpop?: boolean
+  /**
+   * The per-login API cache's strategies, for the `api` entries that name a `cache`:
+   * `apiCache()` from `sw-token-proxy/sw/cache`, so that workers that do not cache do not ship
+   * them. Required when an entry has a `cache`.
+   *
+   * @see docs/behaviour.md, Policy 15 (a per-login API cache)
+   */
+  apiCache?: ApiCachePlugin
 }
 
 /**
@@ -162,6 +174,17 @@ export interface OidcPlugin {
   readonly kind: 'openid-connect'
   /** @internal */
   create(environment: OidcEnvironment): OidcSignIn
+}
+
+/**
+ * The per-login API cache for `installTokenProxy({ apiCache })`, made by `apiCache()` from
+ * `sw-token-proxy/sw/cache`. Opaque: how the worker and the plug-in talk is internal.
+ */
+export interface ApiCachePlugin {
+  /** Always `'api-cache'`: what the worker checks the `apiCache` option is. */
+  readonly kind: 'api-cache'
+  /** @internal */
+  create(environment: ApiCacheEnvironment): ApiCacheStrategies
 }
 
 /** Where `addTokenProxyRoutes` puts the proxy's routes. */

@@ -7,6 +7,7 @@ export { installTokenProxy } from './installTokenProxy.js'
 export { addTokenProxyRoutes } from './addTokenProxyRoutes.js'
 export type {
   ApiEntry,
+  ApiCachePlugin,
   ApiCacheStrategy,
   ApiResource,
   CommonOptions,

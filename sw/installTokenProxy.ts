@@ -1,5 +1,4 @@
 /// <reference lib="webworker" />
-import { clientsClaim } from 'workbox-core/clientsClaim.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { startTokenProxy, type WorkerFeatures } from './startTokenProxy.js'
 import { staticRoutes, type RouterRule } from './staticRoutes.js'
@@ -56,7 +55,8 @@ export function installTokenProxyWith(options: TokenProxyOptions, features: Work
     void self.skipWaiting()
     if (proxy) declareStaticRoutes(event, staticRoutes(proxy.ownedUrls))
   })
-  clientsClaim()
+  // What workbox-core's clientsClaim() does, without shipping workbox-core's version stamp.
+  self.addEventListener('activate', () => void self.clients.claim())
 }
 
 /** `InstallEvent` where the browser has the Static Routing API (Chromium 123+). */

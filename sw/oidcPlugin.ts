@@ -7,7 +7,7 @@ import type { DpopKey } from './dpop/DpopKey.js'
 import type { DpopSupport } from './dpopPlugin.js'
 import type { TokenSet } from './parseTokenResponse.js'
 import type { RefreshResult } from './refreshResult.js'
-import type { PendingSignIn } from './tokenStore.js'
+import type { PendingSignIn, TokenStore } from './tokenStore.js'
 import type { TokenTarget } from './tokenTarget.js'
 
 /** Sign-ins between the redirect to the provider and the callback, kept across worker restarts. */
@@ -18,6 +18,9 @@ export interface PendingSignIns {
   take(state: string, now: number): Promise<PendingSignIn | undefined>
 }
 
+/** What the plug-in needs of the worker's store: transactions on its `pendingSignIn` object store. */
+export type SignInDatabase = Pick<TokenStore, 'transaction'>
+
 /** DPoP (RFC 9449), what the core gives a plug-in in a worker with `dpop: true`: keys and proofs. */
 export type OidcDpop = Pick<DpopSupport, 'newKey' | 'fetchWith'>
 
@@ -25,7 +28,11 @@ export type OidcDpop = Pick<DpopSupport, 'newKey' | 'fetchWith'>
 export interface OidcEnvironment {
   origin: string
   fetch: typeof fetch
-  pendingSignIns: PendingSignIns
+  /**
+   * Where sign-ins in progress are kept until their callback: the worker gives its database (the
+   * plug-in keeps them in its own object store there); a test may give any `PendingSignIns`.
+   */
+  pendingSignIns: PendingSignIns | SignInDatabase
   now: () => number
   /** The RFC 8707 resources the `api` entries name: a sign-in asks for all of them. */
   resources: readonly string[]

@@ -49,6 +49,10 @@ function startProxy(options: TokenProxyOptions, features: WorkerFeatures): Token
   const locks = 'locks' in self.navigator ? self.navigator.locks : undefined
   if (!locks) warn('Web Locks are not available: a refresh is single-flight in this worker only')
   const store = new TokenStore()
+  // A stopped worker is started by a request that is waiting: read the session now, first thing as
+  // the script evaluates, so the read runs while the options are checked and the proxy is built
+  // rather than after that request arrives. A failure here is retried by that request.
+  store.current().catch(() => undefined)
   try {
     const proxy = createTokenProxy(options, {
       origin: self.location.origin,
@@ -62,9 +66,6 @@ function startProxy(options: TokenProxyOptions, features: WorkerFeatures): Token
       warn,
       ...features,
     })
-    // A stopped worker is started by a request that is waiting: read the session now, while the
-    // script evaluates, not after that request arrives. A failure here is retried by that request.
-    store.current().catch(() => undefined)
     return proxy
   } catch (error) {
     if (error instanceof TokenProxyError) return error

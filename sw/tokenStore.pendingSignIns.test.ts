@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
-import { openDB } from 'idb'
 import { describe, expect, it } from 'vitest'
 import { TokenStore, type PendingSignIn, type SessionTokens } from './tokenStore.js'
+import { pendingSignInsIn } from './oidc/pendingSignIns.js'
 
 /**
  * What the store keeps of sign-ins in progress (15 minutes each, forgotten when a later sign-in
@@ -16,26 +16,26 @@ const signIn = (createdAt: number): PendingSignIn => ({ codeVerifier: 'v', nonce
 describe('sign-ins in progress', () => {
   it('a callback exactly 15 minutes after its sign-in is still answered; a moment later it is not', async () => {
     const store = new TokenStore(newName())
-    await store.savePendingSignIn('on-time', signIn(0))
-    await store.savePendingSignIn('late', signIn(0))
+    await pendingSignInsIn(store).save('on-time', signIn(0))
+    await pendingSignInsIn(store).save('late', signIn(0))
 
-    expect(await store.takePendingSignIn('on-time', TTL)).toEqual(signIn(0))
-    expect(await store.takePendingSignIn('late', TTL + 1)).toBeUndefined()
+    expect(await pendingSignInsIn(store).take('on-time', TTL)).toEqual(signIn(0))
+    expect(await pendingSignInsIn(store).take('late', TTL + 1)).toBeUndefined()
     await store.close()
   })
 
   it('saving a sign-in forgets those that had expired by then, and only those', async () => {
     const store = new TokenStore(newName())
-    await store.savePendingSignIn('expired', signIn(0))
-    await store.savePendingSignIn('at-the-limit', signIn(1_000))
-    await store.savePendingSignIn('recent', signIn(5_000))
+    await pendingSignInsIn(store).save('expired', signIn(0))
+    await pendingSignInsIn(store).save('at-the-limit', signIn(1_000))
+    await pendingSignInsIn(store).save('recent', signIn(5_000))
 
-    await store.savePendingSignIn('new', signIn(1_000 + TTL))
+    await pendingSignInsIn(store).save('new', signIn(1_000 + TTL))
 
     // Read as if the clock had not moved on (a device whose clock went back): only the save forgot.
-    expect(await store.takePendingSignIn('expired', 0)).toBeUndefined()
-    expect(await store.takePendingSignIn('at-the-limit', 1_000)).toEqual(signIn(1_000))
-    expect(await store.takePendingSignIn('recent', 5_000)).toEqual(signIn(5_000))
+    expect(await pendingSignInsIn(store).take('expired', 0)).toBeUndefined()
+    expect(await pendingSignInsIn(store).take('at-the-limit', 1_000)).toEqual(signIn(1_000))
+    expect(await pendingSignInsIn(store).take('recent', 5_000)).toEqual(signIn(5_000))
     await store.close()
   })
 })
@@ -73,15 +73,20 @@ describe('closing the store', () => {
 describe('a database of the first schema version', () => {
   it('opens with its session intact and gains the sign-in store', async () => {
     const name = newName()
-    const v1 = await openDB(name, 1, { upgrade: (db) => void db.createObjectStore('session') })
-    await v1.put('session', { generation: 3, tokens: TOKENS }, 'current')
-    v1.close()
+    await new Promise<void>((resolve, reject) => {
+      const opening = indexedDB.open(name, 1)
+      opening.onupgradeneeded = () => {
+        opening.result.createObjectStore('session').put({ generation: 3, tokens: TOKENS }, 'current')
+      }
+      opening.onsuccess = () => (opening.result.close(), resolve())
+      opening.onerror = () => reject(opening.error ?? new Error('open failed'))
+    })
 
     const store = new TokenStore(name)
 
     expect(await store.reload()).toEqual({ generation: 3, tokens: TOKENS })
-    await store.savePendingSignIn('s', signIn(0))
-    expect(await store.takePendingSignIn('s', 0)).toEqual(signIn(0))
+    await pendingSignInsIn(store).save('s', signIn(0))
+    expect(await pendingSignInsIn(store).take('s', 0)).toEqual(signIn(0))
     await store.close()
   })
 })

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { describe, it, expect } from 'vitest'
 import { NO_SESSION, TokenStore, type SessionTokens } from './tokenStore.js'
+import { pendingSignInsIn } from './oidc/pendingSignIns.js'
 
 let databaseCount = 0
 /** Every test gets a database of its own. */
@@ -253,33 +254,33 @@ describe('TokenStore pending sign-ins', () => {
 
   it('answers a pending sign-in once: a callback cannot be redeemed twice', async () => {
     const store = new TokenStore(uniqueName())
-    await store.savePendingSignIn('state-1', pending(1_000))
+    await pendingSignInsIn(store).save('state-1', pending(1_000))
 
-    expect(await store.takePendingSignIn('state-1', 2_000)).toEqual(pending(1_000))
-    expect(await store.takePendingSignIn('state-1', 2_000)).toBeUndefined()
-    expect(await store.takePendingSignIn('unknown', 2_000)).toBeUndefined()
+    expect(await pendingSignInsIn(store).take('state-1', 2_000)).toEqual(pending(1_000))
+    expect(await pendingSignInsIn(store).take('state-1', 2_000)).toBeUndefined()
+    expect(await pendingSignInsIn(store).take('unknown', 2_000)).toBeUndefined()
   })
 
   it('survives a new worker: another instance on the same database finds it', async () => {
     const name = uniqueName()
-    await new TokenStore(name).savePendingSignIn('state-2', pending(1_000))
+    await pendingSignInsIn(new TokenStore(name)).save('state-2', pending(1_000))
 
-    expect(await new TokenStore(name).takePendingSignIn('state-2', 2_000)).toEqual(pending(1_000))
+    expect(await pendingSignInsIn(new TokenStore(name)).take('state-2', 2_000)).toEqual(pending(1_000))
   })
 
   it('forgets a sign-in older than 15 minutes', async () => {
     const store = new TokenStore(uniqueName())
-    await store.savePendingSignIn('old', pending(0))
+    await pendingSignInsIn(store).save('old', pending(0))
 
-    expect(await store.takePendingSignIn('old', 15 * 60_000 + 1)).toBeUndefined()
+    expect(await pendingSignInsIn(store).take('old', 15 * 60_000 + 1)).toBeUndefined()
   })
 
   it('prunes abandoned sign-ins when a new one starts', async () => {
     const store = new TokenStore(uniqueName())
-    await store.savePendingSignIn('abandoned', pending(0))
-    await store.savePendingSignIn('fresh', pending(16 * 60_000))
+    await pendingSignInsIn(store).save('abandoned', pending(0))
+    await pendingSignInsIn(store).save('fresh', pending(16 * 60_000))
 
-    expect(await store.takePendingSignIn('abandoned', 0)).toBeUndefined()
-    expect(await store.takePendingSignIn('fresh', 16 * 60_000)).toBeDefined()
+    expect(await pendingSignInsIn(store).take('abandoned', 0)).toBeUndefined()
+    expect(await pendingSignInsIn(store).take('fresh', 16 * 60_000)).toBeDefined()
   })
 })

@@ -1,4 +1,3 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { SESSION_DATABASE } from '../protocol/storage.js'
 import type { DpopKey } from './dpop/DpopKey.js'
@@ -91,8 +90,8 @@ export interface PendingSignIn {
    */
   dpopKey?: DpopKey
   /**
-   * The configuration that began it, as a session's `issuedBy` (Policy 10); set by the core, not
-   * the plug-in. Only a worker with the same one completes it.
+   * The configuration that began it, as a session's `issuedBy` (Policy 10): provider, client and
+   * DPoP setting. Only a worker configured the same completes it.
    */
   issuedBy?: string
 }
@@ -100,22 +99,19 @@ export interface PendingSignIn {
 /** Bumped with every schema change; `upgrade` below handles each step, and never blocks. */
 const DATABASE_VERSION = 2
 const SESSION_KEY = SESSION_DATABASE.key
-/** A sign-in not completed within this time is forgotten. */
-const PENDING_SIGN_IN_TTL_MS = 15 * 60_000
 
-interface TokenProxySchema extends DBSchema {
-  session: { key: string; value: SessionRecord }
-  /** Version 2: pending OpenID Connect sign-ins, keyed by their `state`. */
-  pendingSignIn: { key: string; value: PendingSignIn }
-}
+/** The database's object stores: the session record, and (version 2) pending OpenID Connect sign-ins by `state`. */
+export type StoreName = 'session' | 'pendingSignIn'
 
 /**
  * Owns the IndexedDB database and an in-memory copy of the session record. Every write is one
- * transaction that reads and writes without awaiting anything else (idb's rule: a transaction
- * closes when it is left idle, so never await the network inside one).
+ * transaction that reads and writes without awaiting anything else (IndexedDB's rule: a
+ * transaction commits once it is left without requests, so never await the network inside one).
+ * IndexedDB is used directly, through the two promise helpers at the end of this file: the worker
+ * needs a get, a put and a cursor, not a wrapper library.
  */
 export class TokenStore {
-  #db: Promise<IDBPDatabase<TokenProxySchema>> | undefined
+  #db: Promise<IDBDatabase> | undefined
   #cached: SessionRecord | undefined
   /** The first read after a start, shared by every caller that needs the record before it lands. */
   #firstRead: Promise<SessionRecord> | undefined
@@ -152,7 +148,12 @@ export class TokenStore {
   async reload(): Promise<SessionRecord> {
     const writesBefore = this.#writes
     const db = await this.#open()
-    const record = (await this.#attempt('read the session', () => db.get('session', SESSION_KEY))) ?? NO_SESSION
+    const record =
+      (await this.#attempt('read the session', () =>
+        resultOf(
+          db.transaction('session').objectStore('session').get(SESSION_KEY) as IDBRequest<SessionRecord | undefined>,
+        ),
+      )) ?? NO_SESSION
     // A write of this store that landed meanwhile is newer than what this read saw.
     if (this.#writes === writesBefore) this.#cached = record
     return this.#cached ?? record
@@ -190,33 +191,6 @@ export class TokenStore {
     return ended
   }
 
-  /** Remembers a sign-in until its callback, and forgets the ones that were never completed. */
-  async savePendingSignIn(state: string, pending: PendingSignIn): Promise<void> {
-    const db = await this.#open()
-    await this.#attempt('save the sign-in', async () => {
-      const tx = db.transaction('pendingSignIn', 'readwrite')
-      let cursor = await tx.store.openCursor()
-      while (cursor) {
-        if (pending.createdAt - cursor.value.createdAt > PENDING_SIGN_IN_TTL_MS) await cursor.delete()
-        cursor = await cursor.continue()
-      }
-      await tx.store.put(pending, state)
-      await tx.done
-    })
-  }
-
-  /** Answers the sign-in started with `state` and forgets it: a callback is redeemed only once. */
-  async takePendingSignIn(state: string, now: number): Promise<PendingSignIn | undefined> {
-    const db = await this.#open()
-    return this.#attempt('read the sign-in', async () => {
-      const tx = db.transaction('pendingSignIn', 'readwrite')
-      const pending = await tx.store.get(state)
-      if (pending) await tx.store.delete(state)
-      await tx.done
-      return pending && now - pending.createdAt <= PENDING_SIGN_IN_TTL_MS ? pending : undefined
-    })
-  }
-
   async close(): Promise<void> {
     const db = await this.#db
     db?.close()
@@ -226,13 +200,10 @@ export class TokenStore {
 
   /** Read, decide and write in one transaction; `decide` returning `undefined` writes nothing. */
   async #update(decide: (current: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord> {
-    const db = await this.#open()
-    const record = await this.#attempt('save the session', async () => {
-      const tx = db.transaction('session', 'readwrite')
-      const current = (await tx.store.get(SESSION_KEY)) ?? NO_SESSION
+    const record = await this.transaction('save the session', 'session', async (store) => {
+      const current = (await resultOf(store.get(SESSION_KEY) as IDBRequest<SessionRecord | undefined>)) ?? NO_SESSION
       const next = decide(current)
-      if (next) await tx.store.put(next, SESSION_KEY)
-      await tx.done
+      if (next) store.put(next, SESSION_KEY)
       return next ?? current
     })
     this.#writes += 1
@@ -240,27 +211,45 @@ export class TokenStore {
     return record
   }
 
-  #open(): Promise<IDBPDatabase<TokenProxySchema>> {
+  /**
+   * One read-write transaction on `storeName`: answers what `work` answered, once the transaction
+   * has committed. `work` may await its own requests' results (`resultOf`), nothing else. The
+   * session's writes go through `#update`; the OpenID plug-in keeps its sign-ins in progress in
+   * `pendingSignIn` with this (sw/oidc/pendingSignIns.ts), so the database stays this class's alone.
+   */
+  async transaction<T>(action: string, storeName: StoreName, work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
+    const db = await this.#open()
+    return this.#attempt(action, async () => {
+      const tx = db.transaction(storeName, 'readwrite')
+      // A failed request also aborts the transaction; the first failure is the one reported.
+      const [answer] = await Promise.all([work(tx.objectStore(storeName)), committed(tx)])
+      return answer
+    })
+  }
+
+  #open(): Promise<IDBDatabase> {
     // A closed connection is forgotten, so the next operation opens a fresh one (or fails with a
     // clear error if a newer schema now owns the database) instead of failing forever.
     const forget = () => {
       this.#db = undefined
     }
-    this.#db ??= this.#attempt('open the token database', () =>
-      openDB<TokenProxySchema>(this.#databaseName, DATABASE_VERSION, {
-        upgrade(db, oldVersion) {
-          if (oldVersion < 1) db.createObjectStore('session')
-          if (oldVersion < 2) db.createObjectStore('pendingSignIn')
-        },
+    this.#db ??= this.#attempt('open the token database', () => {
+      const opening = indexedDB.open(this.#databaseName, DATABASE_VERSION)
+      opening.onupgradeneeded = ({ oldVersion }) => {
+        if (oldVersion < 1) opening.result.createObjectStore('session')
+        if (oldVersion < 2) opening.result.createObjectStore('pendingSignIn')
+      }
+      return resultOf(opening).then((db) => {
         // A newer worker (or any same-origin script) upgrading the database must not be blocked
         // by this connection: close it and reopen on the next operation.
-        blocking(_currentVersion, _blockedVersion, event) {
-          ;(event.target as IDBDatabase).close()
+        db.onversionchange = () => {
+          db.close()
           forget()
-        },
-        terminated: forget,
-      }),
-    ).catch((error: unknown) => {
+        }
+        db.onclose = forget
+        return db
+      })
+    }).catch((error: unknown) => {
       forget()
       throw error
     })
@@ -283,4 +272,20 @@ export class TokenStore {
       )
     }
   }
+}
+
+/** What an IndexedDB request answers, as a promise. */
+export function resultOf<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error ?? new DOMException('The request failed', 'UnknownError'))
+  })
+}
+
+/** Settles when `tx` has committed; rejects with why it did not. */
+function committed(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve()
+    tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The transaction was aborted', 'AbortError'))
+  })
 }

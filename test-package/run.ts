@@ -26,6 +26,7 @@ const SUBPATHS = [
     worker: true,
   },
   { subpath: 'sw-token-proxy/sw/oidc', exports: ['openIdConnect'], worker: true },
+  { subpath: 'sw-token-proxy/sw/cache', exports: ['apiCache'], worker: true },
   {
     subpath: 'sw-token-proxy/sw/dpop',
     exports: ['installTokenProxy', 'addTokenProxyRoutes', 'TokenProxyError'],

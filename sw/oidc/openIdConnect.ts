@@ -15,6 +15,7 @@ import { endpoint, invalid, timeout as timeoutOption } from '../optionChecks.js'
 import { parseTokenResponse } from '../parseTokenResponse.js'
 import { failureByStatus, malformed, safeErrorCode, unanswered, type RefreshResult } from '../refreshResult.js'
 import { targetParameters } from '../tokenTarget.js'
+import { pendingSignInsIn } from './pendingSignIns.js'
 
 /** `installTokenProxy({ oidc })`: the provider and this app's registration with it. */
 export interface OidcOptions {
@@ -174,6 +175,13 @@ class OidcClient implements OidcSignIn {
    */
   readonly #dpopHandles = new Map<string, Promise<oauth.DPoPHandle>>()
   readonly issuedBy: string
+  /**
+   * Policy 10 for a sign-in in progress: the configuration that began it (provider, client, DPoP),
+   * recorded with it; only a worker configured the same completes it, so a worker updated while the
+   * user was at the provider never sends that sign-in's code and verifier anywhere else. The DPoP
+   * mark is the one the core adds to a session's `issuedBy`.
+   */
+  readonly #configuration: string
   readonly timeoutMs: number
   #server: Promise<oauth.AuthorizationServer> | undefined
   readonly #endSessions: EndSessions
@@ -185,12 +193,14 @@ class OidcClient implements OidcSignIn {
   ) {
     this.#options = options
     this.#fetch = env.fetch
-    this.#pendingSignIns = env.pendingSignIns
+    const { pendingSignIns } = env
+    this.#pendingSignIns = 'transaction' in pendingSignIns ? pendingSignInsIn(pendingSignIns) : pendingSignIns
     this.#now = env.now
     this.#resources = env.resources ?? []
     this.#dpop = env.dpop
     this.#client = { client_id: options.clientId }
     this.issuedBy = `oidc ${options.issuer.href} client_id=${options.clientId}`
+    this.#configuration = `${this.issuedBy}${env.dpop ? ' dpop' : ''}`
     this.timeoutMs = options.timeoutMs
     this.#endSessions = new EndSessions(env.now)
   }
@@ -224,6 +234,7 @@ class OidcClient implements OidcSignIn {
       createdAt: this.#now(),
       ...(maxAge !== undefined && { maxAge }),
       ...(dpopKey && { dpopKey }),
+      issuedBy: this.#configuration,
     })
     const url = new URL(server.authorization_endpoint)
     url.search = new URLSearchParams({
@@ -262,6 +273,13 @@ class OidcClient implements OidcSignIn {
     }
     const state = callback.searchParams.get('state') ?? ''
     const pending = await this.#pendingSignIns.take(state, this.#now())
+    if (pending && pending.issuedBy !== this.#configuration)
+      throw signInError(
+        'configuration_changed',
+        'complete the sign-in',
+        'it was begun by a worker configured for another provider, client or DPoP setting (this worker was updated while the user was signing in)',
+        'Start again with signIn()',
+      )
     if (!pending)
       throw signInError(
         'state_mismatch',

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
-import type { ApiCacheStrategy } from './glossary.js'
-import { proxyOverFakes } from './testProxy.js'
+import type { ApiCacheStrategy } from '../glossary.js'
+import { proxyOverFakes } from '../testProxy.js'
+import { apiCache } from './apiCache.js'
 
 // The per-login API cache (Policy 15) over a CacheStorage fake: what each strategy answers.
 const ORIGIN = 'https://app.example'
@@ -40,6 +41,7 @@ function setUp(cache: ApiCacheStrategy) {
       tokenEndpoints: ['/auth/login'],
       refresh: { url: '/auth/refresh' },
       logout: '/auth/logout',
+      apiCache: apiCache(),
     },
     {
       origin: ORIGIN,
@@ -167,5 +169,31 @@ describe('the per-login API cache', () => {
     release()
     await answered
     expect([...stores.values()].filter((store) => store.size > 0)).toEqual([])
+  })
+})
+
+describe('an api entry with a cache, in a worker without the plug-in', () => {
+  const cached = {
+    api: ['/api/', { prefix: '/api/orders/', cache: 'network-first' as const }],
+    refresh: { url: '/auth/refresh' },
+  }
+
+  it('fails the install, naming the entry and the import', () => {
+    expect(() =>
+      proxyOverFakes(cached, { origin: ORIGIN, fetch: () => Promise.reject(new TypeError('offline')) }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_OPTIONS',
+        message:
+          '[sw-token-proxy] Failed to install the token proxy: "api[1].cache" needs the per-login API cache: pass apiCache: apiCache() from "sw-token-proxy/sw/cache" to installTokenProxy() (or addTokenProxyRoutes()). Fix the options passed to installTokenProxy().',
+      }) as Error,
+    )
+  })
+
+  it('refuses an apiCache option that apiCache() did not make', () => {
+    const options = { ...cached, apiCache: { kind: 'api-cache' } } as unknown as Parameters<typeof proxyOverFakes>[0]
+    expect(() =>
+      proxyOverFakes(options, { origin: ORIGIN, fetch: () => Promise.reject(new TypeError('offline')) }),
+    ).toThrow(/"apiCache" must be made with apiCache\(\) from sw-token-proxy\/sw\/cache/)
   })
 })
