@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto'
+import { openDB } from 'idb'
 import { describe, expect, it } from 'vitest'
 import { TokenStore, type PendingSignIn, type SessionTokens } from './tokenStore.js'
 import { pendingSignInsIn } from './oidc/pendingSignIns.js'
@@ -73,14 +74,9 @@ describe('closing the store', () => {
 describe('a database of the first schema version', () => {
   it('opens with its session intact and gains the sign-in store', async () => {
     const name = newName()
-    await new Promise<void>((resolve, reject) => {
-      const opening = indexedDB.open(name, 1)
-      opening.onupgradeneeded = () => {
-        opening.result.createObjectStore('session').put({ generation: 3, tokens: TOKENS }, 'current')
-      }
-      opening.onsuccess = () => (opening.result.close(), resolve())
-      opening.onerror = () => reject(opening.error ?? new Error('open failed'))
-    })
+    const v1 = await openDB(name, 1, { upgrade: (db) => void db.createObjectStore('session') })
+    await v1.put('session', { generation: 3, tokens: TOKENS }, 'current')
+    v1.close()
 
     const store = new TokenStore(name)
 

@@ -1,3 +1,4 @@
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore } from 'idb'
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
 import { SESSION_DATABASE } from '../protocol/storage.js'
 import type { DpopKey } from './dpop/DpopKey.js'
@@ -103,15 +104,19 @@ const SESSION_KEY = SESSION_DATABASE.key
 /** The database's object stores: the session record, and (version 2) pending OpenID Connect sign-ins by `state`. */
 export type StoreName = 'session' | 'pendingSignIn'
 
+interface TokenProxySchema extends DBSchema {
+  session: { key: string; value: SessionRecord }
+  /** Version 2: pending OpenID Connect sign-ins, keyed by their `state`. */
+  pendingSignIn: { key: string; value: PendingSignIn }
+}
+
 /**
  * Owns the IndexedDB database and an in-memory copy of the session record. Every write is one
- * transaction that reads and writes without awaiting anything else (IndexedDB's rule: a
- * transaction commits once it is left without requests, so never await the network inside one).
- * IndexedDB is used directly, through the two promise helpers at the end of this file: the worker
- * needs a get, a put and a cursor, not a wrapper library.
+ * transaction that reads and writes without awaiting anything else (idb's rule: a transaction
+ * closes when it is left idle, so never await the network inside one).
  */
 export class TokenStore {
-  #db: Promise<IDBDatabase> | undefined
+  #db: Promise<IDBPDatabase<TokenProxySchema>> | undefined
   #cached: SessionRecord | undefined
   /** The first read after a start, shared by every caller that needs the record before it lands. */
   #firstRead: Promise<SessionRecord> | undefined
@@ -148,12 +153,7 @@ export class TokenStore {
   async reload(): Promise<SessionRecord> {
     const writesBefore = this.#writes
     const db = await this.#open()
-    const record =
-      (await this.#attempt('read the session', () =>
-        resultOf(
-          db.transaction('session').objectStore('session').get(SESSION_KEY) as IDBRequest<SessionRecord | undefined>,
-        ),
-      )) ?? NO_SESSION
+    const record = (await this.#attempt('read the session', () => db.get('session', SESSION_KEY))) ?? NO_SESSION
     // A write of this store that landed meanwhile is newer than what this read saw.
     if (this.#writes === writesBefore) this.#cached = record
     return this.#cached ?? record
@@ -200,10 +200,13 @@ export class TokenStore {
 
   /** Read, decide and write in one transaction; `decide` returning `undefined` writes nothing. */
   async #update(decide: (current: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord> {
-    const record = await this.transaction('save the session', 'session', async (store) => {
-      const current = (await resultOf(store.get(SESSION_KEY) as IDBRequest<SessionRecord | undefined>)) ?? NO_SESSION
+    const db = await this.#open()
+    const record = await this.#attempt('save the session', async () => {
+      const tx = db.transaction('session', 'readwrite')
+      const current = (await tx.store.get(SESSION_KEY)) ?? NO_SESSION
       const next = decide(current)
-      if (next) store.put(next, SESSION_KEY)
+      if (next) await tx.store.put(next, SESSION_KEY)
+      await tx.done
       return next ?? current
     })
     this.#writes += 1
@@ -213,43 +216,45 @@ export class TokenStore {
 
   /**
    * One read-write transaction on `storeName`: answers what `work` answered, once the transaction
-   * has committed. `work` may await its own requests' results (`resultOf`), nothing else. The
+   * has committed. `work` may await its own requests, nothing else (idb's rule above). The
    * session's writes go through `#update`; the OpenID plug-in keeps its sign-ins in progress in
    * `pendingSignIn` with this (sw/oidc/pendingSignIns.ts), so the database stays this class's alone.
    */
-  async transaction<T>(action: string, storeName: StoreName, work: (store: IDBObjectStore) => Promise<T>): Promise<T> {
+  async transaction<T, Name extends StoreName>(
+    action: string,
+    storeName: Name,
+    work: (store: IDBPObjectStore<TokenProxySchema, [Name], Name, 'readwrite'>) => Promise<T>,
+  ): Promise<T> {
     const db = await this.#open()
     return this.#attempt(action, async () => {
       const tx = db.transaction(storeName, 'readwrite')
       // A failed request also aborts the transaction; the first failure is the one reported.
-      const [answer] = await Promise.all([work(tx.objectStore(storeName)), committed(tx)])
+      const [answer] = await Promise.all([work(tx.store), tx.done])
       return answer
     })
   }
 
-  #open(): Promise<IDBDatabase> {
+  #open(): Promise<IDBPDatabase<TokenProxySchema>> {
     // A closed connection is forgotten, so the next operation opens a fresh one (or fails with a
     // clear error if a newer schema now owns the database) instead of failing forever.
     const forget = () => {
       this.#db = undefined
     }
-    this.#db ??= this.#attempt('open the token database', () => {
-      const opening = indexedDB.open(this.#databaseName, DATABASE_VERSION)
-      opening.onupgradeneeded = ({ oldVersion }) => {
-        if (oldVersion < 1) opening.result.createObjectStore('session')
-        if (oldVersion < 2) opening.result.createObjectStore('pendingSignIn')
-      }
-      return resultOf(opening).then((db) => {
+    this.#db ??= this.#attempt('open the token database', () =>
+      openDB<TokenProxySchema>(this.#databaseName, DATABASE_VERSION, {
+        upgrade(db, oldVersion) {
+          if (oldVersion < 1) db.createObjectStore('session')
+          if (oldVersion < 2) db.createObjectStore('pendingSignIn')
+        },
         // A newer worker (or any same-origin script) upgrading the database must not be blocked
         // by this connection: close it and reopen on the next operation.
-        db.onversionchange = () => {
-          db.close()
+        blocking(_currentVersion, _blockedVersion, event) {
+          ;(event.target as IDBDatabase).close()
           forget()
-        }
-        db.onclose = forget
-        return db
-      })
-    }).catch((error: unknown) => {
+        },
+        terminated: forget,
+      }),
+    ).catch((error: unknown) => {
       forget()
       throw error
     })
@@ -272,20 +277,4 @@ export class TokenStore {
       )
     }
   }
-}
-
-/** What an IndexedDB request answers, as a promise. */
-export function resultOf<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result)
-    request.onerror = () => reject(request.error ?? new DOMException('The request failed', 'UnknownError'))
-  })
-}
-
-/** Settles when `tx` has committed; rejects with why it did not. */
-function committed(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve()
-    tx.onabort = tx.onerror = () => reject(tx.error ?? new DOMException('The transaction was aborted', 'AbortError'))
-  })
 }

@@ -1,5 +1,4 @@
 import type { PendingSignIns, SignInDatabase } from '../oidcPlugin.js'
-import { resultOf, type PendingSignIn } from '../tokenStore.js'
 
 /** A sign-in not completed within this time is forgotten. */
 const PENDING_SIGN_IN_TTL_MS = 15 * 60_000
@@ -14,18 +13,18 @@ export function pendingSignInsIn(database: SignInDatabase): PendingSignIns {
     /** Remembers a sign-in until its callback, and forgets the ones that were never completed. */
     save: (state, pending) =>
       database.transaction('save the sign-in', 'pendingSignIn', async (store) => {
-        const cursors = store.openCursor()
-        for (let cursor = await resultOf(cursors); cursor; cursor = await resultOf(cursors)) {
-          if (pending.createdAt - (cursor.value as PendingSignIn).createdAt > PENDING_SIGN_IN_TTL_MS) cursor.delete()
-          cursor.continue()
+        let cursor = await store.openCursor()
+        while (cursor) {
+          if (pending.createdAt - cursor.value.createdAt > PENDING_SIGN_IN_TTL_MS) await cursor.delete()
+          cursor = await cursor.continue()
         }
-        store.put(pending, state)
+        await store.put(pending, state)
       }),
     /** Answers the sign-in started with `state` and forgets it: a callback is redeemed only once. */
     async take(state, now) {
       const pending = await database.transaction('read the sign-in', 'pendingSignIn', async (store) => {
-        const found = await resultOf(store.get(state) as IDBRequest<PendingSignIn | undefined>)
-        if (found) store.delete(state)
+        const found = await store.get(state)
+        if (found) await store.delete(state)
         return found
       })
       return pending && now - pending.createdAt <= PENDING_SIGN_IN_TTL_MS ? pending : undefined
