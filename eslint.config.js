@@ -14,6 +14,8 @@ export default tseslint.config(
       'dist/',
       'demo/dist/',
       'examples/pwa-app/dist/',
+      'examples/pwa-prompt-app/dist/',
+      'examples/pwa-oidc-app/dist/',
       // Mutation testing's reports and sandboxes (npm run test:mutation).
       'reports/',
       '.stryker-tmp/',

@@ -1,3 +1,7 @@
+/// <reference types="vite-plugin-pwa/vanillajs" />
+/// <reference types="vite/client" />
+// (Above: vite-plugin-pwa's registration module, virtual:pwa-register, and Vite's import.meta.env,
+// with their own packages' types.)
 // What a README or docs/ example in a page (```ts page, the default) may use without declaring
 // it: the package's page API under its own names, the `proxy` an earlier example registered, and
 // stand-ins for the reader's own app. Only the stand-ins are loosely typed; the package's names
@@ -22,7 +26,6 @@ declare function showStepUpPrompt(signIn: () => Promise<void>): void
 declare function rememberToRetryAfterSignIn(): void
 declare function showSignInCancelled(): void
 
-// vite-plugin-pwa's registration module, as its own types describe it.
-declare module 'virtual:pwa-register' {
-  export function registerSW(options?: { immediate?: boolean }): (reloadPage?: boolean) => Promise<void>
-}
+// A PWA's update prompt (vite-plugin-pwa's registerSW({ onNeedRefresh })).
+declare const updatePrompt: HTMLElement
+declare const updateButton: HTMLButtonElement

@@ -17,7 +17,10 @@ const state = document.querySelector('#state')!
 window.sessionEvents = []
 window.registerTokenProxy = registerTokenProxy
 registerSW({ immediate: true })
-registerTokenProxy({ url: '/sw.js' }).then(
+// The script registerSW() registers: the built /sw.js, or under `vite` (dev) the plugin's module
+// worker (devOptions: { enabled: true, type: 'module' }). The same URL and type: one registration.
+const worker = import.meta.env.DEV ? { url: '/dev-sw.js?dev-sw', type: 'module' as const } : { url: '/sw.js' }
+registerTokenProxy(worker).then(
   (proxy) => {
     window.tokenProxy = proxy
     for (const name of ['session-started', 'session-ended'] as const)
