@@ -148,8 +148,8 @@ const MAX_UNSAVED_ACTIVITY_MS = 5_000
  */
 export class SessionClock {
   readonly #context: SessionClockContext
-  /** The warning out, if one is: told once per login, deadline and reason. */
-  #warned: { loginId: string; endsAt: number; reason: SessionClockReason } | undefined
+  /** The warning out, if one is: told once per login and reason, until it is withdrawn. */
+  #warned: { loginId: string; reason: SessionClockReason } | undefined
   /** When this worker last saved a login's activity. */
   #savedActivity = { loginId: '', at: 0 }
 
@@ -231,8 +231,10 @@ export class SessionClock {
     const warned = this.#warned
     const { loginId } = record.tokens
     if (end && at >= end.endsAt - limits.warnBeforeSeconds * 1000) {
-      if (warned?.loginId === loginId && warned.endsAt === end.endsAt && warned.reason === end.reason) return
-      this.#warned = { loginId, ...end }
+      // Once per login and reason while it holds: a deadline that moves within the warning (the
+      // idle clock read again from the store) is the same warning, not a new one.
+      if (warned?.loginId === loginId && warned.reason === end.reason) return
+      this.#warned = { loginId, reason: end.reason }
       await broadcast('SESSION_EXPIRING', expiringAt(end, at))
     } else if (warned) {
       this.#warned = undefined
