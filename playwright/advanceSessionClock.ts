@@ -24,7 +24,11 @@ import { sessionStatus, type SessionStatus } from './tokenProxyState.js'
 export async function advanceSessionClock(page: Page, seconds: number): Promise<SessionStatus> {
   if (!Number.isFinite(seconds) || seconds < 0)
     throw new Error(
-      formatMessage('advance the session clock', `${seconds} is not a number of seconds from 0 up`, 'Pass how many seconds pass'),
+      formatMessage(
+        'advance the session clock',
+        `${seconds} is not a number of seconds from 0 up`,
+        'Pass how many seconds pass',
+      ),
     )
   if (!(await page.evaluate(writeAdvancedClock, { where: SESSION_DATABASE, ms: seconds * 1000 })))
     throw new Error(

@@ -31,22 +31,22 @@ function setUp(options: Partial<TokenProxyOptions> = {}, login: Record<string, u
       origin: ORIGIN,
       now: () => clock.now,
       broadcast: (type, payload) => (broadcasts.push({ type, payload }), Promise.resolve()),
-      async fetch(input, init) {
-        const request = new Request(input, init)
-        const { pathname } = new URL(request.url)
-        sent.push(`${pathname} ${request.headers.get('Authorization') ?? '-'}`)
-        if (pathname === '/auth/login')
-          return Response.json({ access_token: 'at-1', refresh_token: 'rt-1', expires_in: 3600, ...login })
-        if (pathname === '/auth/refresh') return Response.json(refreshAnswer)
-        // An answer that arrives later than it was asked for: the test moves the clock meanwhile.
-        if (pathname === '/api/revoked') return (hooks.whileInFlight(), new Response(null, { status: 401 }))
-        return request.headers.get('Authorization') === 'Bearer at-1' ||
-          request.headers.get('Authorization') === 'Bearer at-2'
-          ? Response.json({ ok: true })
-          : new Response(null, { status: 401 })
-      },
+      fetch: (input, init) => Promise.resolve(answer(new Request(input, init))),
     },
   )
+  function answer(request: Request): Response {
+    const { pathname } = new URL(request.url)
+    sent.push(`${pathname} ${request.headers.get('Authorization') ?? '-'}`)
+    if (pathname === '/auth/login')
+      return Response.json({ access_token: 'at-1', refresh_token: 'rt-1', expires_in: 3600, ...login })
+    if (pathname === '/auth/refresh') return Response.json(refreshAnswer)
+    // An answer that arrives later than it was asked for: the test moves the clock meanwhile.
+    if (pathname === '/api/revoked') return (hooks.whileInFlight(), new Response(null, { status: 401 }))
+    return request.headers.get('Authorization') === 'Bearer at-1' ||
+      request.headers.get('Authorization') === 'Bearer at-2'
+      ? Response.json({ ok: true })
+      : new Response(null, { status: 401 })
+  }
   const api = (path = '/api/me') => handle(new Request(`${ORIGIN}${path}`))
   const logIn = () => handle(new Request(`${ORIGIN}/auth/login`, { method: 'POST', body: '{}' }))
   const types = () => broadcasts.map(({ type }) => type)
