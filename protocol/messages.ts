@@ -9,9 +9,11 @@ import { isStepUpRequirement, type SignInOptions, type StepUpRequirement } from 
 /**
  * Bumped whenever a message shape changes; the client warns when page and worker disagree.
  * 2: `STEP_UP_REQUIRED`, and `SIGN_IN` with `acrValues` and `maxAge` (RFC 9470 step-up).
- * 3: the session clock: `SESSION_EXPIRING`, `SESSION_EXTENDED`, `STAY_ACTIVE`.
+ * Not bumped for messages only added, which the other side ignores: the session clock's
+ * `SESSION_EXPIRING`, `SESSION_EXTENDED` and `STAY_ACTIVE` (an older worker leaves `STAY_ACTIVE`
+ * unanswered, and the library versions differ anyway, which the handshake warns about).
  */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 2
 
 /**
  * Marks every message this library sends (`message.source`), so pages can ignore other workers'
