@@ -17,6 +17,7 @@ function demoApis(): Plugin {
         auth: {
           accessTtlSeconds: Number(process.env['ACCESS_TTL'] ?? 20),
           refreshTtlSeconds: Number(process.env['REFRESH_TTL'] ?? 120),
+          sendRefreshExpiresIn: true,
         },
       })
       server.middlewares.use((request, response, next) => {
@@ -47,6 +48,8 @@ const workers = [
   tokenProxyWorker({ entry: '../worker/sw-apis.ts', fileName: 'sw-apis.js' }),
   // The per-login API cache (e2e/api-cache.spec.ts).
   tokenProxyWorker({ entry: '../worker/sw-cache.ts', fileName: 'sw-cache.js' }),
+  // The session clock: an idle timeout across tabs, a ceiling, warnings (session.html, e2e).
+  tokenProxyWorker({ entry: '../worker/sw-session.ts', fileName: 'sw-session.js' }),
 ]
 
 export default defineConfig({
@@ -68,6 +71,7 @@ export default defineConfig({
         realtime: root('demo/app/realtime.html'),
         dpop: root('demo/app/dpop.html'),
         apis: root('demo/app/apis.html'),
+        session: root('demo/app/session.html'),
       },
     },
   },

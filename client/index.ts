@@ -7,6 +7,7 @@ export { registerTokenProxy } from './registerTokenProxy.js'
 export type {
   LogoutOptions,
   RegisterTokenProxyOptions,
+  ReportActivityOptions,
   SessionEventName,
   SessionEvents,
   TokenProxyClient,
@@ -17,5 +18,11 @@ export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxy
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type { SerializedError, SignInFailureReason } from '../protocol/errors.js'
 export { MESSAGE_SOURCE, SESSION_EVENT_NAMES } from '../protocol/messages.js'
-export type { RefreshFailedReason, SessionExpiredReason, SessionStatus } from '../protocol/messages.js'
+export type {
+  RefreshFailedReason,
+  SessionClockReason,
+  SessionExpiredReason,
+  SessionExpiring,
+  SessionStatus,
+} from '../protocol/messages.js'
 export type { SignInOptions, StepUpRequirement } from '../protocol/stepUp.js'

@@ -13,6 +13,7 @@ import {
 import { checkSignInOptions, type SignInOptions } from '../protocol/stepUp.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
 import { askWorker, isOwnWorker, withTimeout } from './askWorker.js'
+import { reportInput, SessionClockWatch } from './sessionClockWatch.js'
 import { TokenProxyUnsupportedError } from './TokenProxyUnsupportedError.js'
 
 /** What {@link registerTokenProxy} registers, and how long it waits. All optional. */
@@ -105,6 +106,21 @@ export interface SessionEvents {
    * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3, the step-up challenge
    */
   'step-up-required': BroadcastPayloads['STEP_UP_REQUIRED']
+  /**
+   * The session clock (Policy 16): the session ends at `endsAt`, in `secondsLeft`, for `reason`;
+   * once per deadline, in every tab, `session.warnBeforeSeconds` before it. With `reason: 'idle'`,
+   * `stayActive()` (a "Stay signed in" button) or any API request keeps it; the other reasons are
+   * final: save the user's work.
+   */
+  'session-expiring': BroadcastPayloads['SESSION_EXPIRING']
+  /** A `'session-expiring'` warning is withdrawn (a tab was active): the session's deadlines now. */
+  'session-extended': BroadcastPayloads['SESSION_EXTENDED']
+}
+
+/** What `reportActivity()` takes. */
+export interface ReportActivityOptions {
+  /** Report at most once per this many seconds. Default 30. */
+  throttleSeconds?: number
 }
 
 /** The name of a session event: `'session-started'`, `'session-expired'`… */
@@ -131,6 +147,18 @@ export interface TokenProxyClient {
    * @see https://www.rfc-editor.org/rfc/rfc7009#section-2 RFC 7009 §2, token revocation
    */
   logout(options?: LogoutOptions): Promise<void>
+  /**
+   * The session clock: the user is here. Resets the idle timeout (`session.idleSeconds`) for every
+   * tab, and withdraws an idle warning in every tab (`'session-extended'`); never moves a ceiling.
+   * For a "Stay signed in" button.
+   */
+  stayActive(): Promise<void>
+  /**
+   * Opt-in: reports this page's user input (pointer, keys, wheel, touch) to the worker as
+   * activity, at most every `throttleSeconds`, so a user reading a long page in one tab is not
+   * idle in any. Returns the function that stops it.
+   */
+  reportActivity(options?: ReportActivityOptions): () => void
   /**
    * RP-Initiated Logout, on the page the provider sent the browser back to
    * (`oidc.postLogoutRedirectUri`): checks its `state` with the worker and removes it from the
@@ -208,6 +236,8 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
 
   // Listen before anything can be posted, so no broadcast is missed while registering.
   const listeners = new Map<SessionEventName, Set<(payload: never) => void>>()
+  // The session clock's page half: checks the worker at the warning and at the end.
+  const clockWatch = new SessionClockWatch(() => ask('STATUS', {}, timeoutMs))
   let reportWorkerError: (error: TokenProxyError) => void = () => {}
   const workerError = new Promise<TokenProxyError>((resolve) => (reportWorkerError = resolve))
   container.addEventListener('message', (event: MessageEvent) => {
@@ -219,6 +249,8 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       return reportWorkerError(error)
     }
     if (!isBroadcastMessage(event.data)) return
+    if (event.data.type === 'SESSION_EXPIRED' || event.data.type === 'SESSION_ENDED') clockWatch.stop()
+    else if (event.data.type !== 'REFRESH_FAILED' && event.data.type !== 'STEP_UP_REQUIRED') void clockWatch.refresh()
     for (const listener of listeners.get(SESSION_EVENT_NAMES[event.data.type]) ?? []) {
       ;(listener as (payload: unknown) => void)(event.data.payload)
     }
@@ -262,7 +294,9 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
     'take control of the page',
   )
   await checkVersions(timeoutMs)
+  void clockWatch.refresh()
 
+  const stayActive = async () => clockWatch.follow(await ask('STAY_ACTIVE', {}, timeoutMs))
   return {
     registration,
     on(event, listener) {
@@ -271,10 +305,14 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       set.add(listener)
       return () => set.delete(listener)
     },
-    status: async () => ({
-      ...(await ask('STATUS', {}, timeoutMs)),
-      ...(registrationError && { registrationError: registrationError.toJSON() }),
-    }),
+    status: async () => {
+      const status = await ask('STATUS', {}, timeoutMs)
+      clockWatch.follow(status)
+      return { ...status, ...(registrationError && { registrationError: registrationError.toJSON() }) }
+    },
+    stayActive,
+    reportActivity: ({ throttleSeconds = 30 }: ReportActivityOptions = {}) =>
+      reportInput(() => void stayActive().catch(() => undefined), throttleSeconds * 1000),
     logout: async ({ endSession = false, postLogoutRedirectUri }: LogoutOptions = {}) => {
       const { endSessionUrl } = await ask(
         'LOGOUT',

@@ -5,7 +5,7 @@
  * reach (see SECURITY.md), and, in Chromium only, the DevTools protocol and Playwright's view of
  * the worker's network traffic.
  *
- * Every engine: `test`, `expect`, `waitForTokenProxy`, `sessionStatus`, `expireAccessToken`,
+ * Every engine: `test`, `expect`, `waitForTokenProxy`, `sessionStatus`, `expireAccessToken`, `advanceSessionClock`,
  * `recordSessionEvents`, `sessionEvents`, `sessionEventTypes`. Chromium only: `stopServiceWorker`,
  * `hardReload`, `recordWorkerRequests` and the `workerRequests` fixture. Deprecated (answer the
  * wire types, as before 0.2.0; removed in 0.3.0): `legacySessionEvents`, `legacySessionEventTypes`.
@@ -13,6 +13,7 @@
 export { test, expect, type TokenProxyFixtures } from './fixtures.js'
 export { hardReload, stopServiceWorker } from './browserControls.js'
 export { expireAccessToken } from './expireAccessToken.js'
+export { advanceSessionClock } from './advanceSessionClock.js'
 export {
   recordSessionEvents,
   sessionEvents,

@@ -9,6 +9,9 @@ import { isStepUpRequirement, type SignInOptions, type StepUpRequirement } from 
 /**
  * Bumped whenever a message shape changes; the client warns when page and worker disagree.
  * 2: `STEP_UP_REQUIRED`, and `SIGN_IN` with `acrValues` and `maxAge` (RFC 9470 step-up).
+ * Not bumped for messages only added, which the other side ignores: the session clock's
+ * `SESSION_EXPIRING`, `SESSION_EXTENDED` and `STAY_ACTIVE` (an older worker leaves `STAY_ACTIVE`
+ * unanswered, and the library versions differ anyway, which the handshake warns about).
  */
 export const PROTOCOL_VERSION = 2
 
@@ -31,6 +34,38 @@ export interface SessionStatus {
    * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken OpenID Connect Core 1.0 §2, the ID token
    */
   claims?: Record<string, unknown>
+  /**
+   * The session clock (Policy 16, docs/behaviour.md), each absent when the session has no such
+   * deadline: when the session ends whatever its tabs do (the first of the refresh token's own
+   * lifetime, the `session.maxSeconds` ceiling and the provider's `session_expiry`), epoch ms on
+   * the worker's clock.
+   */
+  sessionEndsAt?: number
+  /** When the `session.idleSeconds` timeout ends the session if no tab is active before then. */
+  idleEndsAt?: number
+  /** When every tab hears `session-expiring`: `session.warnBeforeSeconds` before the first end. */
+  warnsAt?: number
+  /** Present while that warning holds, so a tab opened during it learns what the others heard. */
+  expiring?: SessionExpiring
+}
+
+/**
+ * Which deadline of the session clock ends (or ended) a session:
+ * - `idle`: no tab was active for `session.idleSeconds`;
+ * - `refresh_token_lifetime`: the refresh token's own lifetime ran out (`refresh_expires_in`,
+ *   `refresh_token_expires_in`, or a JWT refresh token's `exp`);
+ * - `session_ceiling`: `session.maxSeconds` since the sign-in, or the provider's `session_expiry`.
+ */
+export type SessionClockReason = 'idle' | 'refresh_token_lifetime' | 'session_ceiling'
+
+/** A session about to end (`session-expiring`, and `status().expiring` while it holds). */
+export interface SessionExpiring {
+  /** When it ends: epoch ms on the worker's clock. */
+  endsAt: number
+  /** Whole seconds left when the warning was made. */
+  secondsLeft: number
+  /** Which deadline ends it. */
+  reason: SessionClockReason
 }
 
 /**
@@ -41,11 +76,18 @@ export interface SessionStatus {
  * - `no_refresh_token`: the session had no refresh token to renew with.
  * - `configuration_changed`: the worker now refreshes somewhere else than where the session was
  *   issued (another refresh endpoint, OpenID issuer or client, or `dpop` turned on or off).
+ * - `idle`, `refresh_token_lifetime`, `session_ceiling`: the session clock ended it
+ *   ({@link SessionClockReason}).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 RFC 6749 §5.2, OAuth error codes
  */
 export type SessionExpiredReason =
-  'invalid_grant' | 'refresh_rejected' | 'no_refresh_token' | 'configuration_changed' | (string & {})
+  | 'invalid_grant'
+  | 'refresh_rejected'
+  | 'no_refresh_token'
+  | 'configuration_changed'
+  | SessionClockReason
+  | (string & {})
 
 /**
  * Why a refresh failed for now (`REFRESH_FAILED`); the session is kept and retried after `retryAt`.
@@ -94,6 +136,22 @@ export interface BroadcastPayloads {
    * @see https://www.rfc-editor.org/rfc/rfc9470#section-3 RFC 9470 §3, the step-up challenge
    */
   STEP_UP_REQUIRED: StepUpRequirement
+  /**
+   * The session clock (Policy 16): the session ends at `endsAt` unless a tab is active before then
+   * (`reason: 'idle'`; `stayActive()` or any API request), or for good (the other reasons). Sent
+   * once per deadline, `session.warnBeforeSeconds` before it.
+   */
+  SESSION_EXPIRING: SessionExpiring
+  /**
+   * A `session-expiring` warning no longer holds: a tab was active (or a renewal moved the refresh
+   * token's lifetime), and these are the session's deadlines now.
+   */
+  SESSION_EXTENDED: {
+    /** As `status().sessionEndsAt`, `null` when there is none. */
+    sessionEndsAt: number | null
+    /** As `status().idleEndsAt`, `null` when there is none. */
+    idleEndsAt: number | null
+  }
 }
 
 /** The wire type of a broadcast (`'SESSION_EXPIRED'`…), a key of {@link BroadcastPayloads}. */
@@ -116,6 +174,10 @@ export const SESSION_EVENT_NAMES = {
   REFRESH_FAILED: 'refresh-failed',
   /** `STEP_UP_REQUIRED` is the event `'step-up-required'`. */
   STEP_UP_REQUIRED: 'step-up-required',
+  /** `SESSION_EXPIRING` is the event `'session-expiring'`. */
+  SESSION_EXPIRING: 'session-expiring',
+  /** `SESSION_EXTENDED` is the event `'session-extended'`. */
+  SESSION_EXTENDED: 'session-extended',
 } as const satisfies Record<BroadcastType, string>
 
 /**
@@ -170,6 +232,8 @@ export interface RequestPayloads {
   SIGN_IN: SignInOptions
   /** OpenID Connect: the callback page's URL (with `code` and `state`), for the worker to redeem. */
   COMPLETE_SIGN_IN: { callbackUrl: string }
+  /** The session clock: the user is here (`stayActive()`, or reported input); resets the idle timeout. */
+  STAY_ACTIVE: Record<string, never>
 }
 
 export interface ReplyPayloads {
@@ -186,6 +250,8 @@ export interface ReplyPayloads {
   /** The provider's authorization URL: the page navigates there. It holds no secret. */
   SIGN_IN: { url: string }
   COMPLETE_SIGN_IN: { returnTo: string | null }
+  /** The session's status after the activity was counted. */
+  STAY_ACTIVE: SessionStatus
 }
 
 export type RequestType = keyof RequestPayloads
@@ -204,6 +270,8 @@ const BROADCAST_TYPES: ReadonlySet<string> = new Set<BroadcastType>([
   'SESSION_ENDED',
   'REFRESH_FAILED',
   'STEP_UP_REQUIRED',
+  'SESSION_EXPIRING',
+  'SESSION_EXTENDED',
 ])
 
 const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
@@ -214,6 +282,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'COMPLETE_LOGOUT',
   'SIGN_IN',
   'COMPLETE_SIGN_IN',
+  'STAY_ACTIVE',
 ])
 
 function isTaggedObject(value: unknown): value is { source: unknown; type: unknown; payload: unknown } {

@@ -231,10 +231,19 @@ export class SessionRefresher {
     return { kind: 'failed', reason: result.reason, retryAt }
   }
 
-  async #end(generation: number, reason: SessionExpiredReason): Promise<Extract<Renewal, { kind: 'ended' }>> {
+  /**
+   * Ends the session at `generation` for `reason`, as a refused refresh does (the session clock's
+   * ends too, Policy 16). Answers whether this call ended it: only one caller does.
+   */
+  async end(generation: number, reason: SessionExpiredReason): Promise<boolean> {
     const { written } = await this.#options.store.compareAndSwap(generation, null)
     // Exactly one writer ends a given generation, so each tab hears SESSION_EXPIRED once.
     if (written) await this.#options.broadcast('SESSION_EXPIRED', { reason })
+    return written
+  }
+
+  async #end(generation: number, reason: SessionExpiredReason): Promise<Extract<Renewal, { kind: 'ended' }>> {
+    await this.end(generation, reason)
     return { kind: 'ended', reason }
   }
 }

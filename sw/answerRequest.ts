@@ -33,6 +33,8 @@ export async function answerRequest(
         return { ok: true, payload: { claimed: true } }
       case 'STATUS':
         return { ok: true, payload: await proxy.status() }
+      case 'STAY_ACTIVE':
+        return { ok: true, payload: await proxy.stayActive(waitUntil) }
       case 'LOGOUT': {
         const endSession = endSessionRequest(message.payload)
         const endingAtProvider = await proxy.logout(waitUntil, endSession)

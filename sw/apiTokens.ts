@@ -1,6 +1,7 @@
 import type { DpopKey } from './dpop/DpopKey.js'
 import { computeExpiresAt, isDueForRefresh } from './expiry.js'
 import type { TokenSet } from './parseTokenResponse.js'
+import { clockFieldsFrom } from './sessionClock.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
 import type { TokenTarget } from './tokenTarget.js'
 import { resourceTokenOf, type LiveSession, type SessionTokens } from './tokenStore.js'
@@ -122,10 +123,12 @@ function resourceToken(target: TokenTarget): ApiTokenKind {
     },
     endsWithoutRefreshToken: false,
     renewed: (stored, tokens, receivedAt) => ({
-      ...stored.tokens,
+      ...withoutClockFields(stored.tokens),
       // Rotation: the answer's refresh token replaces the one just used (Policy 7 if absent).
       refreshToken: tokens.refreshToken ?? stored.tokens.refreshToken,
       idToken: tokens.idToken ?? stored.tokens.idToken,
+      // A rotated refresh token brings its own lifetime (Policy 16).
+      ...clockFieldsFrom(tokens, receivedAt, stored.tokens),
       resourceTokens: {
         ...stored.tokens.resourceTokens,
         [target.key]: {
@@ -139,4 +142,13 @@ function resourceToken(target: TokenTarget): ApiTokenKind {
       },
     }),
   }
+}
+
+/** The session's tokens without what `clockFieldsFrom` decides afresh at each renewal. */
+function withoutClockFields(tokens: SessionTokens): SessionTokens {
+  const copy = { ...tokens }
+  delete copy.refreshExpiresAt
+  delete copy.providerEndsAt
+  delete copy.signedInAt
+  return copy
 }

@@ -16,11 +16,12 @@ import type { OidcSignIn } from './oidcPlugin.js'
 import { invalid } from './optionChecks.js'
 import { resolveOptions, type RenewalSource } from './resolveOptions.js'
 import { SessionRefresher, type Locks } from './SessionRefresher.js'
+import { deadlinesOf, firstEnd, resolveSessionLimits, SessionClock } from './sessionClock.js'
 import { startSession } from './startSession.js'
 import { StepUpNotices } from './StepUpNotices.js'
 import type { OwnedUrls } from './staticRoutes.js'
 import type { ApiPrefix, TokenTarget } from './tokenTarget.js'
-import type { SessionTokens, TokenStore } from './tokenStore.js'
+import { isLive, type SessionTokens, type TokenStore } from './tokenStore.js'
 
 /** What the proxy needs from its environment; the worker entry passes the real ones. */
 export interface TokenProxyEnvironment {
@@ -78,6 +79,11 @@ export interface TokenProxy {
    * worker version wrote, and so a test helper that edits the record can make this worker see it.
    */
   status(): Promise<SessionStatus>
+  /**
+   * The session clock (Policy 16): the user is here (`stayActive()`, or input a page reports).
+   * Resets the idle timeout for every tab, withdraws an idle warning, and answers the status.
+   */
+  stayActive(waitUntil?: WaitUntil): Promise<SessionStatus>
   /**
    * OpenID Connect: the provider's authorization URL for a new sign-in; for a step-up (RFC 9470),
    * asking for `requirement`'s ACR values and `max_age`. Without `oidc` there is no sign-in here:
@@ -146,7 +152,29 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       plugin.create({ origin: env.origin, fetch: env.fetch, now: env.now, pendingSignIns: env.store, resources, dpop }),
     dpop,
   )
-  const refresher = new SessionRefresher({ ...env, issuedBy, renew })
+  // The session clock (Policy 16): a renewal asked for after a deadline passed is not made; the
+  // session ends for the deadline's reason instead, so a request in flight at the end gets its own
+  // answer, never a replay with tokens of a session that is over.
+  const limits = resolveSessionLimits(options.session)
+  const revokeEnded = (tokens: SessionTokens) => void logOutContext.revoke?.(tokens).catch(() => undefined)
+  const renewWithinClock: typeof renew = async (refreshToken, session, target) => {
+    const record = await env.store.current()
+    const end = isLive(record) && record.tokens.loginId === session.loginId && firstEnd(deadlinesOf(record, limits))
+    if (end && env.now() >= end.endsAt) {
+      revokeEnded(session)
+      return { kind: 'ended', reason: end.reason }
+    }
+    return renew(refreshToken, session, target)
+  }
+  const refresher = new SessionRefresher({ ...env, issuedBy, renew: renewWithinClock })
+  const clock = new SessionClock({
+    ...env,
+    limits,
+    async end(record, reason) {
+      // The end of a refused refresh, and the provider is told where it allows (RFC 7009).
+      if (await refresher.end(record.generation, reason)) revokeEnded(record.tokens)
+    },
+  })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
   const logOutContext: LogOutContext = {
     ...env,
@@ -182,6 +210,14 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
     return routeRequest(request, url, resolved)
   }
 
+  async function status(): Promise<SessionStatus> {
+    const session = await refresher.usable(await env.store.reload())
+    if (!session || !(await clock.check(session))) return { authenticated: false, expiresAt: null }
+    const { tokens } = session
+    const claims = decodeClaims(tokens.idToken ?? tokens.accessToken)
+    return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }), ...clock.statusOf(session) }
+  }
+
   return {
     route,
     roleOf: (request, url) => route(request, url)?.role,
@@ -195,6 +231,8 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       try {
         switch (route.role) {
           case 'api':
+            // Every use of the session is checked against its clock and moves its idle deadline.
+            await clock.checkActive(await env.store.current(), waitUntil)
             return await (cache && isCached(route.api)
               ? cache.answer(
                   request,
@@ -225,12 +263,12 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       }
     },
 
-    async status() {
+    status,
+
+    async stayActive(waitUntil = () => undefined) {
       const session = await refresher.usable(await env.store.reload())
-      if (!session) return { authenticated: false, expiresAt: null }
-      const { tokens } = session
-      const claims = decodeClaims(tokens.idToken ?? tokens.accessToken)
-      return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }) }
+      if (session) await clock.checkActive(session, waitUntil, { saveNow: true })
+      return status()
     },
 
     async signIn(returnTo, requirement = {}) {

@@ -115,6 +115,37 @@ export interface CommonOptions {
    * @see docs/behaviour.md, Policy 15 (a per-login API cache)
    */
   apiCache?: ApiCachePlugin
+  /**
+   * The session clock: limits on every session beyond its tokens' lifetimes, kept once for every
+   * tab. A session also ends when its refresh token's own lifetime runs out
+   * (`refresh_expires_in`, `refresh_token_expires_in`, or a JWT refresh token's `exp`), with or
+   * without these options.
+   *
+   * @see docs/behaviour.md, Policy 16 (the session clock)
+   */
+  session?: SessionOptions
+}
+
+/**
+ * Limits on every session (Policy 16, docs/behaviour.md). Each end is the same as a refused
+ * refresh: the tokens are cleared, every tab hears `session-expired` once with the reason, and a
+ * browser closed meanwhile comes back logged out.
+ */
+export interface SessionOptions {
+  /**
+   * The ceiling: a session ends this many seconds after its sign-in (the ID token's `auth_time`
+   * where it has one, else the login), however active. A provider's own `session_expiry` claim in
+   * an ID token is honoured too. A whole number of seconds. Default: none.
+   */
+  maxSeconds?: number
+  /**
+   * The idle timeout: a session ends after this many seconds with no activity in any tab. Activity
+   * is any API request through the worker, `proxy.stayActive()`, and the input that
+   * `proxy.reportActivity()` reports. A whole number of seconds. Default: none.
+   */
+  idleSeconds?: number
+  /** Every tab hears `session-expiring` this many seconds before an end. Default 60. */
+  warnBeforeSeconds?: number
 }
 
 /**

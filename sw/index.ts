@@ -13,6 +13,7 @@ export type {
   CommonOptions,
   OidcPlugin,
   RefreshOptions,
+  SessionOptions,
   TokenProxyOptions,
   TokenProxyRoutesOptions,
 } from './glossary.js'
@@ -23,7 +24,9 @@ export type {
   BroadcastType,
   BroadcastPayloads,
   RefreshFailedReason,
+  SessionClockReason,
   SessionExpiredReason,
+  SessionExpiring,
   SessionStatus,
 } from '../protocol/messages.js'
 export type { StepUpRequirement } from '../protocol/stepUp.js'

@@ -36,3 +36,14 @@ export function timeout(value: unknown, name: string, fallback: number): number 
     invalid(`"${name}" must be a positive number of milliseconds`)
   return value
 }
+
+/** The longest lifetime an option may set; longer is a mistake in the options, not a long session. */
+const MAX_SECONDS = 366 * 24 * 60 * 60
+
+/** A duration in whole seconds, from `min` up to a year and a day; `undefined` when not given. */
+export function wholeSeconds(value: unknown, name: string, min: 0 | 1): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_SECONDS)
+    invalid(`"${name}" must be a whole number of seconds from ${min} to ${MAX_SECONDS}`)
+  return value
+}

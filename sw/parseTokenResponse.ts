@@ -12,6 +12,13 @@ export interface TokenSet {
    * `exp − iat`; `undefined` when neither says.
    */
   lifetimeSeconds: number | undefined
+  /**
+   * Whole seconds the refresh token lives, counted from receipt (the session clock): the
+   * response's `refresh_expires_in` (Keycloak) or `refresh_token_expires_in` (Azure AD B2C,
+   * GitHub), else a JWT refresh token's `exp − iat`; `undefined` when none says, and for
+   * Keycloak's `refresh_expires_in: 0` (an offline token, which has no lifetime of its own).
+   */
+  refreshLifetimeSeconds?: number | undefined
   /** `'DPoP'` for a DPoP-bound access token (accepted only when asked for); absent means bearer. */
   tokenType?: 'DPoP'
 }
@@ -21,6 +28,8 @@ const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const
 
 /** Longer than any real lifetime; a larger `expires_in` is a bug on the server, not a long session. */
 export const MAX_EXPIRES_IN_SECONDS = 366 * 24 * 60 * 60
+/** Where providers state the refresh token's lifetime, in the order they are read. */
+const REFRESH_LIFETIME_FIELDS = ['refresh_expires_in', 'refresh_token_expires_in'] as const
 const MAX_TOKEN_LENGTH = 16 * 1024
 /** Visible ASCII only: anything else (CR, LF, space, NUL, non-ASCII) could split or corrupt a header. */
 const TOKEN_CHARACTERS = /^[\x21-\x7E]+$/
@@ -71,6 +80,21 @@ function readLifetime(body: Record<string, unknown>, accessToken: string): numbe
   return checkLifetime(value, '"expires_in"')
 }
 
+/** The refresh token's own lifetime, by the same rules as `expires_in`; see `TokenSet`. */
+function readRefreshLifetime(body: Record<string, unknown>, refreshToken: string | undefined): number | undefined {
+  for (const field of REFRESH_LIFETIME_FIELDS) {
+    const raw = body[field]
+    if (raw === undefined || raw === null) continue
+    const value = typeof raw === 'string' && /^\d{1,10}$/.test(raw) ? Number(raw) : raw
+    if (typeof value !== 'number') reject(`"${field}" is not a number`)
+    // Keycloak answers 0 for an offline token: it has no lifetime of its own, which is not an error.
+    if (value === 0) return undefined
+    return checkLifetime(value, `"${field}"`)
+  }
+  const fromJwt = refreshToken === undefined ? undefined : jwtLifetimeSeconds(refreshToken)
+  return fromJwt === undefined ? undefined : checkLifetime(fromJwt, 'the refresh token\'s "exp" − "iat"')
+}
+
 /**
  * Policy 7: accepts an RFC 6749 §5.1 response (`token_type` bearer, case-insensitive) or the plain
  * JSON style `{ access_token, refresh_token, expires_in }`, and rejects everything else with a
@@ -90,11 +114,14 @@ export function parseTokenResponse(body: unknown, options: { acceptDpop?: boolea
     )
   }
   const accessToken = readToken(record, 'access_token', true) as string
+  const refreshToken = readToken(record, 'refresh_token', false)
+  const refreshLifetimeSeconds = readRefreshLifetime(record, refreshToken)
   return {
     accessToken,
-    refreshToken: readToken(record, 'refresh_token', false),
+    refreshToken,
     idToken: readToken(record, 'id_token', false),
     lifetimeSeconds: readLifetime(record, accessToken),
+    ...(refreshLifetimeSeconds !== undefined && { refreshLifetimeSeconds }),
     ...(isDpop && { tokenType: 'DPoP' as const }),
   }
 }

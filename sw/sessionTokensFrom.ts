@@ -1,10 +1,12 @@
 import { computeExpiresAt } from './expiry.js'
 import type { TokenSet } from './parseTokenResponse.js'
+import { clockFieldsFrom, type SessionClockFields } from './sessionClock.js'
 import type { SessionTokens } from './tokenStore.js'
 
 /** What a new session's tokens inherit: a login's identity, or a refreshed session's everything. */
 export type SessionLineage = Pick<SessionTokens, 'loginId' | 'issuedBy'> &
-  Partial<Pick<SessionTokens, 'refreshToken' | 'idToken' | 'resourceTokens' | 'dpopKey'>>
+  Partial<Pick<SessionTokens, 'refreshToken' | 'idToken' | 'resourceTokens' | 'dpopKey'>> &
+  Partial<SessionClockFields>
 
 /**
  * The tokens to store from a token response received at `receivedAt`. A refresh passes the
@@ -22,6 +24,8 @@ export function sessionTokensFrom(response: TokenSet, receivedAt: number, lineag
     idToken: response.idToken ?? lineage.idToken,
     expiresAt: computeExpiresAt(response.lifetimeSeconds, receivedAt),
     receivedAt,
+    // The session clock (Policy 16): the sign-in's time carries over, the lifetimes are the answer's.
+    ...clockFieldsFrom(response, receivedAt, lineage),
     ...(lineage.resourceTokens !== undefined && { resourceTokens: lineage.resourceTokens }),
     // DPoP (Policy 14): the login's key stays with every refresh; the type is per response.
     ...(lineage.dpopKey && { dpopKey: lineage.dpopKey }),

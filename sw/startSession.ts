@@ -1,6 +1,7 @@
 import type { Broadcast } from './broadcast.js'
 import type { DpopKey } from './dpop/DpopKey.js'
 import type { TokenSet } from './parseTokenResponse.js'
+import { signedInAtOf } from './sessionClock.js'
 import { sessionTokensFrom } from './sessionTokensFrom.js'
 import type { TokenStore } from './tokenStore.js'
 
@@ -19,9 +20,12 @@ export interface StartSessionContext {
  */
 export async function startSession(tokens: TokenSet, context: StartSessionContext, dpopKey?: DpopKey): Promise<void> {
   // DPoP (Policy 14): the key that proved the login request becomes the session's key.
-  const session = sessionTokensFrom(tokens, context.now(), {
+  const receivedAt = context.now()
+  const session = sessionTokensFrom(tokens, receivedAt, {
     loginId: crypto.randomUUID(),
     issuedBy: context.issuedBy,
+    // The session clock's ceiling counts from here (Policy 16).
+    signedInAt: signedInAtOf(tokens, receivedAt),
     ...(dpopKey && { dpopKey }),
   })
   await context.store.start(session)

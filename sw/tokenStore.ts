@@ -34,6 +34,14 @@ export interface SessionTokens {
   dpopKey?: DpopKey
   /** `'DPoP'` when the access token is DPoP-bound (`token_type: DPoP`); absent means bearer. */
   tokenType?: 'DPoP'
+  // The session clock (Policy 16, docs/behaviour.md): epoch ms on the worker's clock, each absent
+  // when unknown (and in records from earlier builds).
+  /** When the refresh token's own lifetime ends (`refresh_expires_in`…, counted from receipt). */
+  refreshExpiresAt?: number
+  /** When the user signed in (the ID token's `auth_time`, moved onto the worker's clock): the ceiling counts from it. */
+  signedInAt?: number
+  /** When the provider says the session ends (an ID token's `session_expiry`, onto the worker's clock). */
+  providerEndsAt?: number
 }
 
 /** An access token for one target (`TokenTarget`), kept beside the session's own. */
@@ -64,6 +72,13 @@ export function resourceTokenOf(tokens: SessionTokens, key: string): ResourceTok
 export interface SessionRecord {
   generation: number
   tokens: SessionTokens | null
+  /**
+   * The idle clock (Policy 16): when any tab last used this session (an API request, reported
+   * activity, `stayActive()`), epoch ms on the worker's clock; absent until then, when the
+   * tokens' `receivedAt` stands in. Written without moving the generation, since it says nothing
+   * about the tokens; it belongs to the login in `tokens`, and a new login starts without it.
+   */
+  lastActiveAt?: number
 }
 
 /** A record with a session in it. */
@@ -176,9 +191,34 @@ export class TokenStore {
     const record = await this.#update((current) => {
       if (current.generation !== expectedGeneration) return undefined
       written = true
-      return { generation: current.generation + 1, tokens }
+      // A renewal is not activity, nor does it forget any: the idle clock stays with its login.
+      const sameLogin = tokens !== null && current.tokens?.loginId === tokens.loginId
+      return {
+        generation: current.generation + 1,
+        tokens,
+        ...(sameLogin && current.lastActiveAt !== undefined && { lastActiveAt: current.lastActiveAt }),
+      }
     })
     return { written, record }
+  }
+
+  /**
+   * Activity of `loginId`'s session at `at` (Policy 16's idle clock), in memory: what this worker
+   * decides with at once. `saveActivity` makes it durable; a later activity is never overwritten.
+   */
+  markActive(loginId: string, at: number): void {
+    const record = this.#cached
+    if (record?.tokens?.loginId === loginId && (record.lastActiveAt ?? 0) < at)
+      this.#cached = { ...record, lastActiveAt: at }
+  }
+
+  /** `markActive`, written to IndexedDB too, so that every worker (and a restart) sees it. */
+  async saveActivity(loginId: string, at: number): Promise<void> {
+    await this.#update((current) =>
+      current.tokens?.loginId === loginId && (current.lastActiveAt ?? 0) < at
+        ? { ...current, lastActiveAt: at }
+        : undefined,
+    )
   }
 
   /** Ends the session, whatever its generation (logout). Answers the tokens it cleared, if any. */

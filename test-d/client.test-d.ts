@@ -18,7 +18,9 @@ import {
   type SerializedError,
   type SessionEventName,
   type SessionEvents,
+  type SessionClockReason,
   type SessionExpiredReason,
+  type SessionExpiring,
   type SessionStatus,
   type SignInOptions,
   type StepUpRequirement,
@@ -57,6 +59,8 @@ describe('on()', () => {
       | 'session-ended'
       | 'refresh-failed'
       | 'step-up-required'
+      | 'session-expiring'
+      | 'session-extended'
     >()
     // The client's names are the protocol's, one per broadcast.
     expectTypeOf<SessionEventName>().toEqualTypeOf<ProtocolSessionEventName>()
@@ -76,6 +80,14 @@ describe('on()', () => {
     )
     proxy.on('step-up-required', (payload) => expectTypeOf(payload).toEqualTypeOf<StepUpRequirement>())
     expectTypeOf<SessionEvents['step-up-required']>().toEqualTypeOf<StepUpRequirement>()
+    proxy.on('session-expiring', (payload) =>
+      expectTypeOf(payload).toEqualTypeOf<{ endsAt: number; secondsLeft: number; reason: SessionClockReason }>(),
+    )
+    proxy.on('session-extended', (payload) =>
+      expectTypeOf(payload).toEqualTypeOf<{ sessionEndsAt: number | null; idleEndsAt: number | null }>(),
+    )
+    expectTypeOf<SessionClockReason>().toEqualTypeOf<'idle' | 'refresh_token_lifetime' | 'session_ceiling'>()
+    expectTypeOf<SessionClockReason>().toExtend<SessionExpiredReason>()
   })
 
   test('the wire names and unknown names are refused', () => {
@@ -89,18 +101,34 @@ describe('on()', () => {
 })
 
 describe('the client', () => {
+  test('the session clock: stayActive() and reportActivity()', () => {
+    expectTypeOf<TokenProxyClient['stayActive']>().toEqualTypeOf<() => Promise<void>>()
+    expectTypeOf(proxy.reportActivity()).toEqualTypeOf<() => void>()
+    proxy.reportActivity({ throttleSeconds: 10 })
+    // @ts-expect-error: seconds, a number
+    proxy.reportActivity({ throttleSeconds: '10' })
+  })
+
   test('status()', () => {
     expectTypeOf<TokenProxyClient['status']>().toEqualTypeOf<() => Promise<TokenProxyStatus>>()
     expectTypeOf<TokenProxyStatus>().toEqualTypeOf<{
       authenticated: boolean
       expiresAt: number | null
       claims?: Record<string, unknown>
+      sessionEndsAt?: number
+      idleEndsAt?: number
+      warnsAt?: number
+      expiring?: SessionExpiring
       registrationError?: SerializedError
     }>()
     expectTypeOf<SessionStatus>().toEqualTypeOf<{
       authenticated: boolean
       expiresAt: number | null
       claims?: Record<string, unknown>
+      sessionEndsAt?: number
+      idleEndsAt?: number
+      warnsAt?: number
+      expiring?: SessionExpiring
     }>()
   })
 

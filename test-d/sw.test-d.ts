@@ -17,6 +17,8 @@ import {
   type OidcPlugin,
   type RefreshFailedReason,
   type SessionExpiredReason,
+  type SessionExpiring,
+  type SessionOptions,
   type SessionStatus,
   type StepUpRequirement,
   type TokenProxyOptions,
@@ -152,6 +154,8 @@ describe('broadcast and status types', () => {
       | 'SESSION_ENDED'
       | 'REFRESH_FAILED'
       | 'STEP_UP_REQUIRED'
+      | 'SESSION_EXPIRING'
+      | 'SESSION_EXTENDED'
     >()
     expectTypeOf<BroadcastPayloads['SESSION_EXPIRED']>().toEqualTypeOf<{ reason: SessionExpiredReason }>()
     expectTypeOf<BroadcastPayloads['REFRESH_FAILED']>().toEqualTypeOf<{
@@ -161,6 +165,17 @@ describe('broadcast and status types', () => {
     expectTypeOf<BroadcastPayloads['STEP_UP_REQUIRED']>().toEqualTypeOf<StepUpRequirement>()
     expectTypeOf<BroadcastMessage['type']>().toEqualTypeOf<BroadcastType>()
     expectTypeOf<BroadcastMessage['source']>().toEqualTypeOf<'sw-token-proxy'>()
+  })
+
+  test('the session clock: its options and its broadcasts', () => {
+    expectTypeOf<SessionOptions>().toEqualTypeOf<{
+      maxSeconds?: number
+      idleSeconds?: number
+      warnBeforeSeconds?: number
+    }>()
+    expectTypeOf<TokenProxyOptions['session']>().toEqualTypeOf<SessionOptions | undefined>()
+    expectTypeOf<BroadcastPayloads['SESSION_EXPIRING']>().toEqualTypeOf<SessionExpiring>()
+    expectTypeOf<'idle'>().toExtend<SessionExpiredReason>()
   })
 
   test('reasons keep their known values', () => {
@@ -175,6 +190,10 @@ describe('broadcast and status types', () => {
       authenticated: boolean
       expiresAt: number | null
       claims?: Record<string, unknown>
+      sessionEndsAt?: number
+      idleEndsAt?: number
+      warnsAt?: number
+      expiring?: SessionExpiring
     }>()
     expectTypeOf<StepUpRequirement>().toEqualTypeOf<{ acrValues?: string; maxAge?: number }>()
   })

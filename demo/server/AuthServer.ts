@@ -22,6 +22,11 @@ export interface AuthServerOptions {
   /** `false` leaves `expires_in` out of token responses: clients must read the JWT instead. */
   sendExpiresIn: boolean
   /**
+   * `true` adds `refresh_expires_in` to token responses (as Keycloak does): the seconds the
+   * refresh token has left, which is what the worker's session clock ends the session by.
+   */
+  sendRefreshExpiresIn: boolean
+  /**
    * DPoP (RFC 9449): every login and refresh needs a valid proof; tokens are bound to its key
    * (`cnf.jkt` in the access token, the refresh token remembers it) and issued as `token_type:
    * DPoP`; the API then needs `Authorization: DPoP` with a proof by the same key.
@@ -118,6 +123,7 @@ export class AuthServer {
       users: { demo: 'demo' },
       clockOffsetSeconds: 0,
       sendExpiresIn: true,
+      sendRefreshExpiresIn: false,
       dpop: false,
       audiences: RESOURCE_APIS.map((api) => api.value),
       ...options,
@@ -323,6 +329,13 @@ export class AuthServer {
     return token
   }
 
+  /** `{ refresh_expires_in }` for a refresh token just issued, when `sendRefreshExpiresIn` is on. */
+  #refreshExpiresIn(refreshToken: string): { refresh_expires_in?: number } {
+    const expiresAt = this.#refreshTokens.get(refreshToken)?.expiresAt
+    if (!this.options.sendRefreshExpiresIn || expiresAt === undefined) return {}
+    return { refresh_expires_in: Math.max(1, Math.floor((expiresAt - Date.now()) / 1000)) }
+  }
+
   /** This issuer's clock, in whole seconds: real time plus `clockOffsetSeconds`. */
   #clockSeconds(): number {
     return Math.floor(Date.now() / 1000) + this.options.clockOffsetSeconds
@@ -359,6 +372,7 @@ export class AuthServer {
       token_type: jkt === undefined ? 'Bearer' : 'DPoP',
       ...(this.options.sendExpiresIn && { expires_in: ttl }),
       ...(refreshToken !== undefined && { refresh_token: refreshToken }),
+      ...(refreshToken !== undefined && this.#refreshExpiresIn(refreshToken)),
       user: { name: user },
     }
   }

@@ -13,7 +13,12 @@ const server = await startDemoServer({
   port,
   host: 'localhost',
   staticDir: demoBuildDir,
-  auth: { accessTtlSeconds: seconds('ACCESS_TTL', 20), refreshTtlSeconds: seconds('REFRESH_TTL', 120) },
+  // refresh_expires_in lets the worker's session clock warn every tab before the session ends.
+  auth: {
+    accessTtlSeconds: seconds('ACCESS_TTL', 20),
+    refreshTtlSeconds: seconds('REFRESH_TTL', 120),
+    sendRefreshExpiresIn: true,
+  },
 })
 const { accessTtlSeconds, refreshTtlSeconds } = server.auth.options
 console.log(
