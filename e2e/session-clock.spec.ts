@@ -125,6 +125,36 @@ test.describe('the session clock', () => {
     })
   })
 
+  test.describe('with a server that answers refresh_expires_in, mid-request', () => {
+    test.use({ authOptions: { sendRefreshExpiresIn: true, refreshTtlSeconds: 3600 } })
+
+    test('a deadline that passes while a request is out gets the request its own answer: no refresh, no replay', async ({
+      page,
+      app,
+      openTab,
+    }) => {
+      const other = await openTab()
+      await logIn(page)
+      // The API holds its answer (a 401) while the refresh token's lifetime runs out.
+      app.api.failNext({ status: 401 })
+      app.api.control.hold()
+      const answer = pageFetch(page, '/api/in-flight')
+      await app.api.control.waitForHeld()
+      // The hour passes with nobody asking the worker: only the record moves.
+      expect(await page.evaluate(writeAdvancedClock, { where: SESSION_DATABASE, ms: 3600_000 })).toBe(true)
+      app.api.control.release()
+
+      expect((await answer).status).toBe(401)
+      expect(app.api.records.filter((record) => record.path === '/api/in-flight')).toHaveLength(1)
+      expect(app.api.records.find((record) => record.path === '/api/in-flight')).toMatchObject({ authScheme: 'Bearer' })
+      expect(app.auth.refreshLog).toEqual([])
+      for (const tab of [page, other])
+        await expect
+          .poll(() => heard(tab, 'session-expired'))
+          .toEqual([{ type: 'session-expired', payload: { reason: 'refresh_token_lifetime' } }])
+    })
+  })
+
   test('a session idle past its limit while the browser was closed comes back logged out', async ({ app }) => {
     const profile = await mkdtemp(join(tmpdir(), 'sw-token-proxy-profile-'))
     const launch = () =>

@@ -38,6 +38,13 @@ proxy.on('session-refreshed', () => {
   void showStatus()
 })
 proxy.on('refresh-failed', ({ reason }) => log(`worker: refresh failed (${reason}), session kept, will retry`))
+// The session clock: this demo's server answers refresh_expires_in, so every tab hears when the
+// session is about to end (the refresh token's lifetime, REFRESH_TTL), once, from the worker.
+proxy.on('session-expiring', ({ secondsLeft, reason }) => {
+  log(`worker: session ends in ${secondsLeft} s (${reason})`)
+  $('#login-message').textContent =
+    `Your session ends in ${secondsLeft} s: save your work. (Try /session.html for the idle timeout.)`
+})
 proxy.on('session-ended', () => {
   log('worker: logged out')
   void showStatus()
