@@ -4,6 +4,8 @@ import type { SessionStatus } from '../protocol/messages.js'
 const MAX_TIMER_MS = 2 ** 31 - 1
 /** Fire just after the instant, so that the worker, reading its own clock, sees it has come. */
 const SLACK_MS = 50
+/** An instant already past is asked about again no sooner than this: a check never spins. */
+const MIN_RECHECK_MS = 1_000
 
 /**
  * The page half of the session clock (Policy 16): the worker cannot keep a timer (browsers stop it
@@ -26,7 +28,8 @@ export class SessionClockWatch {
     this.#timer = undefined
     const next = status.authenticated ? nextCheckOf(status) : undefined
     if (next === undefined) return
-    const delay = Math.min(Math.max(next - Date.now(), 0) + SLACK_MS, MAX_TIMER_MS)
+    const wait = next - Date.now()
+    const delay = Math.min(wait > 0 ? wait + SLACK_MS : MIN_RECHECK_MS, MAX_TIMER_MS)
     this.#timer = setTimeout(() => void this.refresh(), delay)
   }
 
