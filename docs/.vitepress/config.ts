@@ -18,6 +18,7 @@ const guides: DefaultTheme.SidebarItem[] = [
   { text: 'Provider recipes', link: '/guides/providers' },
   { text: 'Many APIs, one refresh token', link: '/guides/many-apis' },
   { text: 'Step-up', link: '/guides/step-up' },
+  { text: 'The session clock', link: '/guides/session-clock' },
   { text: 'DPoP', link: '/guides/dpop' },
   { text: 'Server-sent events and WebSockets', link: '/guides/realtime' },
   { text: 'Testing with Playwright', link: '/guides/playwright' },
