@@ -23,4 +23,10 @@ export {
   type RecordedSessionEvent,
 } from './sessionEvents.js'
 export { recordWorkerRequests, type WorkerRequest } from './workerRequests.js'
-export { sessionStatus, waitForTokenProxy, type SessionStatus } from './tokenProxyState.js'
+export {
+  sessionStatus,
+  waitForTokenProxy,
+  type SessionClockReason,
+  type SessionExpiring,
+  type SessionStatus,
+} from './tokenProxyState.js'

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test'
 import { formatMessage } from '../protocol/errors.js'
 import { MESSAGE_SOURCE, type SessionStatus } from '../protocol/messages.js'
 
+export type { SessionExpiring, SessionClockReason } from '../protocol/messages.js'
 export type { SessionStatus }
 
 /**

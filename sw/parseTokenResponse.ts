@@ -91,8 +91,12 @@ function readRefreshLifetime(body: Record<string, unknown>, refreshToken: string
     if (value === 0) return undefined
     return checkLifetime(value, `"${field}"`)
   }
+  // A refresh token is opaque to its client (RFC 6749 §1.5): one that happens to be a JWT is read
+  // for its lifetime when its claims make sense, and never refuses the answer when they do not.
   const fromJwt = refreshToken === undefined ? undefined : jwtLifetimeSeconds(refreshToken)
-  return fromJwt === undefined ? undefined : checkLifetime(fromJwt, 'the refresh token\'s "exp" − "iat"')
+  return fromJwt !== undefined && Number.isInteger(fromJwt) && fromJwt >= 1 && fromJwt <= MAX_EXPIRES_IN_SECONDS
+    ? fromJwt
+    : undefined
 }
 
 /**

@@ -138,6 +138,17 @@ describe("the session clock: the refresh token's own lifetime", () => {
     expect(parse).not.toThrow(/secret/)
   })
 
+  it("ignores a JWT refresh token's claims that make no lifetime, instead of refusing the answer", () => {
+    for (const claims of [
+      { iat: 100, exp: 50 },
+      { iat: 0, exp: 10 ** 9 },
+      { iat: 1, exp: '2' },
+    ])
+      expect(
+        parseTokenResponse({ access_token: 'a', refresh_token: unsignedJwt(claims) }).refreshLifetimeSeconds,
+      ).toBeUndefined()
+  })
+
   it('keeps the session and its tokens when a refresh answers a bad refresh lifetime', async () => {
     const { proxy, clock, logIn, api, answerRefreshWith, types } = setUp({}, { expires_in: 60 })
     await logIn()
