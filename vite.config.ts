@@ -50,6 +50,8 @@ const workers = [
   tokenProxyWorker({ entry: '../worker/sw-cache.ts', fileName: 'sw-cache.js' }),
   // The session clock: an idle timeout across tabs, a ceiling, warnings (session.html, e2e).
   tokenProxyWorker({ entry: '../worker/sw-session.ts', fileName: 'sw-session.js' }),
+  // The session clock with OpenID Connect: a ceiling from the ID token's auth_time (oidc-session.html, e2e).
+  tokenProxyWorker({ entry: '../worker/sw-oidc-session.ts', fileName: 'sw-oidc-session.js' }),
 ]
 
 export default defineConfig({
@@ -72,6 +74,7 @@ export default defineConfig({
         dpop: root('demo/app/dpop.html'),
         apis: root('demo/app/apis.html'),
         session: root('demo/app/session.html'),
+        oidcSession: root('demo/app/oidc-session.html'),
       },
     },
   },

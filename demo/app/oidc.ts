@@ -1,10 +1,11 @@
 // Sign in with an OpenID Connect provider through the worker. Which provider, and which APIs get
-// the token, is the worker's configuration (`/sw-oidc.js`), never this page's URL.
+// the token, is the worker's configuration (`/sw-oidc.js`), never this page's URL. The page's own
+// markup may name another of the demo's OpenID workers (`/oidc-session.html`: `/sw-oidc-session.js`).
 import { registerTokenProxy, type StepUpRequirement } from '../../client/index.ts'
 
 const $ = (selector: string) => document.querySelector<HTMLElement>(selector)!
 
-const proxy = await registerTokenProxy({ url: '/sw-oidc.js' })
+const proxy = await registerTokenProxy({ url: document.documentElement.dataset['worker'] ?? '/sw-oidc.js' })
 
 async function showStatus(): Promise<void> {
   const status = await proxy.status()

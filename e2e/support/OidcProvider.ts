@@ -55,12 +55,40 @@ export interface OidcProviderOptions {
    * proof without the current nonce is answered `400 use_dpop_nonce` with a `DPoP-Nonce` header.
    */
   requireDpopNonce?: boolean
+  /**
+   * The `spa` client's `require_auth_time` (OpenID Connect Dynamic Client Registration): every ID
+   * token states `auth_time`, also for a sign-in that reuses the provider's session. Without it,
+   * oidc-provider only states it when the login prompt ran (or for `max_age`, or `claims`), so the
+   * ID token of a sign-in that reuses the provider's session has none. Default `false`.
+   */
+  requireAuthTime?: boolean
+  /**
+   * Dates every login the provider completes this long in the past (the interaction result's
+   * `login.ts`, which becomes the session's `auth_time`): as if the user had authenticated at the
+   * provider that long before. Default: the login's own time.
+   */
+  loginAgeSeconds?: number
 }
 
 /** What one authorization request (`GET /auth`) asked for, as the provider received it. */
 interface AuthorizationRequestRecord {
   acrValues: string | null
   maxAge: string | null
+}
+
+/** One revocation request (RFC 7009) as the provider answered it: never the token. */
+interface RevocationRecord {
+  status: number
+  /** What the request revoked: oidc-provider's kind of the token it found, `null` for none. */
+  revoked: 'RefreshToken' | 'AccessToken' | null
+}
+
+/** One successful answer of the token endpoint: the names of its fields, never their values. */
+interface TokenResponseRecord {
+  grantType: string | null
+  fields: string[]
+  /** Whether its `refresh_token` has a JWT's shape (three dot-separated parts); `null` without one. */
+  refreshTokenIsJwt: boolean | null
 }
 
 /** One request to the token endpoint as the provider answered it: never a token. */
@@ -102,6 +130,10 @@ export interface RunningOidcProvider {
   tokenLog: TokenRequestRecord[]
   /** Every RP-Initiated Logout request (`GET /session/end`), in order: what it carried, never the token. */
   endSessionRequests: EndSessionRequestRecord[]
+  /** Every revocation request, in order, with what it revoked. */
+  revocationLog: RevocationRecord[]
+  /** Every successful token response, in order: which fields it had. */
+  tokenResponses: TokenResponseRecord[]
   /** Revokes every grant issued so far, with its tokens: the next refresh answers `invalid_grant`. */
   revokeAllGrants(): Promise<void>
 }
@@ -172,7 +204,7 @@ interface GrantIdRevocable {
 
 /** What a finished interaction says; `login.acr` is the authentication context the user reached. */
 interface InteractionResult {
-  login?: { accountId: string; acr?: string }
+  login?: { accountId: string; acr?: string; ts?: number }
   [key: string]: unknown
 }
 
@@ -297,6 +329,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
   const logins: RunningOidcProvider['logins'] = []
   const tokenLog: TokenRequestRecord[] = []
   const endSessionRequests: EndSessionRequestRecord[] = []
+  const revocationLog: RevocationRecord[] = []
+  const tokenResponses: TokenResponseRecord[] = []
   /** The ID token the provider issued last: compared, never stored anywhere else or printed. */
   let latestIdToken: string | undefined
   provider.use(async (ctx, next) => {
@@ -317,11 +351,17 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     }
     const isTokenRequest = ctx.method === 'POST' && ctx.path === TOKEN_PATH
     if (isTokenRequest) counters.tokenRequests += 1
-    if (ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`) {
+    const isRevocation = ctx.method === 'POST' && ctx.path === `${TOKEN_PATH}/revocation`
+    if (isRevocation) {
       counters.revocations += 1
       if (ctx.get('DPoP') !== '') counters.provedRevocations += 1
     }
     await next()
+    if (isRevocation) {
+      const entities = ctx.oidc?.entities
+      const revoked = entities?.RefreshToken ? 'RefreshToken' : entities?.AccessToken ? 'AccessToken' : null
+      revocationLog.push({ status: ctx.status, revoked })
+    }
     if (!isTokenRequest) return
     // oidc-provider parses the body inside `next`; count refresh attempts whether or not they succeed.
     const grantType = ctx.oidc?.params?.['grant_type']
@@ -332,6 +372,14 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
       counters.refreshGrantsByResource[key] = (counters.refreshGrantsByResource[key] ?? 0) + 1
     }
     tokenLog.push(tokenRequestRecord(ctx, grantType, resource))
+    if (ctx.status === 200 && typeof ctx.body === 'object' && ctx.body !== null) {
+      const refreshToken = (ctx.body as { refresh_token?: unknown }).refresh_token
+      tokenResponses.push({
+        grantType: typeof grantType === 'string' ? grantType : null,
+        fields: Object.keys(ctx.body).sort(),
+        refreshTokenIsJwt: typeof refreshToken === 'string' ? refreshToken.split('.').length === 3 : null,
+      })
+    }
     const idToken =
       typeof ctx.body === 'object' && ctx.body !== null ? (ctx.body as { id_token?: unknown }).id_token : undefined
     if (typeof idToken === 'string') latestIdToken = idToken
@@ -344,6 +392,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
   provider.on('grant.destroyed', (grant: { jti: string }) => grantIds.delete(grant.jti))
 
   if (options.acrValues) authenticateAtRequestedLevel(provider, options.acrValues, logins)
+  if (options.loginAgeSeconds !== undefined) backdateLogins(provider, options.loginAgeSeconds)
 
   server.on('request', provider.callback())
 
@@ -355,6 +404,8 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     logins,
     tokenLog,
     endSessionRequests,
+    revocationLog,
+    tokenResponses,
     async revokeAllGrants() {
       const ids = [...grantIds]
       grantIds.clear()
@@ -395,6 +446,18 @@ function authenticateAtRequestedLevel(
     }
     return finish(req, res, result, finishOptions)
   }
+}
+
+/** Dates each login `seconds` in the past (`login.ts`, the session's `auth_time`). */
+function backdateLogins(provider: Provider, seconds: number): void {
+  const finish = provider.interactionFinished.bind(provider)
+  provider.interactionFinished = (req, res, result, finishOptions) =>
+    finish(
+      req,
+      res,
+      result.login ? { ...result, login: { ...result.login, ts: Math.floor(Date.now() / 1000) - seconds } } : result,
+      finishOptions,
+    )
 }
 
 function createProvider(
@@ -446,6 +509,7 @@ function createProvider(
         redirect_uris: options.clientRedirectUris,
         // RP-Initiated Logout comes back to the same pages.
         post_logout_redirect_uris: options.clientRedirectUris,
+        ...(options.requireAuthTime && { require_auth_time: true }),
       },
       {
         client_id: API_CLIENT_ID,
