@@ -11,8 +11,12 @@ export type {
   SessionEventName,
   SessionEvents,
   TokenProxyClient,
+  TokenProxyEventName,
+  TokenProxyEvents,
   TokenProxyStatus,
+  WorkerEvents,
 } from './registerTokenProxy.js'
+export type { WorkerProblem } from './workerWatch.js'
 export { openAuthenticatedWebSocket, type OpenAuthenticatedWebSocketOptions } from './openAuthenticatedWebSocket.js'
 export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'

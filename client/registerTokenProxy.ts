@@ -14,6 +14,7 @@ import { checkSignInOptions, type SignInOptions } from '../protocol/stepUp.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
 import { askWorker, isOwnWorker, withTimeout } from './askWorker.js'
 import { reportInput, SessionClockWatch } from './sessionClockWatch.js'
+import { WorkerWatch, type WorkerProblem } from './workerWatch.js'
 import { TokenProxyUnsupportedError } from './TokenProxyUnsupportedError.js'
 
 /** What {@link registerTokenProxy} registers, and how long it waits. All optional. */
@@ -74,6 +75,12 @@ export interface TokenProxyStatus extends SessionStatus {
    * before, and the browser checks for an update again on a later load.
    */
   registrationError?: SerializedError
+  /**
+   * Present once the worker this page registered is no longer the one it can trust: another script
+   * took its scope, or its registration is gone or stopped answering (see `'worker-replaced'` and
+   * `'worker-lost'`).
+   */
+  worker?: WorkerProblem
 }
 
 /**
@@ -127,12 +134,30 @@ export interface ReportActivityOptions {
 export type SessionEventName = keyof SessionEvents
 
 /**
+ * What this page learns of its worker itself, not from it: each at most once per page. A script on
+ * the origin can unregister the worker or register another in its place; the page notices and says
+ * so, it cannot prevent it (see the docs' "A worker the page can trust").
+ */
+export interface WorkerEvents {
+  /** Another script took (or is installing into) the scope this page registered its worker for. */
+  'worker-replaced': { scriptURL: string }
+  /** The worker's registration was removed (`'unregistered'`), or a message to it went unanswered (`'unresponsive'`). */
+  'worker-lost': { reason: 'unregistered' | 'unresponsive' }
+}
+
+/** Everything {@link TokenProxyClient.on} listens for: the session events and the worker events. */
+export type TokenProxyEvents = SessionEvents & WorkerEvents
+
+/** The name of anything {@link TokenProxyClient.on} listens for. */
+export type TokenProxyEventName = keyof TokenProxyEvents
+
+/**
  * What {@link registerTokenProxy} resolves with: the page's handle on the worker. Nothing on it
  * ever returns a token.
  */
 export interface TokenProxyClient {
-  /** Listens for a session event in this tab; returns the function that stops listening. */
-  on<E extends SessionEventName>(event: E, listener: (payload: SessionEvents[E]) => void): () => void
+  /** Listens for a session or worker event in this tab; returns the function that stops listening. */
+  on<E extends TokenProxyEventName>(event: E, listener: (payload: TokenProxyEvents[E]) => void): () => void
   /**
    * Whether there is a session and when its access token expires, and, after an offline start,
    * that the script could not be fetched ({@link TokenProxyStatus.registrationError}). Never a token.
@@ -235,9 +260,23 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   const scriptUrl = new URL(url, location.href).href
 
   // Listen before anything can be posted, so no broadcast is missed while registering.
-  const listeners = new Map<SessionEventName, Set<(payload: never) => void>>()
+  const listeners = new Map<TokenProxyEventName, Set<(payload: never) => void>>()
+  const emit = (name: TokenProxyEventName, payload: unknown) => {
+    for (const listener of listeners.get(name) ?? []) (listener as (payload: unknown) => void)(payload)
+  }
+  // Set once registered: until then there is no worker of this page's to watch.
+  const watching: { worker?: WorkerWatch } = {}
+  /** `ask`, noting a worker that does not answer (a stuck or vanished worker). */
+  const askOwn = async <T extends RequestType>(type: T, payload: RequestPayloads[T]) => {
+    try {
+      return await ask(type, payload, timeoutMs)
+    } catch (error) {
+      if (error instanceof TokenProxyError && error.code === ErrorCode.REPLY_TIMEOUT) watching.worker?.noteUnanswered()
+      throw error
+    }
+  }
   // The session clock's page half: checks the worker at the warning and at the end.
-  const clockWatch = new SessionClockWatch(() => ask('STATUS', {}, timeoutMs))
+  const clockWatch = new SessionClockWatch(() => askOwn('STATUS', {}))
   let reportWorkerError: (error: TokenProxyError) => void = () => {}
   const workerError = new Promise<TokenProxyError>((resolve) => (reportWorkerError = resolve))
   container.addEventListener('message', (event: MessageEvent) => {
@@ -251,9 +290,7 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
     if (!isBroadcastMessage(event.data)) return
     if (event.data.type === 'SESSION_EXPIRED' || event.data.type === 'SESSION_ENDED') clockWatch.stop()
     else if (event.data.type !== 'REFRESH_FAILED' && event.data.type !== 'STEP_UP_REQUIRED') void clockWatch.refresh()
-    for (const listener of listeners.get(SESSION_EVENT_NAMES[event.data.type]) ?? []) {
-      ;(listener as (payload: unknown) => void)(event.data.payload)
-    }
+    emit(SESSION_EVENT_NAMES[event.data.type], event.data.payload)
   })
   container.startMessages()
 
@@ -295,8 +332,15 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   )
   await checkVersions(timeoutMs)
   void clockWatch.refresh()
+  const workerWatch = new WorkerWatch(container, registration, scriptUrl, (problem) => {
+    console.warn(workerProblemMessage(url, problem))
+    if (problem.state === 'replaced') emit('worker-replaced', { scriptURL: problem.scriptURL })
+    else emit('worker-lost', { reason: problem.reason })
+  })
+  workerWatch.start()
+  watching.worker = workerWatch
 
-  const stayActive = async () => clockWatch.follow(await ask('STAY_ACTIVE', {}, timeoutMs))
+  const stayActive = async () => clockWatch.follow(await askOwn('STAY_ACTIVE', {}))
   return {
     registration,
     on(event, listener) {
@@ -306,18 +350,23 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       return () => set.delete(listener)
     },
     status: async () => {
-      const status = await ask('STATUS', {}, timeoutMs)
+      await workerWatch.check()
+      const status = await askOwn('STATUS', {})
       clockWatch.follow(status)
-      return { ...status, ...(registrationError && { registrationError: registrationError.toJSON() }) }
+      const worker = workerWatch.problem
+      return {
+        ...status,
+        ...(registrationError && { registrationError: registrationError.toJSON() }),
+        ...(worker && { worker }),
+      }
     },
     stayActive,
     reportActivity: ({ throttleSeconds = 30 }: ReportActivityOptions = {}) =>
       reportInput(() => void stayActive().catch(() => undefined), throttleSeconds * 1000),
     logout: async ({ endSession = false, postLogoutRedirectUri }: LogoutOptions = {}) => {
-      const { endSessionUrl } = await ask(
+      const { endSessionUrl } = await askOwn(
         'LOGOUT',
         endSession ? { endSession: postLogoutRedirectUri === undefined ? {} : { postLogoutRedirectUri } } : {},
-        timeoutMs,
       )
       if (endSessionUrl !== undefined) location.assign(endSessionUrl)
     },
@@ -326,10 +375,10 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       const address = new URL(callbackUrl)
       address.searchParams.delete('state')
       history.replaceState(history.state, '', address.pathname + address.search + address.hash)
-      return ask('COMPLETE_LOGOUT', { callbackUrl }, timeoutMs)
+      return askOwn('COMPLETE_LOGOUT', { callbackUrl })
     },
     signIn: async (signInOptions) => {
-      const { url } = await ask('SIGN_IN', checkSignInOptions(signInOptions), timeoutMs)
+      const { url } = await askOwn('SIGN_IN', checkSignInOptions(signInOptions))
       location.assign(url)
     },
     completeSignIn: async () => {
@@ -337,9 +386,24 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       // The code is single-use and useless without the worker's verifier, but it has no business
       // staying in the address bar or the history.
       history.replaceState(history.state, '', location.pathname)
-      return ask('COMPLETE_SIGN_IN', { callbackUrl }, timeoutMs)
+      return askOwn('COMPLETE_SIGN_IN', { callbackUrl })
     },
   }
+}
+
+/** The console line for a worker this page can no longer trust, in the library's voice. */
+function workerProblemMessage(url: string, problem: WorkerProblem): string {
+  if (problem.state === 'replaced')
+    return formatMessage(
+      `keep the service worker ${url}`,
+      `another script, ${problem.scriptURL}, took its scope`,
+      'If the app did not register it, a script on this origin did: requests may now go out without the proxy',
+    )
+  return formatMessage(
+    `reach the service worker ${url}`,
+    problem.reason === 'unregistered' ? 'its registration was removed' : 'it did not answer a message in time',
+    'Reload the page to register it again; if the app did not remove it, a script on this origin did',
+  )
 }
 
 /** Where the proxy cannot work at all, the reason, found without touching the network. */

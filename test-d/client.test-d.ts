@@ -27,6 +27,7 @@ import {
   type TokenProxyClient,
   type TokenProxyStatus,
   type UnsupportedReason,
+  type WorkerProblem,
 } from '../client/index.js'
 import type { SessionEventName as ProtocolSessionEventName } from '../protocol/messages.js'
 
@@ -90,6 +91,16 @@ describe('on()', () => {
     expectTypeOf<SessionClockReason>().toExtend<SessionExpiredReason>()
   })
 
+  test("the worker events: this page's own, not broadcasts", () => {
+    proxy.on('worker-replaced', (payload) => expectTypeOf(payload).toEqualTypeOf<{ scriptURL: string }>())
+    proxy.on('worker-lost', (payload) =>
+      expectTypeOf(payload).toEqualTypeOf<{ reason: 'unregistered' | 'unresponsive' }>(),
+    )
+    expectTypeOf<WorkerProblem>().toEqualTypeOf<
+      { state: 'replaced'; scriptURL: string } | { state: 'lost'; reason: 'unregistered' | 'unresponsive' }
+    >()
+  })
+
   test('the wire names and unknown names are refused', () => {
     // @ts-expect-error: the upper-case broadcast types are the wire format only
     proxy.on('SESSION_EXPIRED', () => {})
@@ -120,6 +131,7 @@ describe('the client', () => {
       warnsAt?: number
       expiring?: SessionExpiring
       registrationError?: SerializedError
+      worker?: WorkerProblem
     }>()
     expectTypeOf<SessionStatus>().toEqualTypeOf<{
       authenticated: boolean

@@ -7,6 +7,13 @@ try {
   proxy.on('session-expired', ({ reason }) => {
     state.textContent = `Session expired (${reason}): please log in again.`
   })
+  // A worker the page can trust: say so when another script takes the scope, or the worker goes.
+  proxy.on('worker-replaced', ({ scriptURL }) => {
+    state.textContent = `Another service worker (${scriptURL}) took over this app: reload to restore the proxy.`
+  })
+  proxy.on('worker-lost', ({ reason }) => {
+    state.textContent = `The token proxy worker is gone (${reason}): reload to restore it.`
+  })
   document.querySelector('#logout')!.addEventListener('click', () => void proxy.logout())
   state.textContent = 'Ready: plain fetch() calls to /api/ carry the token.'
   document.documentElement.dataset['proxy'] = 'ready'
