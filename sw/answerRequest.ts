@@ -32,7 +32,7 @@ export async function answerRequest(
         await claim()
         return { ok: true, payload: { claimed: true } }
       case 'STATUS':
-        return { ok: true, payload: await proxy.status() }
+        return { ok: true, payload: await proxy.status(waitUntil) }
       case 'STAY_ACTIVE':
         return { ok: true, payload: await proxy.stayActive(waitUntil) }
       case 'LOGOUT': {

@@ -78,7 +78,7 @@ export interface TokenProxy {
    * Reads the stored record afresh (one IndexedDB read), so the answer also reflects what another
    * worker version wrote, and so a test helper that edits the record can make this worker see it.
    */
-  status(): Promise<SessionStatus>
+  status(waitUntil?: WaitUntil): Promise<SessionStatus>
   /**
    * The session clock (Policy 16): the user is here (`stayActive()`, or input a page reports).
    * Resets the idle timeout for every tab, withdraws an idle warning, and answers the status.
@@ -156,12 +156,14 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
   // session ends for the deadline's reason instead, so a request in flight at the end gets its own
   // answer, never a replay with tokens of a session that is over.
   const limits = resolveSessionLimits(options.session)
-  const revokeEnded = (tokens: SessionTokens) => void logOutContext.revoke?.(tokens).catch(() => undefined)
+  const revokeEnded = (tokens: SessionTokens) =>
+    (logOutContext.revoke?.(tokens) ?? Promise.resolve()).catch(() => undefined)
   const renewWithinClock: typeof renew = async (refreshToken, session, target) => {
     const record = await env.store.current()
     const end = isLive(record) && record.tokens.loginId === session.loginId && firstEnd(deadlinesOf(record, limits))
     if (end && env.now() >= end.endsAt) {
-      revokeEnded(session)
+      // The renewal's caller is awaited by its request, which keeps the worker alive meanwhile.
+      void revokeEnded(session)
       return { kind: 'ended', reason: end.reason }
     }
     return renew(refreshToken, session, target)
@@ -170,9 +172,9 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
   const clock = new SessionClock({
     ...env,
     limits,
-    async end(record, reason) {
+    async end(record, reason, waitUntil) {
       // The end of a refused refresh, and the provider is told where it allows (RFC 7009).
-      if (await refresher.end(record.generation, reason)) revokeEnded(record.tokens)
+      if (await refresher.end(record.generation, reason)) waitUntil(revokeEnded(record.tokens))
     },
   })
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
@@ -210,9 +212,10 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
     return routeRequest(request, url, resolved)
   }
 
-  async function status(): Promise<SessionStatus> {
+  /** `waitUntil`: keeps the worker alive for a revocation, when the clock ends the session here. */
+  async function status(waitUntil?: WaitUntil): Promise<SessionStatus> {
     const session = await refresher.usable(await env.store.reload())
-    if (!session || !(await clock.check(session))) return { authenticated: false, expiresAt: null }
+    if (!session || !(await clock.check(session, waitUntil))) return { authenticated: false, expiresAt: null }
     const { tokens } = session
     const claims = decodeClaims(tokens.idToken ?? tokens.accessToken)
     return { authenticated: true, expiresAt: tokens.expiresAt, ...(claims && { claims }), ...clock.statusOf(session) }
@@ -268,7 +271,7 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
     async stayActive(waitUntil = () => undefined) {
       const session = await refresher.usable(await env.store.reload())
       if (session) await clock.checkActive(session, waitUntil, { saveNow: true })
-      return status()
+      return status(waitUntil)
     },
 
     async signIn(returnTo, requirement = {}) {

@@ -127,13 +127,22 @@ export interface ClockStatus {
   expiring?: SessionExpiring
 }
 
+/** Keeps the worker alive for work that outlives the answer (`ExtendableEvent.waitUntil`). */
+type WaitUntil = (promise: Promise<unknown>) => void
+
+/** For a caller without an event to keep alive: the work runs, unawaited. */
+const unawaited: WaitUntil = (promise) => void promise.catch(() => undefined)
+
 export interface SessionClockContext {
   store: TokenStore
   broadcast: Broadcast
   now: () => number
   limits: SessionLimits
-  /** Ends `record`'s session for `reason` as a refused refresh does: cleared once, every tab told once. */
-  end: (record: LiveSession, reason: SessionClockReason) => Promise<void>
+  /**
+   * Ends `record`'s session for `reason` as a refused refresh does: cleared once, every tab told
+   * once; what outlives that (a revocation) goes to `waitUntil`.
+   */
+  end: (record: LiveSession, reason: SessionClockReason, waitUntil: WaitUntil) => Promise<void>
 }
 
 /** The longest activity goes unsaved: a restart forgets at most this much of it. */
@@ -167,10 +176,10 @@ export class SessionClock {
    * answers `false`); one inside its warning has every tab told once; one whose warning no longer
    * holds (activity moved the idle deadline, a renewal the refresh token's) has it withdrawn.
    */
-  async check(record: SessionRecord): Promise<boolean> {
+  async check(record: SessionRecord, waitUntil: WaitUntil = unawaited): Promise<boolean> {
     if (!isLive(record)) return false
     const at = this.#context.now()
-    if (await this.#endIfDue(record, at)) return false
+    if (await this.#endIfDue(record, at, waitUntil)) return false
     await this.#warnings(record, at)
     return true
   }
@@ -181,23 +190,19 @@ export class SessionClock {
    * withdrawn). The save goes to `waitUntil` so the request does not wait on it. Without an idle
    * timeout, the same as `check`.
    */
-  async checkActive(
-    record: SessionRecord,
-    waitUntil: (promise: Promise<unknown>) => void,
-    { saveNow = false } = {},
-  ): Promise<boolean> {
+  async checkActive(record: SessionRecord, waitUntil: WaitUntil, { saveNow = false } = {}): Promise<boolean> {
     if (!isLive(record)) return false
     const at = this.#context.now()
-    if (await this.#endIfDue(record, at)) return false
+    if (await this.#endIfDue(record, at, waitUntil)) return false
     await this.#warnings(this.tracksIdle ? await this.#markActive(record, at, waitUntil, saveNow) : record, at)
     return true
   }
 
-  async #endIfDue(record: LiveSession, at: number): Promise<boolean> {
+  async #endIfDue(record: LiveSession, at: number, waitUntil: WaitUntil): Promise<boolean> {
     const end = firstEnd(deadlinesOf(record, this.#context.limits))
     if (!end || at < end.endsAt) return false
     this.#warned = undefined
-    await this.#context.end(record, end.reason)
+    await this.#context.end(record, end.reason, waitUntil)
     return true
   }
 
@@ -205,12 +210,7 @@ export class SessionClock {
    * Counts activity at `at`. An API request's is saved at most every few seconds (its request
    * does not wait for it); a page's (`saveNow`) at once, since the page reads the status next.
    */
-  async #markActive(
-    record: LiveSession,
-    at: number,
-    waitUntil: (promise: Promise<unknown>) => void,
-    saveNow: boolean,
-  ): Promise<LiveSession> {
+  async #markActive(record: LiveSession, at: number, waitUntil: WaitUntil, saveNow: boolean): Promise<LiveSession> {
     const { store } = this.#context
     const { loginId } = record.tokens
     store.markActive(loginId, at)
