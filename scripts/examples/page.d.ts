@@ -25,6 +25,7 @@ declare function showOfflineBanner(retryAt: number): void
 declare function showStepUpPrompt(signIn: () => Promise<void>): void
 declare function rememberToRetryAfterSignIn(): void
 declare function showSignInCancelled(): void
+declare function report(what: string, detail: string): void
 
 // A PWA's update prompt (vite-plugin-pwa's registerSW({ onNeedRefresh })).
 declare const updatePrompt: HTMLElement
