@@ -21,7 +21,7 @@ export interface DemoOptions {
 }
 
 /** What `/oidc-config.js` sets as `self.demoOidcConfig` for the OpenID worker (demo/worker/sw-oidc.ts). */
-export interface DemoOidcConfig {
+interface DemoOidcConfig {
   issuer: string
   clientId: string
   api: string[]
