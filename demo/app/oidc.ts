@@ -57,8 +57,23 @@ $('#logout-everywhere').addEventListener('click', () => {
     $('#message').textContent = error instanceof Error ? error.message : String(error)
   })
 })
+// The API the worker gives the token to: the first of `/oidc-config.js`'s (the settings the server
+// writes for the worker: the issuer and API prefixes, nothing secret), else `/api/`.
+await new Promise<void>((resolve) => {
+  const script = Object.assign(document.createElement('script'), { src: '/oidc-config.js' })
+  script.onload = script.onerror = () => resolve()
+  document.head.append(script)
+})
+const configured = (window as { demoOidcConfig?: { api?: Array<string | { prefix: string }> } }).demoOidcConfig
+const firstApi = configured?.api?.[0]
+const apiMe = `${(typeof firstApi === 'string' ? firstApi : firstApi?.prefix) ?? '/api/'}me`
+$('#call-api').textContent = `GET ${apiMe}`
 $('#call-api').addEventListener('click', () => {
-  void fetch('/api/me').then((response) => ($('#message').textContent = `GET /api/me → ${response.status}`))
+  void fetch(apiMe).then(async (response) => {
+    const body = (await response.json().catch(() => null)) as { sub?: unknown } | null
+    const user = typeof body?.sub === 'string' ? ` (the API says you are ${body.sub})` : ''
+    $('#message').textContent = `GET ${apiMe} → ${response.status}${user}`
+  })
 })
 await showStatus()
 document.documentElement.dataset['proxy'] = 'ready'

@@ -17,6 +17,11 @@ export interface DemoServerOptions {
   auth?: Partial<AuthServerOptions>
   /** Serves the built demo (`demoBuildDir`, `demo/dist/`) when given. */
   staticDir?: string
+  /**
+   * Requests this server answers before its own routes (`npm start`'s OpenID Connect config and
+   * API, the redirects to the DPoP origin): answers `true` when it took the request.
+   */
+  routes?: (request: IncomingMessage, response: ServerResponse, path: string) => boolean
 }
 
 type Next = () => void
@@ -87,6 +92,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       target: request.url ?? '/',
       authScheme: request.headers.authorization?.split(' ', 1)[0] ?? null,
     })
+    if (options.routes?.(request, response, path)) return
     if (path.startsWith('/api/') || path === '/api') return api.handle(request, response, await summarizeBody(request))
     if (request.method === 'POST' && path === '/auth/login') {
       return controlled(loginControl, request, response, (body) =>
@@ -142,6 +148,15 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       response
         .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
         .end(JSON.stringify(stats))
+      return
+    }
+    if (path === '/demo/last-api-call') {
+      // For the DPoP page: how the last API request was authorised, as the API saw it (no token).
+      const last = api.records.at(-1)
+      const call = last && { path: last.path, authScheme: last.authScheme, dpop: last.dpop, status: last.status }
+      response
+        .writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+        .end(JSON.stringify(call ?? null))
       return
     }
     if (path === '/demo/apis') {

@@ -1,13 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { closeServer, listen } from '../../demo/server/listen.ts'
 import sirv from 'sirv'
-import { API_CLIENT_ID, API_CLIENT_SECRET } from './OidcProvider.ts'
-
-export interface OidcApiRecord {
-  path: string
-  authorized: boolean
-  status: number
-}
+import { IntrospectedApi } from '../../demo/server/IntrospectedApi.ts'
 
 /**
  * The app origin for the OpenID Connect tests (`http://localhost:PORT`): the built pages and
@@ -15,9 +9,15 @@ export interface OidcApiRecord {
  * (RFC 7662) says it is active: the resource server trusts the provider, not the page.
  */
 export class OidcApp {
-  readonly records: OidcApiRecord[] = []
+  readonly #resourceServer = new IntrospectedApi()
+  readonly records = this.#resourceServer.records
   origin = ''
-  issuer = ''
+  get issuer(): string {
+    return this.#resourceServer.issuer
+  }
+  set issuer(issuer: string) {
+    this.#resourceServer.issuer = issuer
+  }
   /**
    * The API prefixes the demo's OpenID worker gives the token to, served with `issuer` as
    * `/oidc-config.js`: the server's own settings, never the page's URL.
@@ -49,7 +49,7 @@ export class OidcApp {
       }
       if (!corsOrigin && !path.startsWith('/api/'))
         return serveStatic(request, response, () => void response.writeHead(404).end())
-      void this.#api(path, request.headers.authorization).then(({ status, body }) => {
+      void this.#resourceServer.answer(path, request.headers.authorization).then(({ status, body }) => {
         response
           .writeHead(status, {
             'Content-Type': 'application/json',
@@ -62,27 +62,6 @@ export class OidcApp {
     const port = await listen(this.#server)
     this.origin = corsOrigin ? `http://127.0.0.1:${port}` : `http://localhost:${port}`
     return this
-  }
-
-  async #api(path: string, authorization: string | undefined): Promise<{ status: number; body: unknown }> {
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined
-    const introspection = token ? await this.#introspect(token) : undefined
-    const authorized = introspection?.['active'] === true
-    const status = authorized ? 200 : 401
-    this.records.push({ path, authorized, status })
-    return { status, body: authorized ? { sub: introspection?.['sub'], path } : { error: 'invalid_token' } }
-  }
-
-  async #introspect(token: string): Promise<Record<string, unknown>> {
-    const response = await fetch(`${this.issuer}/token/introspection`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Basic ${Buffer.from(`${API_CLIENT_ID}:${API_CLIENT_SECRET}`).toString('base64')}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ token }),
-    })
-    return (await response.json()) as Record<string, unknown>
   }
 
   async close(): Promise<void> {
