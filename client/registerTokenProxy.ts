@@ -140,9 +140,15 @@ export type SessionEventName = keyof SessionEvents
  */
 export interface WorkerEvents {
   /** Another script took (or is installing into) the scope this page registered its worker for. */
-  'worker-replaced': { scriptURL: string }
-  /** The worker's registration was removed (`'unregistered'`), or a message to it went unanswered (`'unresponsive'`). */
-  'worker-lost': { reason: 'unregistered' | 'unresponsive' }
+  'worker-replaced': {
+    /** The script that now holds the scope, or is installing into it. */
+    scriptURL: string
+  }
+  /** The worker this page registered is gone. */
+  'worker-lost': {
+    /** `'unregistered'`: its registration was removed; `'unresponsive'`: a message to it went unanswered. */
+    reason: 'unregistered' | 'unresponsive'
+  }
 }
 
 /** Everything {@link TokenProxyClient.on} listens for: the session events and the worker events. */

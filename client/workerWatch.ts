@@ -5,11 +5,13 @@
  */
 export type WorkerProblem =
   | {
+      /** Another script took the scope. */
       state: 'replaced'
       /** The script that now holds the scope (or is installing into it). */
       scriptURL: string
     }
   | {
+      /** The worker is gone. */
       state: 'lost'
       /** `'unregistered'`: the registration was removed; `'unresponsive'`: a message went unanswered. */
       reason: 'unregistered' | 'unresponsive'
