@@ -332,7 +332,7 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
     )
   }
   await withTimeout(
-    waitForControl(container, registration, url, workerError, timeoutMs),
+    waitForControl(container, registration, url, scriptUrl, workerError, timeoutMs),
     timeoutMs,
     'take control of the page',
   )
@@ -501,25 +501,57 @@ function registrationFailed(url: string, why: string): string {
   )
 }
 
+/**
+ * Resolves once a worker of `scriptUrl` controls the page. A page controlled by another script (the
+ * app moved its worker to a new script, or another page of the origin registered one in this scope)
+ * is not controlled by ours yet: its messages would go to the worker being replaced, which never
+ * answers once it is redundant. So it waits for ours, and asks ours to claim the page once active.
+ */
 async function waitForControl(
   container: ServiceWorkerContainer,
   registration: ServiceWorkerRegistration,
   url: string,
+  scriptUrl: string,
   workerError: Promise<TokenProxyError>,
   timeoutMs: number,
 ): Promise<void> {
-  if (container.controller) return
-  const controlled = new Promise<void>((resolve) =>
-    container.addEventListener('controllerchange', () => resolve(), { once: true }),
-  )
+  const ours = () => container.controller !== null && isOwnWorker(container.controller, scriptUrl)
+  if (ours()) return
+  const controlled = new Promise<void>((resolve) => {
+    const onChange = () => {
+      if (!ours()) return
+      container.removeEventListener('controllerchange', onChange)
+      resolve()
+    }
+    container.addEventListener('controllerchange', onChange)
+  })
   const claimed = (async () => {
-    const ready = await container.ready
-    if (container.controller) return
-    const active = ready.active ?? registration.active
-    if (active) await askWorker(active, 'CLAIM', {}, timeoutMs)
+    const active = await activeWorkerOf(registration, scriptUrl)
+    if (ours()) return
+    await askWorker(active, 'CLAIM', {}, timeoutMs)
     await controlled
   })()
   await Promise.race([claimed, installFailure(registration, url, workerError)])
+}
+
+/** The registration's active worker once it runs `scriptUrl` (at once, or when ours activates). */
+function activeWorkerOf(registration: ServiceWorkerRegistration, scriptUrl: string): Promise<ServiceWorker> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const { active } = registration
+      if (active && isOwnWorker(active, scriptUrl)) {
+        registration.removeEventListener('updatefound', watchNewest)
+        resolve(active)
+      }
+    }
+    const watchNewest = () => {
+      for (const worker of [registration.installing, registration.waiting])
+        worker?.addEventListener('statechange', check)
+      check()
+    }
+    registration.addEventListener('updatefound', watchNewest)
+    watchNewest()
+  })
 }
 
 /**

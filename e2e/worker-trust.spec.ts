@@ -50,3 +50,25 @@ test.describe('a worker the page can trust', () => {
       )
   })
 })
+
+test('a page controlled by another script of the scope: registerTokenProxy() resolves once its own script controls it', async ({
+  context,
+  app,
+}) => {
+  const page = await context.newPage()
+  await page.goto(`${app.origin}/minimal.html`)
+  await page.waitForFunction(() => document.documentElement.dataset['proxy'] === 'ready')
+  expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${app.origin}/sw.js`)
+
+  // The same tab moves to a page of the app that registers another script (an app that renamed
+  // its worker): until that script controls the page, messages would go to the outgoing worker.
+  for (let round = 0; round < 3; round++) {
+    const script = round % 2 === 0 ? '/sw-cache.js' : '/sw.js'
+    await page.goto(`${app.origin}/workers.html?sw=${script}`)
+    await page.waitForFunction(() => document.documentElement.dataset['proxy'] !== undefined)
+    expect(await page.evaluate(() => document.documentElement.dataset['proxy'])).toBe('ready')
+    expect(await page.evaluate(() => document.documentElement.dataset['controller'])).toBe(`${app.origin}${script}`)
+    await logIn(page)
+    expect((await pageFetch(page, `/api/round-${round}`)).status).toBe(200)
+  }
+})

@@ -12,6 +12,8 @@ try {
     timeoutMs: 5_000,
   })
   state.textContent = 'Ready: plain fetch() calls to /api/ carry the token.'
+  // Which worker controlled the page when registerTokenProxy() resolved (the e2e suite reads it).
+  document.documentElement.dataset['controller'] = navigator.serviceWorker.controller?.scriptURL ?? ''
   document.documentElement.dataset['proxy'] = 'ready'
 } catch (error) {
   state.textContent = error instanceof Error ? error.message : String(error)
