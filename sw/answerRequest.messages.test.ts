@@ -19,7 +19,10 @@ describe('answerRequest: the session messages', () => {
   it('answers STATUS and STAY_ACTIVE with what the proxy says, keeping the event alive for their work', async () => {
     const given: unknown[] = []
     const proxy = fakeProxy({
-      status: (waitUntil) => (given.push(['status', waitUntil]), Promise.resolve({ authenticated: false, expiresAt: null })),
+      status: (waitUntil) => (
+        given.push(['status', waitUntil]),
+        Promise.resolve({ authenticated: false, expiresAt: null })
+      ),
       stayActive: (waitUntil) => (
         given.push(['stayActive', waitUntil]),
         Promise.resolve({ authenticated: true, expiresAt: 5, idleEndsAt: 9 })
@@ -48,10 +51,18 @@ describe('answerRequest: the session messages', () => {
     })
 
     expect(
-      await answerRequest(proxy, message('COMPLETE_LOGOUT', { callbackUrl: 'https://app.example/bye?state=s' }), noClaim),
+      await answerRequest(
+        proxy,
+        message('COMPLETE_LOGOUT', { callbackUrl: 'https://app.example/bye?state=s' }),
+        noClaim,
+      ),
     ).toEqual({ ok: true, payload: { endedAtProvider: true } })
     expect(
-      await answerRequest(proxy, message('COMPLETE_SIGN_IN', { callbackUrl: 'https://app.example/cb?code=c' }), noClaim),
+      await answerRequest(
+        proxy,
+        message('COMPLETE_SIGN_IN', { callbackUrl: 'https://app.example/cb?code=c' }),
+        noClaim,
+      ),
     ).toEqual({ ok: true, payload: { returnTo: '/pay' } })
     expect(callbacks).toEqual(['logout https://app.example/bye?state=s', 'sign-in https://app.example/cb?code=c'])
   })
@@ -64,7 +75,9 @@ describe('answerRequest: LOGOUT', () => {
     const proxy = fakeProxy({
       logout: (waitUntil, endSession) => (
         calls.push([waitUntil, endSession]),
-        Promise.resolve(endSession ? { endSessionUrl: 'https://app.example/sw-token-proxy/end-session?state=s' } : undefined)
+        Promise.resolve(
+          endSession ? { endSessionUrl: 'https://app.example/sw-token-proxy/end-session?state=s' } : undefined,
+        )
       ),
     })
     const reply = await answerRequest(proxy, message('LOGOUT', payload), noClaim, keepAlive)

@@ -20,9 +20,12 @@ describe('decodeClaims at the edges of a JWT', () => {
     expect(decodeClaims(`h..s`)).toBeUndefined()
   })
 
-  it.each(['5', 'null', '"ada"', '[1,2]'])('reads nothing from a payload of JSON %s, which is no claims set', (json) => {
-    expect(decodeClaims(`h.${base64url(json)}.s`)).toBeUndefined()
-  })
+  it.each(['5', 'null', '"ada"', '[1,2]'])(
+    'reads nothing from a payload of JSON %s, which is no claims set',
+    (json) => {
+      expect(decodeClaims(`h.${base64url(json)}.s`)).toBeUndefined()
+    },
+  )
 
   it('reads nothing from a payload that is not JSON', () => {
     expect(decodeClaims(`h.${base64url('{not json')}.s`)).toBeUndefined()

@@ -34,7 +34,9 @@ describe('endpoint', () => {
   })
 
   it('refuses a URL of another scheme', () => {
-    expect(refusal(() => endpoint('ftp://app.example/x', 'logout', ORIGIN))).toContain('"logout" must be an http(s) URL')
+    expect(refusal(() => endpoint('ftp://app.example/x', 'logout', ORIGIN))).toContain(
+      '"logout" must be an http(s) URL',
+    )
   })
 })
 
@@ -65,7 +67,9 @@ describe('the numbers', () => {
     const max = 366 * 24 * 60 * 60
     expect(wholeSeconds(max, 's', 0)).toBe(max)
     expect(wholeSeconds(0, 's', 0)).toBe(0)
-    expect(refusal(() => wholeSeconds(max + 1, 's', 0))).toContain(`"s" must be a whole number of seconds from 0 to ${max}`)
+    expect(refusal(() => wholeSeconds(max + 1, 's', 0))).toContain(
+      `"s" must be a whole number of seconds from 0 to ${max}`,
+    )
     expect(refusal(() => wholeSeconds('5', 's', 1))).toContain(`"s" must be a whole number of seconds from 1 to ${max}`)
   })
 })
