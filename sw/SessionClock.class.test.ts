@@ -20,7 +20,7 @@ const tokens = (loginId: string): SessionTokens => ({
   receivedAt: T0,
 })
 
-async function setUp(session: SessionOptions) {
+function setUp(session: SessionOptions) {
   const name = `session-clock-${crypto.randomUUID()}`
   const store = new TokenStore(name)
   /** Another worker on the same database: sees only what was saved. */
@@ -50,7 +50,7 @@ async function setUp(session: SessionOptions) {
 
 describe('SessionClock.check and checkActive', () => {
   it('answer false for no session, ending nothing and telling nobody', async () => {
-    const { sessionClock, heard, ended, waitUntil } = await setUp({ idleSeconds: 300 })
+    const { sessionClock, heard, ended, waitUntil } = setUp({ idleSeconds: 300 })
     expect(await sessionClock.check(NO_SESSION)).toBe(false)
     expect(await sessionClock.checkActive(NO_SESSION, waitUntil)).toBe(false)
     expect(heard).toEqual([])
@@ -58,7 +58,7 @@ describe('SessionClock.check and checkActive', () => {
   })
 
   it('answer true within the deadlines, and false from the end on, which is ended for its reason', async () => {
-    const { sessionClock, clock, ended, logIn, kept, waitUntil } = await setUp({ idleSeconds: 300 })
+    const { sessionClock, clock, ended, logIn, kept, waitUntil } = setUp({ idleSeconds: 300 })
     const record = await logIn()
     clock.now = T0 + seconds(299)
     expect(await sessionClock.check(record)).toBe(true)
@@ -79,7 +79,7 @@ describe('SessionClock.check and checkActive', () => {
 
 describe('SessionClock: saving the idle clock', () => {
   it("saves an API request's activity at most every 5 seconds, behind the request; the worker knows it at once", async () => {
-    const { sessionClock, clock, logIn, current, saved, kept, waitUntil } = await setUp({ idleSeconds: 300 })
+    const { sessionClock, clock, logIn, current, saved, kept, waitUntil } = setUp({ idleSeconds: 300 })
     const record = await logIn()
 
     clock.now = T0 + seconds(1)
@@ -102,7 +102,7 @@ describe('SessionClock: saving the idle clock', () => {
   })
 
   it("saves a page's activity (saveNow) at once, before answering", async () => {
-    const { sessionClock, clock, logIn, saved, kept, waitUntil } = await setUp({ idleSeconds: 300 })
+    const { sessionClock, clock, logIn, saved, kept, waitUntil } = setUp({ idleSeconds: 300 })
     const record = await logIn()
     clock.now = T0 + seconds(1)
     await sessionClock.checkActive(record, waitUntil, { saveNow: true })
@@ -115,7 +115,7 @@ describe('SessionClock: saving the idle clock', () => {
   })
 
   it('saves the first activity of a new login at once, however recent the last save', async () => {
-    const { sessionClock, clock, logIn, saved, kept, waitUntil } = await setUp({ idleSeconds: 300 })
+    const { sessionClock, clock, logIn, saved, kept, waitUntil } = setUp({ idleSeconds: 300 })
     clock.now = T0 + seconds(1)
     await sessionClock.checkActive(await logIn('login-A'), waitUntil)
     const next = await logIn('login-B')
@@ -127,7 +127,7 @@ describe('SessionClock: saving the idle clock', () => {
   })
 
   it('counts the activity it saw in the warning it decides: a request inside the warning withdraws nothing it did not say', async () => {
-    const { sessionClock, clock, logIn, types, waitUntil } = await setUp({ idleSeconds: 300, warnBeforeSeconds: 30 })
+    const { sessionClock, clock, logIn, types, waitUntil } = setUp({ idleSeconds: 300, warnBeforeSeconds: 30 })
     const record = await logIn()
     clock.now = T0 + seconds(280)
     await sessionClock.checkActive(record, waitUntil)
@@ -137,7 +137,7 @@ describe('SessionClock: saving the idle clock', () => {
 
 describe('SessionClock: the warning', () => {
   it('is told from exactly warnBeforeSeconds before the end, and status() says so from then', async () => {
-    const { sessionClock, clock, logIn, heard } = await setUp({ idleSeconds: 300, warnBeforeSeconds: 30 })
+    const { sessionClock, clock, logIn, heard } = setUp({ idleSeconds: 300, warnBeforeSeconds: 30 })
     const record = await logIn()
     clock.now = T0 + seconds(270) - 1
     await sessionClock.check(record)
@@ -156,7 +156,7 @@ describe('SessionClock: the warning', () => {
   })
 
   it('is told again when another deadline comes first inside it', async () => {
-    const { sessionClock, clock, logIn, heard, waitUntil } = await setUp({
+    const { sessionClock, clock, logIn, heard, waitUntil } = setUp({
       idleSeconds: 90,
       maxSeconds: 100,
       warnBeforeSeconds: 30,
@@ -174,7 +174,7 @@ describe('SessionClock: the warning', () => {
   })
 
   it("is withdrawn only for its own login: a new login's tabs hear nothing of the last one's", async () => {
-    const { sessionClock, clock, logIn, types } = await setUp({ idleSeconds: 300, warnBeforeSeconds: 30 })
+    const { sessionClock, clock, logIn, types } = setUp({ idleSeconds: 300, warnBeforeSeconds: 30 })
     clock.now = T0 + seconds(280)
     await sessionClock.check(await logIn('login-A'))
     expect(types()).toEqual(['SESSION_EXPIRING'])
@@ -187,17 +187,17 @@ describe('SessionClock: the warning', () => {
 
 describe('SessionClock.statusOf', () => {
   it('names only the deadlines there are', async () => {
-    const idle = await setUp({ idleSeconds: 300 })
+    const idle = setUp({ idleSeconds: 300 })
     expect(idle.sessionClock.statusOf(await idle.logIn())).toStrictEqual({
       idleEndsAt: T0 + seconds(300),
       warnsAt: T0 + seconds(240),
     })
-    const ceiling = await setUp({ maxSeconds: 600 })
+    const ceiling = setUp({ maxSeconds: 600 })
     expect(ceiling.sessionClock.statusOf(await ceiling.logIn())).toStrictEqual({
       sessionEndsAt: T0 + seconds(600),
       warnsAt: T0 + seconds(540),
     })
-    const none = await setUp({})
+    const none = setUp({})
     expect(none.sessionClock.statusOf(await none.logIn())).toStrictEqual({})
   })
 })

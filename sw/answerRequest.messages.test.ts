@@ -71,7 +71,7 @@ describe('answerRequest: the session messages', () => {
 describe('answerRequest: LOGOUT', () => {
   /** What the proxy's logout() was given for a LOGOUT message with `payload`, and the reply. */
   async function logOutWith(payload: unknown) {
-    const calls: Array<[WaitUntil, EndSessionRequest | undefined]> = []
+    const calls: Array<[WaitUntil | undefined, EndSessionRequest | undefined]> = []
     const proxy = fakeProxy({
       logout: (waitUntil, endSession) => (
         calls.push([waitUntil, endSession]),

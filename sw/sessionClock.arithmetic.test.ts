@@ -49,6 +49,7 @@ describe('the session options', () => {
       } catch (error) {
         return error
       }
+      return undefined
     })()
     expect(refusal).toBeInstanceOf(TokenProxyError)
     expect(refusal).toMatchObject({ code: 'ERR_INVALID_OPTIONS' })
