@@ -1,6 +1,8 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { openIdConnect } from './oidc/openIdConnect.js'
+import { staticRoutes } from './staticRoutes.js'
+import { routeOf } from './testStaticRouting.js'
 import { proxyOverFakes } from './testProxy.js'
 import { TokenStore } from './tokenStore.js'
 import type { TokenProxyOptions } from './glossary.js'
@@ -140,5 +142,20 @@ describe('RP-Initiated Logout through the proxy', () => {
     const { proxy, store } = await setUp()
     expect(await proxy.logout()).toBeUndefined()
     expect((await store.reload()).tokens).toBeNull()
+  })
+})
+
+describe("the end-session page in the worker's static routes", () => {
+  it('sends its navigations to the worker, and every other navigation to the network', async () => {
+    const { proxy } = await setUp()
+    const rules = staticRoutes(proxy.ownedUrls)
+    expect(routeOf(rules, `${SCOPE}sw-token-proxy/end-session?state=s`, 'navigate')).toBe('fetch-event')
+    expect(routeOf(rules, `${SCOPE}sw-token-proxy/other`, 'navigate')).toBe('network')
+    expect(routeOf(rules, `${SCOPE}`, 'navigate')).toBe('network')
+  })
+
+  it('has no such rule without oidc options', async () => {
+    const { proxy } = await setUp({ oidc: false })
+    expect(routeOf(staticRoutes(proxy.ownedUrls), `${SCOPE}sw-token-proxy/end-session`, 'navigate')).toBe('network')
   })
 })
