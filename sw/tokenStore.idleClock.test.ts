@@ -111,6 +111,15 @@ describe('TokenStore: the idle clock across renewals and logins', () => {
     const { record: ended } = await here.compareAndSwap(2, null)
     expect(ended).toEqual({ generation: 3, tokens: null })
   })
+
+  it('starts a session over an ended one at its generation, with no activity of its own', async () => {
+    const { here } = await twoWorkers()
+    await here.saveActivity('login-A', 5_000)
+    await here.end()
+    const { written, record } = await here.compareAndSwap(2, tokens('login-A', 'at-2'))
+    expect(written).toBe(true)
+    expect(record).toEqual({ generation: 3, tokens: tokens('login-A', 'at-2') })
+  })
 })
 
 describe('TokenStore: a store that cannot be read', () => {
