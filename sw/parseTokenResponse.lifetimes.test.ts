@@ -40,3 +40,22 @@ describe("the access token's stated lifetime", () => {
     expect(() => parse({ expires_in: value })).toThrow('"expires_in" is not a number')
   })
 })
+
+describe("a JWT refresh token's own lifetime (exp − iat)", () => {
+  const unsignedJwt = (claims: Record<string, unknown>) =>
+    `${btoa(JSON.stringify({ alg: 'none' })).replace(/=+$/, '')}.${btoa(JSON.stringify(claims)).replace(/=+$/, '')}.`
+  const lifetimeOf = (claims: Record<string, unknown>) =>
+    parseTokenResponse({ access_token: 'at', refresh_token: unsignedJwt(claims) }).refreshLifetimeSeconds
+  const YEAR_AND_A_DAY = 366 * 24 * 60 * 60
+
+  it('is read from one second up to a year and a day', () => {
+    expect(lifetimeOf({ iat: 1000, exp: 1001 })).toBe(1)
+    expect(lifetimeOf({ iat: 0, exp: YEAR_AND_A_DAY })).toBe(YEAR_AND_A_DAY)
+  })
+
+  it('is ignored, not refused, past a year and a day or in fractions of a second', () => {
+    expect(lifetimeOf({ iat: 0, exp: YEAR_AND_A_DAY + 1 })).toBeUndefined()
+    expect(lifetimeOf({ iat: 0, exp: 1.5 })).toBeUndefined()
+    expect(lifetimeOf({ iat: 5, exp: 5 })).toBeUndefined()
+  })
+})
