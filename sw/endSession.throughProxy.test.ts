@@ -138,6 +138,20 @@ describe('RP-Initiated Logout through the proxy', () => {
     expect(refused.type).toBe('error')
   })
 
+  it('still sends the browser to the provider when the session had already ended here, without a hint', async () => {
+    const { proxy } = await setUp()
+    await proxy.logout()
+    const answer = await proxy.logout(undefined, { postLogoutRedirectUri: undefined })
+    const redirect = await proxy.handle(
+      navigation(answer?.endSessionUrl ?? ''),
+      { role: 'end-session' },
+      () => undefined,
+    )
+    const provider = new URL(redirect.headers.get('Location') ?? 'about:blank')
+    expect(provider.origin + provider.pathname).toBe(`${ISSUER}/session/end`)
+    expect(provider.searchParams.has('id_token_hint')).toBe(false)
+  })
+
   it('answers no end-session page for a plain logout', async () => {
     const { proxy, store } = await setUp()
     expect(await proxy.logout()).toBeUndefined()
