@@ -83,3 +83,17 @@ describe('the answer that completes a sign-in', () => {
     expect(failure).toMatchObject({ code: 'ERR_SIGN_IN_FAILED', reason: 'not_redirect_uri' })
   })
 })
+
+describe('the oidc options', () => {
+  it('refuses null, as options that name no provider', () => {
+    expect(() =>
+      openIdConnect(null as never).create({
+        origin: ORIGIN,
+        now: () => 0,
+        resources: [],
+        pendingSignIns: { save: () => Promise.resolve(), take: () => Promise.resolve(undefined) },
+        fetch: () => Promise.reject(new Error('unused')),
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTIONS' }) as Error)
+  })
+})
