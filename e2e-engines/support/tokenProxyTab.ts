@@ -1,7 +1,8 @@
 import { MESSAGE_SOURCE } from '../../protocol/messages.ts'
 import { SESSION_DATABASE } from '../../protocol/storage.ts'
 import { askWorkerStatus, readStatusReply, type SessionStatus } from '../../playwright/tokenProxyState.ts'
-import { noSessionToExpire, writeExpiredAccessToken } from '../../playwright/expireAccessToken.ts'
+import { noSessionToExpire } from '../../playwright/expireAccessToken.ts'
+import { rewriteStoredSession } from '../../playwright/storedSession.ts'
 import {
   recordedSessionEvents,
   SESSION_EVENT_RECORDING,
@@ -39,7 +40,8 @@ export async function sessionStatus(tab: Tab, timeoutMs = 10_000): Promise<Sessi
 
 /** `expireAccessToken` of `sw-token-proxy/playwright`, in any engine. */
 export async function expireAccessToken(tab: Tab): Promise<void> {
-  if (!(await tab.evaluate(writeExpiredAccessToken, SESSION_DATABASE))) throw noSessionToExpire()
+  const change = { expireAccessTokens: true } as const
+  if (!(await tab.evaluate(rewriteStoredSession, { where: SESSION_DATABASE, change }))) throw noSessionToExpire()
   // The worker answers STATUS by reading the record again: now it holds the expired one.
   await sessionStatus(tab)
 }
