@@ -1,7 +1,3 @@
-import { chromium } from '@playwright/test'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import {
   expireAccessToken,
   sessionEvents,
@@ -9,7 +5,7 @@ import {
   sessionStatus,
   waitForTokenProxy,
 } from '../playwright/index.ts'
-import { chromiumLaunchOptions } from '../test-support/chromiumLaunchOptions.ts'
+import { withBrowserProfile } from './support/browserProfile.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
@@ -92,12 +88,8 @@ test.describe('a session belongs to one login', () => {
 
 test.describe('logout is durable', () => {
   test('a browser closed while the logout request is in flight comes back logged out', async ({ app }) => {
-    const profile = await mkdtemp(join(tmpdir(), 'sw-token-proxy-profile-'))
-    const launch = () =>
-      chromium.launchPersistentContext(profile, { ...chromiumLaunchOptions, serviceWorkers: 'allow' })
-    try {
-      const first = await launch()
-      const page = first.pages()[0] ?? (await first.newPage())
+    await withBrowserProfile(async (launch) => {
+      const { browser: first, page } = await launch()
       await page.goto(`${app.origin}/minimal.html`)
       await waitForTokenProxy(page)
       await logIn(page)
@@ -108,8 +100,7 @@ test.describe('logout is durable', () => {
       await app.logoutControl.waitForHeld()
       await first.close()
 
-      const second = await launch()
-      const reopened = second.pages()[0] ?? (await second.newPage())
+      const { browser: second, page: reopened } = await launch()
       await reopened.goto(`${app.origin}/minimal.html`)
       await waitForTokenProxy(reopened)
       expect(await sessionStatus(reopened)).toEqual({ authenticated: false, expiresAt: null })
@@ -118,9 +109,7 @@ test.describe('logout is durable', () => {
 
       expect(app.api.records.find((record) => record.path === '/api/after-reopen')).toMatchObject({ authScheme: null })
       app.logoutControl.release()
-    } finally {
-      await rm(profile, { recursive: true, force: true })
-    }
+    })
   })
 
   test('proxy.logout() tells every tab before its request reaches the server', async ({ page, app, openTab }) => {
