@@ -78,6 +78,16 @@ function providerInstant(response: TokenSet, receivedAt: number, claim: string):
     : undefined
 }
 
+/** Whether any deadline can apply to `tokens` under `limits` (without one, the clock has nothing to do). */
+function mayEnd(tokens: SessionTokens, limits: SessionLimits): boolean {
+  return (
+    limits.maxSeconds !== undefined ||
+    limits.idleSeconds !== undefined ||
+    tokens.refreshExpiresAt !== undefined ||
+    tokens.providerEndsAt !== undefined
+  )
+}
+
 /** When a session ends, and why: its deadlines on the worker's clock (`null`: none). */
 export interface SessionDeadlines {
   /** The first of the refresh token's lifetime, the ceiling and the provider's own end. */
@@ -176,12 +186,8 @@ export class SessionClock {
    * answers `false`); one inside its warning has every tab told once; one whose warning no longer
    * holds (activity moved the idle deadline, a renewal the refresh token's) has it withdrawn.
    */
-  async check(record: SessionRecord, waitUntil: WaitUntil = unawaited): Promise<boolean> {
-    if (!isLive(record)) return false
-    const at = this.#context.now()
-    if (await this.#endIfDue(record, at, waitUntil)) return false
-    await this.#warnings(record, at)
-    return true
+  check(record: SessionRecord, waitUntil: WaitUntil = unawaited): Promise<boolean> {
+    return this.#check(record, waitUntil, undefined)
   }
 
   /**
@@ -190,19 +196,24 @@ export class SessionClock {
    * withdrawn). The save goes to `waitUntil` so the request does not wait on it. Without an idle
    * timeout, the same as `check`.
    */
-  async checkActive(record: SessionRecord, waitUntil: WaitUntil, { saveNow = false } = {}): Promise<boolean> {
-    if (!isLive(record)) return false
-    const at = this.#context.now()
-    if (await this.#endIfDue(record, at, waitUntil)) return false
-    await this.#warnings(this.tracksIdle ? await this.#markActive(record, at, waitUntil, saveNow) : record, at)
-    return true
+  checkActive(record: SessionRecord, waitUntil: WaitUntil, { saveNow = false } = {}): Promise<boolean> {
+    return this.#check(record, waitUntil, { saveNow })
   }
 
-  async #endIfDue(record: LiveSession, at: number, waitUntil: WaitUntil): Promise<boolean> {
-    const end = firstEnd(deadlinesOf(record, this.#context.limits))
-    if (!end || at < end.endsAt) return false
-    this.#warned = undefined
-    await this.#context.end(record, end.reason, waitUntil)
+  async #check(record: SessionRecord, waitUntil: WaitUntil, activity: { saveNow: boolean } | undefined) {
+    if (!isLive(record)) return false
+    const { limits, now } = this.#context
+    // The API path's common case: nothing can end this session and no warning is out.
+    if (this.#warned === undefined && !mayEnd(record.tokens, limits)) return true
+    const at = now()
+    const end = firstEnd(deadlinesOf(record, limits))
+    if (end && at >= end.endsAt) {
+      this.#warned = undefined
+      await this.#context.end(record, end.reason, waitUntil)
+      return false
+    }
+    const used = activity && this.tracksIdle ? await this.#markActive(record, at, waitUntil, activity.saveNow) : record
+    await this.#warnings(used, at)
     return true
   }
 
