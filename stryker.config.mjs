@@ -21,6 +21,8 @@ export default {
     '!sw/testLocks.ts',
     '!sw/testLogOut.ts',
     '!sw/testProxy.ts',
+    '!sw/testSessionClock.ts',
+    '!sw/cache/testCaches.ts',
     '!sw/testOidcProvider.ts',
     '!sw/testStaticRouting.ts',
   ],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseTokenResponse } from './parseTokenResponse.js'
+import { unsignedJwt } from './testSessionClock.js'
 
 // The lifetimes a token response states, as servers actually send them: numbers, numbers in
 // strings (digits only), and nulls for "none".
@@ -42,8 +43,6 @@ describe("the access token's stated lifetime", () => {
 })
 
 describe("a JWT refresh token's own lifetime (exp − iat)", () => {
-  const unsignedJwt = (claims: Record<string, unknown>) =>
-    `${btoa(JSON.stringify({ alg: 'none' })).replace(/=+$/, '')}.${btoa(JSON.stringify(claims)).replace(/=+$/, '')}.`
   const lifetimeOf = (claims: Record<string, unknown>) =>
     parseTokenResponse({ access_token: 'at', refresh_token: unsignedJwt(claims) }).refreshLifetimeSeconds
   const YEAR_AND_A_DAY = 366 * 24 * 60 * 60

@@ -3,30 +3,16 @@ import { TokenProxyError } from '../protocol/errors.js'
 import { parseTokenResponse } from './parseTokenResponse.js'
 import { clockFieldsFrom, deadlinesOf, firstEnd, resolveSessionLimits } from './sessionClock.js'
 import type { LiveSession } from './tokenStore.js'
+import { liveSession, unsignedJwt } from './testSessionClock.js'
 
 // The session clock's pure parts, at their edges: the defaults, the ID token's instants that make
 // no instant, and which deadline wins a tie.
 
 const T0 = 1_700_000_000_000
-const unsignedJwt = (claims: Record<string, unknown>) =>
-  `${btoa(JSON.stringify({ alg: 'none' })).replace(/=+$/, '')}.${btoa(JSON.stringify(claims)).replace(/=+$/, '')}.`
 const withIdToken = (claims: Record<string, unknown>) =>
   parseTokenResponse({ access_token: 'a', id_token: unsignedJwt(claims) })
 
-const record = (tokens: Partial<LiveSession['tokens']>, lastActiveAt?: number): LiveSession => ({
-  generation: 1,
-  tokens: {
-    loginId: 'l',
-    issuedBy: 'i',
-    accessToken: 'a',
-    refreshToken: 'r',
-    idToken: undefined,
-    expiresAt: null,
-    receivedAt: T0,
-    ...tokens,
-  },
-  ...(lastActiveAt !== undefined && { lastActiveAt }),
-})
+const record = (tokens: Partial<LiveSession['tokens']>, lastActiveAt?: number) => liveSession(T0, tokens, lastActiveAt)
 
 describe('the session options', () => {
   it('without any, put no limit on a session and warn a minute before an end', () => {

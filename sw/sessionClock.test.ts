@@ -6,12 +6,10 @@ import { parseTokenResponse } from './parseTokenResponse.js'
 import { clockFieldsFrom, deadlinesOf, firstEnd, resolveSessionLimits, signedInAtOf } from './sessionClock.js'
 import { proxyOverFakes } from './testProxy.js'
 import type { LiveSession } from './tokenStore.js'
+import { liveSession, unsignedJwt } from './testSessionClock.js'
 
 const ORIGIN = 'https://app.example'
 const T0 = 1_700_000_000_000
-
-const unsignedJwt = (claims: Record<string, unknown>) =>
-  `${btoa(JSON.stringify({ alg: 'none' })).replace(/=+$/, '')}.${btoa(JSON.stringify(claims)).replace(/=+$/, '')}.`
 
 /** A proxy over fakes whose clock the test moves, recording what the servers were sent and every broadcast. */
 function setUp(options: Partial<TokenProxyOptions> = {}, login: Record<string, unknown> = {}) {
@@ -310,20 +308,8 @@ describe('the session clock: the idle timeout, for every tab', () => {
 })
 
 describe('the session clock: deadline arithmetic', () => {
-  const record = (tokens: Partial<LiveSession['tokens']>, lastActiveAt?: number): LiveSession => ({
-    generation: 1,
-    tokens: {
-      loginId: 'l',
-      issuedBy: 'i',
-      accessToken: 'a',
-      refreshToken: 'r',
-      idToken: undefined,
-      expiresAt: null,
-      receivedAt: T0,
-      ...tokens,
-    },
-    ...(lastActiveAt !== undefined && { lastActiveAt }),
-  })
+  const record = (tokens: Partial<LiveSession['tokens']>, lastActiveAt?: number) =>
+    liveSession(T0, tokens, lastActiveAt)
   const limits = (session: Parameters<typeof resolveSessionLimits>[0]) => resolveSessionLimits(session)
 
   it('ends at the first deadline and names it', () => {

@@ -3,32 +3,12 @@ import { describe, expect, it } from 'vitest'
 import type { TokenProxyOptions } from '../glossary.js'
 import { proxyOverFakes } from '../testProxy.js'
 import { apiCache } from './apiCache.js'
+import { fakeCaches } from './testCaches.js'
 
 // The per-login API cache (Policy 15) and the session's events: which of them delete the caches
 // before any tab hears them, and which entries the cache serves at all.
 const ORIGIN = 'https://app.example'
 const T0 = 1_700_000_000_000
-
-/** CacheStorage as far as the proxy uses it, in memory, keyed by URL. */
-function fakeCaches() {
-  const stores = new Map<string, Map<string, Response>>()
-  const open = (name: string) => {
-    let store = stores.get(name)
-    if (!store) stores.set(name, (store = new Map<string, Response>()))
-    return store
-  }
-  const caches = {
-    keys: () => Promise.resolve([...stores.keys()]),
-    delete: (name: string) => Promise.resolve(stores.delete(name)),
-    open: (name: string) =>
-      Promise.resolve(open(name)).then(() => ({
-        put: (request: Request, response: Response) => (open(name).set(request.url, response), Promise.resolve()),
-      })),
-    match: (request: Request, { cacheName }: { cacheName: string }) =>
-      Promise.resolve(stores.get(cacheName)?.get(request.url)?.clone()),
-  } as unknown as CacheStorage
-  return { caches, stores }
-}
 
 function setUp(options: Partial<TokenProxyOptions> = {}) {
   const clock = { now: T0 }

@@ -3,30 +3,10 @@ import { describe, expect, it } from 'vitest'
 import type { ApiCacheStrategy } from '../glossary.js'
 import { proxyOverFakes } from '../testProxy.js'
 import { apiCache } from './apiCache.js'
+import { fakeCaches } from './testCaches.js'
 
 // The per-login API cache (Policy 15) over a CacheStorage fake: what each strategy answers.
 const ORIGIN = 'https://app.example'
-
-/** CacheStorage as far as the proxy uses it, in memory, keyed by URL. */
-function fakeCaches() {
-  const stores = new Map<string, Map<string, Response>>()
-  const open = (name: string) => {
-    let store = stores.get(name)
-    if (!store) stores.set(name, (store = new Map<string, Response>()))
-    return store
-  }
-  const caches = {
-    keys: () => Promise.resolve([...stores.keys()]),
-    delete: (name: string) => Promise.resolve(stores.delete(name)),
-    open: (name: string) =>
-      Promise.resolve(open(name)).then(() => ({
-        put: (request: Request, response: Response) => (open(name).set(request.url, response), Promise.resolve()),
-      })),
-    match: (request: Request, { cacheName }: { cacheName: string }) =>
-      Promise.resolve(stores.get(cacheName)?.get(request.url)?.clone()),
-  } as unknown as CacheStorage
-  return { caches, stores }
-}
 
 function setUp(cache: ApiCacheStrategy) {
   let answer = 1

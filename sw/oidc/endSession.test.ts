@@ -107,3 +107,21 @@ describe('RP-Initiated Logout', () => {
     ).toThrow(/"oidc.postLogoutRedirectUri" must be pages of this origin/)
   })
 })
+
+// Its memory: a logout is remembered for exactly ten minutes, and a state is accepted back only
+// where the provider was asked to send the browser back.
+describe('RP-Initiated Logout, remembered', () => {
+  it('for exactly ten minutes: its redirect and its return are still answered then', async () => {
+    const { client, later } = setUp({ postLogoutRedirectUri: ['/signed-out'] })
+    const state = await client.beginEndSession('the-id-token', undefined)
+    later(10 * 60 * 1000)
+    expect(new URL(await client.endSessionRedirect(state)).searchParams.get('id_token_hint')).toBe('the-id-token')
+    expect(client.completeEndSession(state)).toBe(true)
+  })
+
+  it('accepts no state back when the provider was not asked to send the browser back', async () => {
+    const { client } = setUp({ postLogoutRedirectUri: null })
+    const state = await client.beginEndSession('the-id-token', undefined)
+    expect(client.completeEndSession(state)).toBe(false)
+  })
+})

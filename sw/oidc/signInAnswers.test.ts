@@ -1,8 +1,7 @@
 import { generateKeyPair } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { TokenProxyError } from '../../protocol/errors.js'
-import { discoveryDocument, idToken } from '../testOidcProvider.js'
-import type { PendingSignIn } from '../tokenStore.js'
+import { discoveryDocument, idToken, pendingSignInsInMemory } from '../testOidcProvider.js'
 import { openIdConnect } from './openIdConnect.js'
 
 // What the code exchange's answer must be for a sign-in to complete, without DPoP: an ID token
@@ -17,24 +16,16 @@ beforeAll(async () => {
 })
 
 function setUp(answer: (nonce: string) => Promise<Record<string, unknown>>) {
-  const saved = new Map<string, PendingSignIn>()
-  let nonce = ''
+  const { pendingSignIns, lastNonce } = pendingSignInsInMemory()
   const client = openIdConnect({ issuer: ISSUER, clientId: 'spa', redirectUri: '/callback' }).create({
     origin: ORIGIN,
     now: () => Date.now(),
     resources: [],
-    pendingSignIns: {
-      save: (state, pending) => (saved.set(state, pending), (nonce = pending.nonce), Promise.resolve()),
-      take: (state) => {
-        const pending = saved.get(state)
-        saved.delete(state)
-        return Promise.resolve(pending)
-      },
-    },
+    pendingSignIns,
     fetch: async (input) => {
       const url = new URL(input instanceof Request ? input.url : String(input))
       if (url.pathname === '/.well-known/openid-configuration') return discoveryDocument(ISSUER)
-      return Response.json(await answer(nonce))
+      return Response.json(await answer(lastNonce()))
     },
   })
   const begin = async (origin = ORIGIN) => {

@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { TokenProxyError } from '../../protocol/errors.js'
 import { answerRequest } from '../answerRequest.js'
 import type { TokenProxy } from '../createTokenProxy.js'
-import { discoveryDocument, idToken } from '../testOidcProvider.js'
-import type { PendingSignIn } from '../tokenStore.js'
+import { discoveryDocument, idToken, pendingSignInsInMemory } from '../testOidcProvider.js'
 import { openIdConnect } from './openIdConnect.js'
 
 // A failed sign-in says why in a stable `reason`, so an app can tell "you cancelled" from
@@ -40,20 +39,12 @@ function setUp(provider: Partial<Provider> = {}) {
     authorizationEndpoint: true,
     ...provider,
   }
-  const saved = new Map<string, PendingSignIn>()
-  let nonce = ''
+  const { pendingSignIns, lastNonce } = pendingSignInsInMemory()
   const client = openIdConnect({ issuer: ISSUER, clientId: 'spa', redirectUri: '/callback' }).create({
     origin: ORIGIN,
     now: () => Date.now(),
     resources: [],
-    pendingSignIns: {
-      save: (state, pending) => (saved.set(state, pending), (nonce = pending.nonce), Promise.resolve()),
-      take: (state) => {
-        const pending = saved.get(state)
-        saved.delete(state)
-        return Promise.resolve(pending)
-      },
-    },
+    pendingSignIns,
     fetch: async (input) => {
       if (!scripted.reachable) throw new TypeError('Failed to fetch')
       const url = new URL(input instanceof Request ? input.url : String(input))
@@ -62,7 +53,7 @@ function setUp(provider: Partial<Provider> = {}) {
         if (!scripted.authorizationEndpoint) delete document['authorization_endpoint']
         return Response.json(document)
       }
-      if (url.pathname === '/token') return scripted.token(nonce)
+      if (url.pathname === '/token') return scripted.token(lastNonce())
       return new Response(null, { status: 404 })
     },
   })
