@@ -3,19 +3,11 @@
 // `/sw-oidc-session.js` and registered by `/oidc-session.html` (e2e/session-clock-oidc.spec.ts).
 // The provider and the API prefixes come from `/oidc-config.js`, as for `/sw-oidc.js`; the sign-in
 // comes back to its own page, so that page's worker is the one that completes it.
-import { installTokenProxy, type ApiEntry } from '../../sw/index.ts'
+import { installTokenProxy } from '../../sw/index.ts'
+import { readDemoOidcConfig } from './demoOidcConfig.ts'
 import { openIdConnect } from '../../sw/oidc/index.ts'
 
-declare let self: ServiceWorkerGlobalScope & {
-  demoOidcConfig?: { issuer: string; api: ApiEntry[]; clientId?: string; scope?: string }
-}
-
-self.importScripts('/oidc-config.js')
-const config = self.demoOidcConfig
-if (!config)
-  throw new Error(
-    '[sw-token-proxy demo] Failed to start the OpenID Connect worker: /oidc-config.js set no demoOidcConfig. Serve it from the server that hosts the demo.',
-  )
+const config = readDemoOidcConfig()
 
 installTokenProxy({
   api: config.api,
