@@ -56,19 +56,21 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
  *   {@link https://www.rfc-editor.org/rfc/rfc6749#section-5.2 | §5.2}): `access_denied` (the user
  *   cancelled or refused), `login_required`, `consent_required`, `interaction_required`,
  *   `account_selection_required`, `invalid_request`, `unauthorized_client`, `invalid_scope`,
- *   `invalid_grant`, `server_error`, `temporarily_unavailable`, and any other code it sends.
+ *   `invalid_grant`, `server_error`, `temporarily_unavailable`, and any other code it sends (at
+ *   the callback, the token endpoint, or the pushed authorization request endpoint, RFC 9126).
  * - `state_mismatch`: the callback answers no sign-in in progress (an unknown, expired or used
  *   `state`: a second tab's callback, a reload of the callback page, a forged link).
  * - `not_redirect_uri`: `completeSignIn()` ran on a page other than the configured `redirectUri`.
  * - `no_callback`: a page asked to complete a sign-in without a callback URL.
  * - `configuration_changed`: the sign-in was begun by a worker configured for another provider,
  *   client or DPoP setting (the worker was updated while the user was at the provider).
- * - `provider_unreachable`: the provider's discovery document or token endpoint did not answer
- *   (offline, refused, past `oidc.timeoutMs`).
+ * - `provider_unreachable`: the provider's discovery document, pushed authorization request
+ *   endpoint or token endpoint did not answer (offline, refused, past `oidc.timeoutMs`).
  * - `provider_misconfigured`: the provider's metadata lacks what a sign-in needs
- *   (`authorization_endpoint`).
+ *   (`authorization_endpoint`; `pushed_authorization_request_endpoint` when
+ *   `oidc.pushedAuthorizationRequests` is `true` or the provider requires PAR).
  * - `invalid_response`: the provider answered, but its answer did not validate (the ID token,
- *   its `nonce`, `iss` or `auth_time`).
+ *   its `nonce`, `iss` or `auth_time`; a pushed authorization response without `request_uri`).
  */
 export type SignInFailureReason =
   | 'access_denied'

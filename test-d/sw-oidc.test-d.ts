@@ -23,6 +23,7 @@ describe('openIdConnect', () => {
       authorizationParams?: Record<string, string>
       timeoutMs?: number
       postLogoutRedirectUri?: string | string[]
+      pushedAuthorizationRequests?: 'auto' | boolean
     }>()
     // @ts-expect-error: the redirect URI is required
     const noRedirect: OidcOptions = { issuer: 'https://id.example.com', clientId: 'spa' }
@@ -33,6 +34,13 @@ describe('openIdConnect', () => {
       // @ts-expect-error: a public client has no secret
       clientSecret: 's',
     }
-    expectTypeOf([noRedirect, secret]).items.toEqualTypeOf<OidcOptions>()
+    const par: OidcOptions = {
+      issuer: 'https://id.example.com',
+      clientId: 'spa',
+      redirectUri: '/callback',
+      // @ts-expect-error: 'auto', true or false
+      pushedAuthorizationRequests: 'required',
+    }
+    expectTypeOf([noRedirect, secret, par]).items.toEqualTypeOf<OidcOptions>()
   })
 })

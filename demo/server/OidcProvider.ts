@@ -71,12 +71,45 @@ export interface OidcProviderOptions {
    * provider that long before. Default: the login's own time.
    */
   loginAgeSeconds?: number
+  /**
+   * Pushed authorization requests (RFC 9126, oidc-provider's `features.pushedAuthorizationRequests`,
+   * its endpoint at `/request`): `'offered'` (oidc-provider v9's default) advertises
+   * `pushed_authorization_request_endpoint` and accepts both kinds of authorization request;
+   * `'required'` also sets `require_pushed_authorization_requests`, so an authorization request
+   * without a `request_uri` is refused (`invalid_request`, at the redirect URI); `'off'` has no PAR
+   * endpoint at all. Default `'offered'`.
+   */
+  pushedAuthorizationRequests?: 'off' | 'offered' | 'required'
 }
 
-/** What one authorization request (`GET /auth`) asked for, as the provider received it. */
+/**
+ * What one authorization request (`GET /auth`) asked for, as the provider received it: from its
+ * query, or, for a pushed one (`request_uri`), from the request the client pushed.
+ */
 interface AuthorizationRequestRecord {
   acrValues: string | null
   maxAge: string | null
+}
+
+/**
+ * One pushed authorization request (`POST /request`, RFC 9126) as the provider received and
+ * answered it: which parameters it carried (never a token; none is sent there) and a few values.
+ */
+interface PushedAuthorizationRequestRecord {
+  /** `201` for an accepted request, else the refusal's status. */
+  status: number
+  /** The OAuth error of a refusal, `null` for an accepted one. */
+  error: string | null
+  /** The names of the pushed parameters, sorted, each once. */
+  parameters: string[]
+  clientId: string | null
+  acrValues: string | null
+  maxAge: string | null
+  /** The RFC 7638 thumbprint the code is to be bound to (`dpop_jkt`), or `null`. */
+  dpopJkt: string | null
+  codeChallengeMethod: string | null
+  /** Whether the request carried a `DPoP` proof. */
+  proved: boolean
 }
 
 /** One revocation request (RFC 7009) as the provider answered it: never the token. */
@@ -127,6 +160,8 @@ export interface RunningOidcProvider {
   }
   /** Every authorization request, in order: what it asked of the login. */
   authorizationRequests: AuthorizationRequestRecord[]
+  /** Every pushed authorization request (RFC 9126), in order, with the provider's answer. */
+  pushedAuthorizationRequests: PushedAuthorizationRequestRecord[]
   /** The `acr` of every login the provider completed, in order. */
   logins: Array<{ accountId: string; acr: string | undefined }>
   /** Every request to the token endpoint, in order, with the provider's answer. */
@@ -167,6 +202,8 @@ interface ProviderContext {
   get(header: string): string
   oidc?: {
     route?: string
+    /** The parsed request body, for the endpoints that take one. */
+    body?: Record<string, string | string[] | undefined>
     params?: Record<string, unknown>
     /** The session's `acr` (during an authorization request). */
     acr?: string
@@ -190,6 +227,28 @@ function tokenRequestRecord(ctx: ProviderContext, grantType: unknown, resource: 
     proved: ctx.get('DPoP') !== '',
     boundTo: ctx.oidc?.entities?.AccessToken?.jkt ?? null,
     codeBoundTo: ctx.oidc?.entities?.AuthorizationCode?.dpopJkt ?? null,
+  }
+}
+
+/** The pushed request as oidc-provider parsed its body (`ctx.oidc.body`), and its answer. */
+function pushedAuthorizationRequestRecord(ctx: ProviderContext): PushedAuthorizationRequestRecord {
+  const form = ctx.oidc?.body ?? {}
+  const single = (name: string) => {
+    const value = form[name]
+    return typeof value === 'string' ? value : null
+  }
+  const answer = typeof ctx.body === 'object' && ctx.body !== null ? (ctx.body as Record<string, unknown>) : {}
+  const error = answer['error']
+  return {
+    status: ctx.status,
+    error: typeof error === 'string' ? error : null,
+    parameters: Object.keys(form).sort(),
+    clientId: single('client_id'),
+    acrValues: single('acr_values'),
+    maxAge: single('max_age'),
+    dpopJkt: single('dpop_jkt'),
+    codeChallengeMethod: single('code_challenge_method'),
+    proved: ctx.get('DPoP') !== '',
   }
 }
 
@@ -295,6 +354,7 @@ interface EndSessionRequestRecord {
   hasState: boolean
 }
 const AUTHORIZATION_PATH = '/auth'
+const PUSHED_AUTHORIZATION_REQUEST_PATH = '/request'
 
 interface RefreshTokenLike {
   remainingTTL: number
@@ -329,6 +389,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     refreshGrantsByResource: {} as Record<string, number>,
   }
   const authorizationRequests: AuthorizationRequestRecord[] = []
+  const pushedAuthorizationRequests: PushedAuthorizationRequestRecord[] = []
+  /** What each accepted pushed request asked of the login, by the `request_uri` it was answered. */
+  const pushedByRequestUri = new Map<string, AuthorizationRequestRecord>()
   const logins: RunningOidcProvider['logins'] = []
   const tokenLog: TokenRequestRecord[] = []
   const endSessionRequests: EndSessionRequestRecord[] = []
@@ -350,7 +413,20 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     }
     if (ctx.method === 'GET' && ctx.path === AUTHORIZATION_PATH) {
       const single = (value: string | string[] | undefined) => (typeof value === 'string' ? value : null)
-      authorizationRequests.push({ acrValues: single(ctx.query['acr_values']), maxAge: single(ctx.query['max_age']) })
+      const requestUri = single(ctx.query['request_uri'])
+      const pushed = requestUri === null ? undefined : pushedByRequestUri.get(requestUri)
+      authorizationRequests.push(
+        pushed ?? { acrValues: single(ctx.query['acr_values']), maxAge: single(ctx.query['max_age']) },
+      )
+    }
+    if (ctx.method === 'POST' && ctx.path === PUSHED_AUTHORIZATION_REQUEST_PATH) {
+      await next()
+      const record = pushedAuthorizationRequestRecord(ctx)
+      pushedAuthorizationRequests.push(record)
+      const requestUri = (ctx.body as { request_uri?: unknown } | undefined)?.request_uri
+      if (typeof requestUri === 'string')
+        pushedByRequestUri.set(requestUri, { acrValues: record.acrValues, maxAge: record.maxAge })
+      return
     }
     const isTokenRequest = ctx.method === 'POST' && ctx.path === TOKEN_PATH
     if (isTokenRequest) counters.tokenRequests += 1
@@ -404,6 +480,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     provider,
     counters,
     authorizationRequests,
+    pushedAuthorizationRequests,
     logins,
     tokenLog,
     endSessionRequests,
@@ -545,6 +622,10 @@ function createProvider(
       ...(options.requireDpopNonce && {
         dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       }),
+      pushedAuthorizationRequests: {
+        enabled: (options.pushedAuthorizationRequests ?? 'offered') !== 'off',
+        requirePushedAuthorizationRequests: options.pushedAuthorizationRequests === 'required',
+      },
     },
     ttl: {
       AccessToken: accessTokenTtl,

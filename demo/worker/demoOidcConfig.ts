@@ -12,6 +12,8 @@ interface DemoOidcConfig {
   clientId?: string
   scope?: string
   dpop?: boolean
+  /** `oidc.pushedAuthorizationRequests` (RFC 9126); absent: the default, `'auto'`. */
+  pushedAuthorizationRequests?: 'auto' | boolean
 }
 
 declare let self: ServiceWorkerGlobalScope & { demoOidcConfig?: DemoOidcConfig }

@@ -19,6 +19,9 @@ installTokenProxy({
     scope: config.scope ?? 'openid offline_access',
     // Providers such as oidc-provider only grant offline_access (a refresh token) with consent.
     authorizationParams: { prompt: 'consent' },
+    ...(config.pushedAuthorizationRequests !== undefined && {
+      pushedAuthorizationRequests: config.pushedAuthorizationRequests,
+    }),
   }),
   // A ceiling of one hour from the sign-in (the ID token's auth_time), warned two minutes before.
   // The idle timeout is longer, so the ceiling is the first end: the idle case is the plain

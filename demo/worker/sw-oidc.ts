@@ -20,6 +20,9 @@ installTokenProxy({
     scope: config.scope ?? 'openid offline_access',
     // Providers such as oidc-provider only grant offline_access (a refresh token) with consent.
     authorizationParams: { prompt: 'consent' },
+    ...(config.pushedAuthorizationRequests !== undefined && {
+      pushedAuthorizationRequests: config.pushedAuthorizationRequests,
+    }),
   }),
   // DPoP (RFC 9449): the session's key is made at sign-in; the provider and the APIs must support it.
   dpop: config.dpop === true,

@@ -27,6 +27,8 @@ export class OidcApp {
   scope: string | undefined
   /** Whether the worker runs with `dpop: true` (DPoP-bound tokens, proofs on every request). */
   dpop = false
+  /** The worker's `oidc.pushedAuthorizationRequests`; `undefined`: its default, `'auto'`. */
+  pushedAuthorizationRequests: 'auto' | boolean | undefined
   #server: Server | undefined
 
   /**
@@ -42,7 +44,13 @@ export class OidcApp {
       const path = new URL(request.url ?? '/', 'http://app.invalid').pathname
       if (corsOrigin && request.method === 'OPTIONS') return void response.writeHead(204, cors).end()
       if (!corsOrigin && path === '/oidc-config.js') {
-        const config = JSON.stringify({ issuer: this.issuer, api: this.api, scope: this.scope, dpop: this.dpop })
+        const config = JSON.stringify({
+          issuer: this.issuer,
+          api: this.api,
+          scope: this.scope,
+          dpop: this.dpop,
+          pushedAuthorizationRequests: this.pushedAuthorizationRequests,
+        })
         return void response
           .writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' })
           .end(`self.demoOidcConfig = ${config}\n`)

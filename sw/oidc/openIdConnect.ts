@@ -64,6 +64,28 @@ export interface OidcOptions {
    * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout OpenID Connect RP-Initiated Logout 1.0 §2
    */
   postLogoutRedirectUri?: string | string[]
+  /**
+   * Pushed authorization requests (PAR): the worker sends the authorization request (PKCE
+   * challenge, `state`, `nonce`, scope, resources, `dpop_jkt`, a step-up's `acr_values` and
+   * `max_age`, `authorizationParams`) straight to the provider's
+   * `pushed_authorization_request_endpoint`, and the browser visits the authorization endpoint
+   * with only `client_id` and the `request_uri` the provider answered. Nothing of the request then
+   * passes through the browser's address bar, history or the provider's access logs.
+   *
+   * - `'auto'` (the default): pushed when the discovery document names a
+   *   `pushed_authorization_request_endpoint` (or says `require_pushed_authorization_requests`),
+   *   in the URL otherwise.
+   * - `true`: always pushed; a provider whose discovery document names no such endpoint fails the
+   *   sign-in (`ERR_SIGN_IN_FAILED`, reason `provider_misconfigured`).
+   * - `false`: never pushed, the request in the URL as without PAR (a provider that requires PAR
+   *   then refuses the sign-in, and that refusal is what `completeSignIn()` reports).
+   *
+   * A provider that refuses the pushed request fails `signIn()` with `ERR_SIGN_IN_FAILED` and its
+   * OAuth error as the reason; a PAR endpoint that does not answer, with `provider_unreachable`.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9126 RFC 9126, OAuth 2.0 Pushed Authorization Requests
+   */
+  pushedAuthorizationRequests?: 'auto' | boolean
 }
 
 /**
@@ -120,7 +142,15 @@ function resolveOidc(oidc: OidcOptions, { origin }: OidcEnvironment): ResolvedOi
     scope: oidc.scope ?? 'openid offline_access',
     authorizationParams: { ...oidc.authorizationParams },
     timeoutMs: timeoutOption(oidc.timeoutMs, 'oidc.timeoutMs', 10_000),
+    pushedAuthorizationRequests: pushedAuthorizationRequestsOption(oidc.pushedAuthorizationRequests),
   }
+}
+
+function pushedAuthorizationRequestsOption(value: unknown): 'auto' | boolean {
+  if (value === undefined) return 'auto'
+  if (value !== 'auto' && typeof value !== 'boolean')
+    invalid('"oidc.pushedAuthorizationRequests" must be "auto", true or false')
+  return value
 }
 
 interface ResolvedOidc {
@@ -131,6 +161,7 @@ interface ResolvedOidc {
   scope: string
   authorizationParams: Record<string, string>
   timeoutMs: number
+  pushedAuthorizationRequests: 'auto' | boolean
 }
 
 function signInError(
@@ -208,7 +239,8 @@ class OidcClient implements OidcSignIn {
   /**
    * Builds the authorization URL for a new sign-in, remembering its verifier under its state. A
    * step-up (RFC 9470) adds the API's `acr_values` and `max_age` (OpenID Connect Core §3.1.2.1);
-   * they win over the same names in `authorizationParams`.
+   * they win over the same names in `authorizationParams`. With PAR (RFC 9126) the request is
+   * pushed to the provider first, and the URL carries only `client_id` and its `request_uri`.
    */
   async beginSignIn(returnTo: string | null, requirement: StepUpRequirement = {}): Promise<string> {
     const server = await this.#authorizationServer().catch((error: unknown) => {
@@ -221,23 +253,14 @@ class OidcClient implements OidcSignIn {
         'the provider has no authorization_endpoint',
         'Check the issuer URL',
       )
+    const pushed = this.#pushesTo(server)
     const codeVerifier = oauth.generateRandomCodeVerifier()
     const state = oauth.generateRandomState()
     const nonce = oauth.generateRandomNonce()
     const { acrValues, maxAge } = requirement
     // DPoP: the session's key is made now, before the redirect, so that the code is bound to it.
     const dpopKey = await this.#dpop?.newKey()
-    await this.#pendingSignIns.save(state, {
-      codeVerifier,
-      nonce,
-      returnTo,
-      createdAt: this.#now(),
-      ...(maxAge !== undefined && { maxAge }),
-      ...(dpopKey && { dpopKey }),
-      issuedBy: this.#configuration,
-    })
-    const url = new URL(server.authorization_endpoint)
-    url.search = new URLSearchParams({
+    const parameters = new URLSearchParams({
       ...this.#options.authorizationParams,
       client_id: this.#options.clientId,
       redirect_uri: this.#options.redirectUri.href,
@@ -249,12 +272,83 @@ class OidcClient implements OidcSignIn {
       code_challenge_method: 'S256',
       ...(acrValues !== undefined && { acr_values: acrValues }),
       ...(maxAge !== undefined && { max_age: String(maxAge) }),
-    }).toString()
+    })
     // RFC 8707: the grant (and so the refresh token) must cover every API that asks for its own token.
-    for (const resource of this.#resources) url.searchParams.append('resource', resource)
+    for (const resource of this.#resources) parameters.append('resource', resource)
     // RFC 9449 §10: the code is bound to the key's thumbprint, so only this worker can redeem it.
-    if (dpopKey) url.searchParams.set('dpop_jkt', await (await this.#dpopHandle(dpopKey)).calculateThumbprint())
+    // Pushed too (§10.1 allows the parameter instead of a proof on the PAR request): the code
+    // exchange is proved by the key anyway, and a provider demanding nonces costs no round trip.
+    if (dpopKey) parameters.set('dpop_jkt', await (await this.#dpopHandle(dpopKey)).calculateThumbprint())
+    const url = new URL(server.authorization_endpoint)
+    url.search = (pushed ? await this.#push(server, parameters) : parameters).toString()
+    await this.#pendingSignIns.save(state, {
+      codeVerifier,
+      nonce,
+      returnTo,
+      createdAt: this.#now(),
+      ...(maxAge !== undefined && { maxAge }),
+      ...(dpopKey && { dpopKey }),
+      issuedBy: this.#configuration,
+    })
     return url.href
+  }
+
+  /**
+   * Whether this sign-in's request is pushed (`oidc.pushedAuthorizationRequests`): with `'auto'`,
+   * when the provider offers or requires PAR. Throws when PAR is wanted and the provider names no
+   * endpoint for it.
+   */
+  #pushesTo(server: oauth.AuthorizationServer): boolean {
+    const choice = this.#options.pushedAuthorizationRequests
+    const required = server.require_pushed_authorization_requests === true
+    const offered = typeof server.pushed_authorization_request_endpoint === 'string'
+    if (choice === false || (choice === 'auto' && !offered && !required)) return false
+    // With 'auto', only a provider that requires PAR and names no endpoint for it gets here.
+    if (!offered)
+      throw signInError(
+        'provider_misconfigured',
+        'start the sign-in',
+        'the provider has no pushed_authorization_request_endpoint',
+        'Turn pushed authorization requests on at the provider, or set oidc.pushedAuthorizationRequests to false',
+      )
+    return true
+  }
+
+  /**
+   * RFC 9126 §2: pushes the authorization request; answers what the browser then sends to the
+   * authorization endpoint (§4): `client_id` and the `request_uri` the provider gave.
+   */
+  async #push(server: oauth.AuthorizationServer, parameters: URLSearchParams): Promise<URLSearchParams> {
+    let response: Response
+    try {
+      response = await oauth.pushedAuthorizationRequest(
+        server,
+        this.#client,
+        oauth.None(),
+        parameters,
+        this.#requestOptions(),
+      )
+    } catch (error) {
+      throw unreachable('start the sign-in', error)
+    }
+    try {
+      const { request_uri } = await oauth.processPushedAuthorizationResponse(server, this.#client, response)
+      return new URLSearchParams({ client_id: this.#options.clientId, request_uri })
+    } catch (error) {
+      const code =
+        error instanceof oauth.ResponseBodyError
+          ? safeErrorCode(error.error)
+          : error instanceof oauth.WWWAuthenticateChallengeError
+            ? safeErrorCode(error.cause[0]?.parameters.error)
+            : undefined
+      throw signInError(
+        code ?? 'invalid_response',
+        'start the sign-in',
+        `the provider answered the pushed authorization request ${code ? `"${code}"` : `with HTTP ${response.status}, not a request_uri`}`,
+        'Check the client registration at the provider, or set oidc.pushedAuthorizationRequests to false',
+        error,
+      )
+    }
   }
 
   /** Checks the callback against the sign-in it answers, and redeems its code for tokens. */
