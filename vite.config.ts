@@ -42,6 +42,8 @@ const workers = [
   tokenProxyWorker({ entry: '../worker/sw-module.ts', fileName: 'sw-module.js', type: 'module' }),
   // An app's own Workbox worker (precaching) with the proxy's routes added (e2e).
   tokenProxyWorker({ entry: '../worker/sw-workbox.ts', fileName: 'sw-workbox.js' }),
+  // A Workbox worker whose own /api/ route comes before the proxy's: the setup check names it (e2e).
+  tokenProxyWorker({ entry: '../worker/sw-workbox-shadowed.ts', fileName: 'sw-workbox-shadowed.js' }),
   // The worker with DPoP on (e2e/dpop.spec.ts).
   tokenProxyWorker({ entry: '../worker/sw-dpop.ts', fileName: 'sw-dpop.js' }),
   // Two APIs with their own tokens, minted with `resource=` and `audience=` (apis.html, e2e).
@@ -75,6 +77,7 @@ export default defineConfig({
         apis: root('demo/app/apis.html'),
         session: root('demo/app/session.html'),
         oidcSession: root('demo/app/oidc-session.html'),
+        diagnose: root('demo/app/diagnose.html'),
       },
     },
   },

@@ -1,6 +1,6 @@
 /**
  * `sw-token-proxy/client`: the page side. Register the worker, listen for session events, ask for
- * the session's status, log out, open a WebSocket as the signed-in user. Nothing here ever sees a
+ * the session's status, check the setup, log out, open a WebSocket as the signed-in user. Nothing here ever sees a
  * token.
  */
 export { registerTokenProxy } from './registerTokenProxy.js'
@@ -17,6 +17,7 @@ export type {
   WorkerEvents,
 } from './registerTokenProxy.js'
 export type { WorkerProblem } from './workerWatch.js'
+export type { TokenProxyProblem, TokenProxyProblemCode } from './diagnose.js'
 export { openAuthenticatedWebSocket, type OpenAuthenticatedWebSocketOptions } from './openAuthenticatedWebSocket.js'
 export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxyUnsupportedError.js'
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'

@@ -13,6 +13,17 @@ import {
 import { checkSignInOptions, type SignInOptions } from '../protocol/stepUp.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
 import { askWorker, isOwnWorker, withTimeout } from './askWorker.js'
+import {
+  diagnoseHere,
+  PageWatch,
+  printProblems,
+  problemsOf,
+  workerBlockedByCsp,
+  type SetupFacts,
+  type TokenProxyProblem,
+  type TokenProxyProblemCode,
+  type Violation,
+} from './diagnose.js'
 import { reportInput, SessionClockWatch } from './sessionClockWatch.js'
 import { WorkerWatch, type WorkerProblem } from './workerWatch.js'
 import { TokenProxyUnsupportedError } from './TokenProxyUnsupportedError.js'
@@ -46,6 +57,14 @@ export interface RegisterTokenProxyOptions {
    * on every load.
    */
   updateViaCache?: ServiceWorkerUpdateViaCache
+  /**
+   * Whether the page prints the setup check's problems ({@link TokenProxyClient.diagnose}) in its
+   * console: `true`, `false`, or `'auto'` (default), on a development host only: `localhost`,
+   * `*.localhost`, `127.0.0.1` or `[::1]`. The check runs when the registration resolves (or
+   * fails) and again 5 seconds later, once the app's first requests went out; each problem is
+   * printed once per page load, one `console.warn` line each. `diagnose()` works either way.
+   */
+  diagnose?: boolean | 'auto'
 }
 
 /** What `logout()` takes. */
@@ -229,6 +248,21 @@ export interface TokenProxyClient {
     /** The `returnTo` given to `signIn()`, or `null`: where to send the user now. */
     returnTo: string | null
   }>
+  /**
+   * The setup check: what keeps requests from getting their token, each problem with its fix
+   * (an empty list when all is well). It looks at the page (its controller and scope, the
+   * Content-Security-Policy violations and the paths of its `fetch`/XHR requests since it
+   * registered) and asks the worker what it noted (the static routes, a Workbox route that takes
+   * an `api` prefix, an API whose CORS hides `WWW-Authenticate`, an OpenID issuer whose discovery
+   * document is unreachable or names another issuer). Never a token; meant for development, where
+   * `registerTokenProxy()` prints the problems by itself (see `diagnose` in its options).
+   *
+   * @example
+   * ```ts
+   * for (const problem of await proxy.diagnose()) console.warn(problem.code, problem.fix)
+   * ```
+   */
+  diagnose(): Promise<TokenProxyProblem[]>
   /** The browser's registration of the worker, for update prompts and the like. */
   readonly registration: ServiceWorkerRegistration
 }
@@ -264,6 +298,11 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   if (unsupported) throw unsupported
   const container = navigator.serviceWorker
   const scriptUrl = new URL(url, location.href).href
+  // The setup check's page half: CSP violations and request paths from now on.
+  const pageWatch = new PageWatch()
+  pageWatch.start(document)
+  const printing = diagnoseHere(options.diagnose ?? 'auto', location.hostname)
+  const printed = new Set<string>()
 
   // Listen before anything can be posted, so no broadcast is missed while registering.
   const listeners = new Map<TokenProxyEventName, Set<(payload: never) => void>>()
@@ -305,8 +344,26 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   // Unset for a new registration: the browser's default ('imports'), which is also what
   // workbox-window and vite-plugin-pwa's registerSW() register with.
   const updateViaCache = options.updateViaCache ?? existing?.updateViaCache
-  let registration: ServiceWorkerRegistration
+  let registration: ServiceWorkerRegistration | undefined
   let registrationError: TokenProxyError | undefined
+  /** The check's facts before the worker is asked: what the page knows by itself. */
+  const pageFacts = (): SetupFacts => ({
+    page: location.href,
+    script: scriptUrl,
+    scope: registration?.scope,
+    controller: container.controller?.scriptURL ?? null,
+    violations: pageWatch.violations,
+    requests: pageWatch.requests,
+  })
+  /** A failed registration: with the check on, what the page can say of it, before rejecting. */
+  const failed = (error: unknown): never => {
+    if (printing)
+      printProblems(
+        problemsOf(pageFacts()).filter((problem) => problem.code !== 'not-controlled'),
+        printed,
+      )
+    throw error
+  }
   try {
     registration = await register(
       container,
@@ -318,10 +375,11 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       },
       // Service workers are not blocked here when one is registered already.
       existing === undefined && options.scope === undefined,
+      pageWatch.violations,
     )
   } catch (error) {
-    if (!existing || !(await servesWithoutScript(container, existing, scriptUrl, error))) throw error
-    registration = existing
+    if (!existing || !(await servesWithoutScript(container, existing, scriptUrl, error))) failed(error)
+    registration = existing!
     registrationError = error as TokenProxyError
     console.warn(
       formatMessage(
@@ -331,14 +389,20 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       ),
     )
   }
+  const registered = registration
+  if (printing && !location.href.startsWith(registered.scope))
+    printProblems(
+      problemsOf(pageFacts()).filter((problem) => problem.code === 'scope-excludes-page'),
+      printed,
+    )
   await withTimeout(
-    waitForControl(container, registration, url, scriptUrl, workerError, timeoutMs),
+    waitForControl(container, registered, url, scriptUrl, workerError, timeoutMs),
     timeoutMs,
     'take control of the page',
-  )
-  await checkVersions(timeoutMs)
+  ).catch(failed)
+  const versions = await checkVersions(timeoutMs)
   void clockWatch.refresh()
-  const workerWatch = new WorkerWatch(container, registration, scriptUrl, (problem) => {
+  const workerWatch = new WorkerWatch(container, registered, scriptUrl, (problem) => {
     console.warn(workerProblemMessage(url, problem))
     if (problem.state === 'replaced') emit('worker-replaced', { scriptURL: problem.scriptURL })
     else emit('worker-lost', { reason: problem.reason })
@@ -346,9 +410,41 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   workerWatch.start()
   watching.worker = workerWatch
 
+  const diagnose = async (): Promise<TokenProxyProblem[]> => {
+    await workerWatch.check()
+    const facts: SetupFacts = { ...pageFacts(), worker: workerWatch.problem, versions }
+    // Only this page's own worker of this version knows the message.
+    if (facts.controller !== null && isOwnWorker(container.controller, scriptUrl) && !versions) {
+      try {
+        facts.findings = await askOwn('DIAGNOSE', {})
+      } catch (error) {
+        facts.findingsError =
+          error instanceof TokenProxyError && error.code === ErrorCode.REPLY_TIMEOUT
+            ? `it did not answer within ${timeoutMs} ms`
+            : `it answered with an error (${error instanceof TokenProxyError ? error.code : String(error)})`
+      }
+    }
+    return problemsOf(facts)
+  }
+  if (printing) {
+    const check = () =>
+      void diagnose()
+        .then((problems) =>
+          printProblems(
+            problems.filter((problem) => !WARNED_ALREADY.has(problem.code)),
+            printed,
+          ),
+        )
+        .catch(() => undefined)
+    check()
+    // Once more when the app's first requests went out: the paths they took.
+    setTimeout(check, 5_000)
+  }
+
   const stayActive = async () => clockWatch.follow(await askOwn('STAY_ACTIVE', {}))
   return {
-    registration,
+    registration: registered,
+    diagnose,
     on(event, listener) {
       let set = listeners.get(event)
       if (!set) listeners.set(event, (set = new Set()))
@@ -396,6 +492,13 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
     },
   }
 }
+
+/** What the registration warns of by itself: the setup check does not print them again. */
+const WARNED_ALREADY: ReadonlySet<TokenProxyProblemCode> = new Set([
+  'version-mismatch',
+  'worker-replaced',
+  'worker-lost',
+])
 
 /** The console line for a worker this page can no longer trust, in the library's voice. */
 function workerProblemMessage(url: string, problem: WorkerProblem): string {
@@ -469,11 +572,22 @@ async function register(
   url: string,
   options: RegistrationOptions,
   mayBeBlocked: boolean,
+  violations: readonly Violation[],
 ): Promise<ServiceWorkerRegistration> {
   try {
     return await container.register(url, options)
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error)
+    // The page's Content-Security-Policy (worker-src, else script-src) forbids the script: a setup
+    // mistake, not a browser that cannot keep a session. The violation event may come a task later.
+    if (error instanceof DOMException && error.name === 'SecurityError') {
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      const violation = violations.find(({ directive }) => directive === 'worker-src' || directive === 'script-src')
+      if (violation || /content security policy/i.test(detail)) {
+        const [, action, why, remedy] = workerBlockedByCsp(url, violation?.directive)
+        throw new TokenProxyError(ErrorCode.REGISTRATION_FAILED, formatMessage(action, why, remedy), { cause: error })
+      }
+    }
     // With a same-origin script and the default scope, a SecurityError is the browser refusing
     // service workers to this document (site data blocked, an opaque origin), not a mistake in
     // the app's registration.
@@ -585,7 +699,8 @@ function installFailure(
   })
 }
 
-async function checkVersions(timeoutMs: number): Promise<void> {
+/** The handshake: warns when the versions differ, and answers them then. */
+async function checkVersions(timeoutMs: number): Promise<{ page: string; worker: string } | undefined> {
   const { protocolVersion, workerVersion } = await ask(
     'HANDSHAKE',
     { protocolVersion: PROTOCOL_VERSION, clientVersion: LIBRARY_VERSION },
@@ -599,7 +714,12 @@ async function checkVersions(timeoutMs: number): Promise<void> {
         'Build the page and the worker from the same sw-token-proxy version and deploy both; the new worker takes over on the next load',
       ),
     )
+    return {
+      page: `${LIBRARY_VERSION} (protocol ${PROTOCOL_VERSION})`,
+      worker: `${workerVersion} (protocol ${protocolVersion})`,
+    }
   }
+  return undefined
 }
 
 function ask<T extends RequestType>(

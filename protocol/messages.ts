@@ -9,9 +9,9 @@ import { isStepUpRequirement, type SignInOptions, type StepUpRequirement } from 
 /**
  * Bumped whenever a message shape changes; the client warns when page and worker disagree.
  * 2: `STEP_UP_REQUIRED`, and `SIGN_IN` with `acrValues` and `maxAge` (RFC 9470 step-up).
- * Not bumped for messages only added, which the other side ignores: the session clock's
- * `SESSION_EXPIRING`, `SESSION_EXTENDED` and `STAY_ACTIVE` (an older worker leaves `STAY_ACTIVE`
- * unanswered, and the library versions differ anyway, which the handshake warns about).
+ * Not bumped for messages only added, which the other side ignores: `SESSION_EXPIRING`,
+ * `SESSION_EXTENDED`, `STAY_ACTIVE` and `DIAGNOSE` (an older worker leaves the last two unanswered,
+ * and the library versions differ anyway, which the handshake warns about).
  */
 export const PROTOCOL_VERSION = 2
 
@@ -234,6 +234,8 @@ export interface RequestPayloads {
   COMPLETE_SIGN_IN: { callbackUrl: string }
   /** The session clock: the user is here (`stayActive()`, or reported input); resets the idle timeout. */
   STAY_ACTIVE: Record<string, never>
+  /** The setup check (`proxy.diagnose()`): what the worker knows of its own setup. */
+  DIAGNOSE: Record<string, never>
 }
 
 export interface ReplyPayloads {
@@ -252,6 +254,28 @@ export interface ReplyPayloads {
   COMPLETE_SIGN_IN: { returnTo: string | null }
   /** The session's status after the activity was counted. */
   STAY_ACTIVE: SessionStatus
+  DIAGNOSE: WorkerFindings
+}
+
+/**
+ * What the worker knows of its own setup, for the page's setup check (`proxy.diagnose()`): facts
+ * only, which the page puts into words. In the worker's memory, so a worker that stopped (idle)
+ * starts afresh. No token, no header value, no query string.
+ */
+export interface WorkerFindings {
+  /** The `api` prefixes, as URLs (`https://app.example/api/`). */
+  api: string[]
+  /** The browser refused the static routes (Policy 12) at install: its words. */
+  staticRoutesRefused?: string | undefined
+  /** Workbox: the `api` prefixes whose requests an app route registered before the proxy's takes, and for which methods. */
+  shadowed?: { prefix: string; methods: string[] }[] | undefined
+  /** Origins of `api` prefixes that answered a `401` whose `WWW-Authenticate` CORS hid from the worker. */
+  unexposed?: string[] | undefined
+  /**
+   * OpenID Connect: the discovery document of `issuer` could not be fetched (`detail`: why), or it
+   * names another issuer (`named`).
+   */
+  issuer?: { issuer: string; named?: string; detail?: string } | undefined
 }
 
 export type RequestType = keyof RequestPayloads
@@ -283,6 +307,7 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'SIGN_IN',
   'COMPLETE_SIGN_IN',
   'STAY_ACTIVE',
+  'DIAGNOSE',
 ])
 
 function isTaggedObject(value: unknown): value is { source: unknown; type: unknown; payload: unknown } {

@@ -1,8 +1,10 @@
 /// <reference lib="webworker" />
 import { Route, registerRoute } from 'workbox-routing'
+import { getOrCreateDefaultRouter } from 'workbox-routing/utils/getOrCreateDefaultRouter.js'
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js'
 import type { ProxyRoute, TokenProxy } from './createTokenProxy.js'
 import type { TokenProxyOptions, TokenProxyRoutesOptions } from './glossary.js'
+import { shadowedPrefixes } from './diagnosis.js'
 import { startTokenProxy, type WorkerFeatures } from './startTokenProxy.js'
 
 declare let self: ServiceWorkerGlobalScope
@@ -54,11 +56,17 @@ export function addTokenProxyRoutesWith(
 ): void {
   const proxy = startTokenProxy(options, features)
   if (!proxy) return
+  const ours = new Set<Route>()
   for (const method of ROUTED_METHODS) {
     const route = workboxRoute(proxy, method)
+    ours.add(route)
     if (router) router.registerRoute(route)
     else registerRoute(route)
   }
+  // The setup check: an app route registered before these takes the API's requests, tokenless.
+  const routing = router ?? getOrCreateDefaultRouter()
+  proxy.notes.shadowed = () =>
+    shadowedPrefixes(routing, ours, ROUTED_METHODS, proxy.ownedUrls.api, self.location.origin)
   // Workbox only knows its six methods; `OPTIONS` and extension methods (WebDAV's `PROPFIND`…)
   // get the same decision here, so every method is treated alike.
   self.addEventListener('fetch', (event) => {

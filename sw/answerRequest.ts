@@ -35,6 +35,8 @@ export async function answerRequest(
         return { ok: true, payload: await proxy.status(waitUntil) }
       case 'STAY_ACTIVE':
         return { ok: true, payload: await proxy.stayActive(waitUntil) }
+      case 'DIAGNOSE':
+        return { ok: true, payload: await proxy.diagnose() }
       case 'LOGOUT': {
         const endSession = endSessionRequest(message.payload)
         const endingAtProvider = await proxy.logout(waitUntil, endSession)

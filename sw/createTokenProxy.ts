@@ -1,11 +1,12 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
-import type { SessionStatus } from '../protocol/messages.js'
+import type { SessionStatus, WorkerFindings } from '../protocol/messages.js'
 import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { Broadcast } from './broadcast.js'
 import { captureTokenResponse } from './captureTokenResponse.js'
 import { bearerCredentials } from './credential.js'
 import { logOut, type LogOutContext } from './logOut.js'
 import { decodeClaims } from './expiry.js'
+import type { SetupNotes } from './diagnosis.js'
 import { routeRequest, type RequestRoute } from './requestMatching.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
 import { clearApiCaches } from './apiCachePlugin.js'
@@ -105,6 +106,10 @@ export interface TokenProxy {
    * one this worker's logout sent (each is accepted once).
    */
   completeLogout(callbackUrl: string): Promise<{ endedAtProvider: boolean }>
+  /** What the worker noted of its own setup; the worker entry adds what only it knows (the static routes, Workbox). */
+  readonly notes: SetupNotes
+  /** The setup check: the notes, and with OpenID Connect whether the issuer's discovery document agrees. */
+  diagnose(): Promise<WorkerFindings>
 }
 
 /** Builds the proxy from the app's options; throws `ERR_INVALID_OPTIONS` for unusable ones. */
@@ -187,8 +192,10 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       ((tokens: SessionTokens) =>
         oidc.revoke(tokens.refreshToken ?? tokens.accessToken, dpop ? tokens.dpopKey : undefined)),
   }
+  const notes: SetupNotes = { unexposed: new Set() }
   // Built once: the API path is the worker's per-request hot path.
   const apiContext = {
+    notes,
     ...context,
     credentials,
     api: resolved.api,
@@ -304,6 +311,19 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       const page = new URL(endSessionPage)
       page.searchParams.set('state', state)
       return { endSessionUrl: page.href }
+    },
+
+    notes,
+
+    // Facts only, absent ones `undefined`: the page words them (and the worker stays small).
+    async diagnose() {
+      return {
+        api: resolved.api.map((prefix) => prefix.origin + prefix.pathPrefix),
+        staticRoutesRefused: notes.staticRoutesRefused,
+        shadowed: notes.shadowed?.(),
+        unexposed: [...notes.unexposed],
+        issuer: await oidc?.checkIssuer?.(),
+      }
     },
 
     completeLogout(callbackUrl) {

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import type { TokenProxy } from './createTokenProxy.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { startTokenProxy, type WorkerFeatures } from './startTokenProxy.js'
 import { staticRoutes, type RouterRule } from './staticRoutes.js'
@@ -53,7 +54,7 @@ export function installTokenProxyWith(options: TokenProxyOptions, features: Work
 
   self.addEventListener('install', (event) => {
     void self.skipWaiting()
-    if (proxy) declareStaticRoutes(event, staticRoutes(proxy.ownedUrls))
+    if (proxy) declareStaticRoutes(event, proxy)
   })
   // What workbox-core's clientsClaim() does, without shipping workbox-core's version stamp.
   self.addEventListener('activate', () => void self.clients.claim())
@@ -68,12 +69,14 @@ type RoutingInstallEvent = ExtendableEvent & { addRoutes(rules: RouterRule[]): P
  * wait for this worker to start. Where the API is missing, or refuses the rules, every request
  * still reaches the fetch listener, which returns at once for what it does not own.
  */
-function declareStaticRoutes(event: ExtendableEvent, rules: RouterRule[]): void {
+function declareStaticRoutes(event: ExtendableEvent, proxy: TokenProxy): void {
   if (!('addRoutes' in event)) return
   event.waitUntil(
-    (event as RoutingInstallEvent).addRoutes(rules).catch((error: unknown) => {
+    (event as RoutingInstallEvent).addRoutes(staticRoutes(proxy.ownedUrls)).catch((error: unknown) => {
+      // Noted for the page's setup check, too.
+      const refused = (proxy.notes.staticRoutesRefused = error instanceof Error ? error.message : 'refused')
       console.warn(
-        `[sw-token-proxy] Static routes were not declared (${error instanceof Error ? error.message : 'refused'}); every request in scope goes through the worker's fetch listener.`,
+        `[sw-token-proxy] Static routes were not declared (${refused}); every request in scope goes through the worker's fetch listener.`,
       )
     }),
   )

@@ -2,6 +2,7 @@
  * The contract between the core worker and an OpenID Connect plug-in (`sw-token-proxy/sw/oidc`):
  * what the core gives the plug-in, and what the plug-in does for the core. Types only.
  */
+import type { WorkerFindings } from '../protocol/messages.js'
 import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { DpopKey } from './dpop/DpopKey.js'
 import type { DpopSupport } from './dpopPlugin.js'
@@ -90,4 +91,9 @@ export interface OidcSignIn {
   endSessionRedirect(state: string): Promise<string>
   /** Whether `state` is one a `beginEndSession()` sent to the provider, once. */
   completeEndSession(state: string): boolean
+  /**
+   * The setup check (`proxy.diagnose()`): whether the discovery document can be fetched and names
+   * this issuer; `undefined` when it does. Optional: a plug-in without it is not checked.
+   */
+  checkIssuer?(): Promise<WorkerFindings['issuer']>
 }

@@ -2,6 +2,7 @@ import type { StepUpRequirement } from '../protocol/stepUp.js'
 import { apiTokenKind, type ApiTokenKind, type HeldToken } from './apiTokens.js'
 import { readBearerChallenge } from './bearerChallenge.js'
 import type { Credentials } from './credential.js'
+import { noteApiAnswer, type SetupNotes } from './diagnosis.js'
 import { longestMatch } from './requestMatching.js'
 import { readBytesWithin } from './readBodyWithin.js'
 import type { SessionRefresher } from './SessionRefresher.js'
@@ -24,6 +25,8 @@ export interface ProxyApiRequestContext {
   replayBodyLimitBytes: number
   /** RFC 9470: tells the tabs, once per login and requirement, that an API asks for a step-up. */
   stepUpNotices: StepUpNotices
+  /** The setup check's notes: an API whose CORS answer hides its `401`'s challenge. */
+  notes: SetupNotes
 }
 
 /** Keeps the worker alive for a refresh that other tabs may be waiting on (`event.waitUntil`). */
@@ -79,7 +82,7 @@ export async function proxyApiRequest(
   const response = await send(request, body, token, context)
   // Sent without a token (none could be minted): whatever the API says, it did not judge one.
   if (token === undefined) return response
-  const verdict = verdictOf(response, context.api, target)
+  const verdict = verdictOf(response, context, target)
   if (verdict.kind === 'step-up') return stepUp(response, verdict.requirement, token.loginId, context, waitUntil)
   if (verdict.kind === 'pass' || body.kind === 'not-replayable') return response
 
@@ -87,7 +90,7 @@ export async function proxyApiRequest(
   if (replayWith === undefined) return response
   await response.body?.cancel()
   const replayed = await send(request, body, replayWith, context)
-  const replayVerdict = verdictOf(replayed, context.api, target)
+  const replayVerdict = verdictOf(replayed, context, target)
   if (replayVerdict.kind === 'step-up')
     return stepUp(replayed, replayVerdict.requirement, replayWith.loginId, context, waitUntil)
   if (replayVerdict.kind === 'renew') context.refresher.noteRefusedAfterRenewal(replayWith, target)
@@ -134,8 +137,13 @@ function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {
  * with another token): that page's 401 is not the API's verdict on the token, so it is passed on
  * without a refresh, a replay or a step-up notice.
  */
-function verdictOf(response: Response, api: readonly ApiPrefix[], target: TokenTarget | undefined): Verdict {
+function verdictOf(
+  response: Response,
+  { api, notes }: ProxyApiRequestContext,
+  target: TokenTarget | undefined,
+): Verdict {
   if (response.status !== 401) return { kind: 'pass' }
+  noteApiAnswer(notes, response)
   if (response.redirected) {
     const landedOn = longestMatch(new URL(response.url), api)
     if (landedOn === undefined || landedOn.target?.key !== target?.key) return { kind: 'pass' }

@@ -25,6 +25,8 @@ import {
   type SignInOptions,
   type StepUpRequirement,
   type TokenProxyClient,
+  type TokenProxyProblem,
+  type TokenProxyProblemCode,
   type TokenProxyStatus,
   type UnsupportedReason,
   type WorkerProblem,
@@ -44,6 +46,7 @@ describe('registerTokenProxy', () => {
       type?: WorkerType
       timeoutMs?: number
       updateViaCache?: ServiceWorkerUpdateViaCache
+      diagnose?: boolean | 'auto'
     }>()
     // @ts-expect-error: the worker is 'classic' or 'module'
     const badType: RegisterTokenProxyOptions = { type: 'shared' }
@@ -157,9 +160,34 @@ describe('the client', () => {
     expectTypeOf<StepUpRequirement>().toExtend<SignInOptions>()
   })
 
+  test('diagnose(): the setup check resolves to typed problems', () => {
+    expectTypeOf<TokenProxyClient['diagnose']>().toEqualTypeOf<() => Promise<TokenProxyProblem[]>>()
+    expectTypeOf<TokenProxyProblem>().toEqualTypeOf<{ code: TokenProxyProblemCode; message: string; fix: string }>()
+    expectTypeOf<TokenProxyProblemCode>().toEqualTypeOf<
+      | 'not-controlled'
+      | 'worker-replaced'
+      | 'worker-lost'
+      | 'version-mismatch'
+      | 'scope-excludes-page'
+      | 'static-routes-refused'
+      | 'route-shadowed'
+      | 'api-prefix-missed'
+      | 'csp-blocks-worker'
+      | 'csp-blocks-api'
+      | 'cors-hides-challenge'
+      | 'issuer-unreachable'
+      | 'issuer-mismatch'
+      | 'worker-unanswered'
+    >()
+    // @ts-expect-error: 'auto', or a boolean
+    const badDiagnose: RegisterTokenProxyOptions = { diagnose: 'always' }
+    expectTypeOf(badDiagnose).toEqualTypeOf<RegisterTokenProxyOptions>()
+  })
+
   test('the client holds no token', () => {
     expectTypeOf<TokenProxyClient>().not.toHaveProperty('accessToken')
     expectTypeOf<TokenProxyClient>().not.toHaveProperty('refreshToken')
+    expectTypeOf<TokenProxyProblem>().not.toHaveProperty('accessToken')
     expectTypeOf<SessionStatus>().not.toHaveProperty('accessToken')
   })
 })

@@ -55,6 +55,8 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
   }
   /** Test control: extra HTML pages by path, for pages the demo does not have. */
   const pages = new Map<string, string>()
+  /** Test control: extra response headers by path (a page's Content-Security-Policy, say). */
+  const headers = new Map<string, Record<string, string>>()
   const auth = new AuthServer(options.auth)
   const tickets = new WebSocketTickets()
   const api = new DemoApi(auth, tickets)
@@ -92,6 +94,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
       target: request.url ?? '/',
       authScheme: request.headers.authorization?.split(' ', 1)[0] ?? null,
     })
+    for (const [name, value] of Object.entries(headers.get(path) ?? {})) response.setHeader(name, value)
     if (options.routes?.(request, response, path)) return
     if (path.startsWith('/api/') || path === '/api') return api.handle(request, response, await summarizeBody(request))
     if (request.method === 'POST' && path === '/auth/login') {
@@ -237,6 +240,7 @@ export function createDemoHandler(options: DemoServerOptions = {}) {
     logoutControl,
     worker,
     pages,
+    headers,
     requests,
     requestLog,
     network,

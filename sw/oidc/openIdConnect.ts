@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { ErrorCode, TokenProxyError, formatMessage, type SignInFailureReason } from '../../protocol/errors.js'
+import type { WorkerFindings } from '../../protocol/messages.js'
 import type { StepUpRequirement } from '../../protocol/stepUp.js'
 import type { DpopKey } from '../dpop/DpopKey.js'
 import type { OidcPlugin } from '../glossary.js'
@@ -518,6 +519,21 @@ class OidcClient implements OidcSignIn {
 
   completeEndSession(state: string): boolean {
     return this.#endSessions.takeReturn(state)
+  }
+
+  /** The setup check: the discovery document, fetched (once per worker start) and compared. */
+  async checkIssuer(): Promise<WorkerFindings['issuer']> {
+    const issuer = this.#options.issuer.href
+    try {
+      await this.#authorizationServer()
+      return undefined
+    } catch (error) {
+      // oauth4webapi compares the document's `issuer` with ours (OpenID Connect Discovery §4.3).
+      const { cause } = error as { cause?: { attribute?: unknown; body?: { issuer?: unknown } } }
+      if (cause?.attribute === 'issuer' && typeof cause.body?.issuer === 'string')
+        return { issuer, named: cause.body.issuer }
+      return { issuer, detail: error instanceof Error ? error.message : String(error) }
+    }
   }
 
   async #endSessionUrl(
