@@ -6,7 +6,14 @@ import tseslint from 'typescript-eslint'
 
 // The library's own code: no import cycles (runtime ones; `import type` is erased), and the
 // boundaries below.
-const libraryFiles = ['sw/**/*.ts', 'client/**/*.ts', 'protocol/**/*.ts', 'playwright/**/*.ts', 'vite/**/*.ts']
+const libraryFiles = [
+  'sw/**/*.ts',
+  'client/**/*.ts',
+  'protocol/**/*.ts',
+  'playwright/**/*.ts',
+  'vite/**/*.ts',
+  'vue/**/*.ts',
+]
 
 export default tseslint.config(
   {
@@ -16,6 +23,7 @@ export default tseslint.config(
       'examples/pwa-app/dist/',
       'examples/pwa-prompt-app/dist/',
       'examples/pwa-oidc-app/dist/',
+      'examples/vue-app/dist/',
       // Mutation testing's reports and sandboxes (npm run test:mutation).
       'reports/',
       '.stryker-tmp/',
@@ -74,6 +82,7 @@ export default tseslint.config(
             // The worker and the page share protocol/ only.
             { target: 'sw', from: 'client', message: 'The worker must not import the page side (share protocol/).' },
             { target: 'client', from: 'sw', message: 'The page must not import the worker side (share protocol/).' },
+            { target: 'vue', from: 'sw', message: 'The Vue binding is page code: it must not import the worker side.' },
           ],
         },
       ],

@@ -7,6 +7,7 @@ export default defineConfig({
       'client/**/*.test.ts',
       'protocol/**/*.test.ts',
       'vite/**/*.test.ts',
+      'vue/**/*.test.ts',
       'playwright/**/*.test.ts',
       'test-support/**/*.test.ts',
     ],

@@ -43,8 +43,25 @@ const SUBPATHS = [
     worker: false,
   },
   { subpath: 'sw-token-proxy/vite', exports: ['tokenProxyWorker'], worker: false },
+  {
+    subpath: 'sw-token-proxy/vue',
+    exports: ['tokenProxyPlugin', 'useSession', 'useSessionEvent', 'useTokenProxy'],
+    worker: false,
+  },
 ]
-const TSCONFIGS = ['tsconfig.app.json', 'tsconfig.sw.json', 'tsconfig.node.json']
+const TSCONFIGS = ['tsconfig.app.json', 'tsconfig.sw.json', 'tsconfig.node.json', 'tsconfig.vue.json']
+
+/** Server-side rendering of an app with the Vue plugin: no page, so nothing registers and nothing throws. */
+const VUE_SSR = `
+  const { createSSRApp, defineComponent, h } = await import('vue')
+  const { renderToString } = await import('vue/server-renderer')
+  const { tokenProxyPlugin, useSession } = await import('sw-token-proxy/vue')
+  const App = defineComponent(() => {
+    const { registering, authenticated } = useSession()
+    return () => h('p', (registering.value ? 'registering' : 'ready') + ', ' + (authenticated.value ? 'signed in' : 'signed out'))
+  })
+  const html = await renderToString(createSSRApp(App).use(tokenProxyPlugin()))
+  if (html !== '<p>registering, signed out</p>') throw new Error('rendered ' + html)`
 
 let passed = 0
 let failed = 0
@@ -102,6 +119,7 @@ function summarize(): never {
 
 const laterChecks = [
   ...SUBPATHS.map(({ subpath }) => `node imports ${subpath}`),
+  'node renders a Vue app with sw-token-proxy/vue on the server',
   'no preconfigured worker is exported',
   ...TSCONFIGS.flatMap((config) => [`tsc ${config} (Bundler)`, `tsc ${config} (NodeNext)`]),
   'vite build writes dist/sw.js as one classic script',
@@ -159,6 +177,12 @@ for (const { subpath, exports, worker } of SUBPATHS) {
     if (missing.length) throw new Error('missing exports: ' + missing.join(', '))`
   step(`node imports ${subpath}`, 'node', ['--input-type=module', '-e', script], app)
 }
+step(
+  'node renders a Vue app with sw-token-proxy/vue on the server',
+  'node',
+  ['--input-type=module', '-e', VUE_SSR],
+  app,
+)
 const trap = run('node', ['--input-type=module', '-e', "await import('sw-token-proxy/sw.js')"], app)
 check(
   'no preconfigured worker is exported',

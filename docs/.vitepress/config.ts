@@ -21,6 +21,7 @@ const guides: DefaultTheme.SidebarItem[] = [
   { text: 'The session clock', link: '/guides/session-clock' },
   { text: 'DPoP', link: '/guides/dpop' },
   { text: 'Server-sent events and WebSockets', link: '/guides/realtime' },
+  { text: 'Vue', link: '/guides/vue' },
   { text: 'Testing with Playwright', link: '/guides/playwright' },
   { text: 'Troubleshooting', link: '/guides/troubleshooting' },
 ]
