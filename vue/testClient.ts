@@ -32,6 +32,7 @@ export function fakeClient() {
     reportActivity: vi.fn(() => () => undefined),
     completeLogout: vi.fn(() => Promise.resolve({ endedAtProvider: false })),
     signIn: vi.fn(() => Promise.resolve()),
+    diagnose: vi.fn(() => Promise.resolve([])),
     completeSignIn: vi.fn(() => Promise.resolve({ returnTo: null as string | null })),
     registration: {} as ServiceWorkerRegistration,
   } satisfies TokenProxyClient
