@@ -6,7 +6,14 @@ import tseslint from 'typescript-eslint'
 
 // The library's own code: no import cycles (runtime ones; `import type` is erased), and the
 // boundaries below.
-const libraryFiles = ['sw/**/*.ts', 'client/**/*.ts', 'protocol/**/*.ts', 'playwright/**/*.ts', 'vite/**/*.ts']
+const libraryFiles = [
+  'sw/**/*.ts',
+  'client/**/*.ts',
+  'protocol/**/*.ts',
+  'playwright/**/*.ts',
+  'vite/**/*.ts',
+  'react/**/*.{ts,tsx}',
+]
 
 export default tseslint.config(
   {
@@ -16,6 +23,7 @@ export default tseslint.config(
       'examples/pwa-app/dist/',
       'examples/pwa-prompt-app/dist/',
       'examples/pwa-oidc-app/dist/',
+      'examples/react-app/dist/',
       // Mutation testing's reports and sandboxes (npm run test:mutation).
       'reports/',
       '.stryker-tmp/',
@@ -60,8 +68,8 @@ export default tseslint.config(
       // Resolves the `.js` specifiers of the sources to their `.ts` files.
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.lib.json' })],
       // The files whose imports are followed, and the parser that reads them.
-      'import-x/extensions': ['.ts'],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.tsx'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       // Dependencies are read for their own imports only: packages are never opened.
       'import-x/ignore': ['node_modules'],
     },
@@ -74,6 +82,7 @@ export default tseslint.config(
             // The worker and the page share protocol/ only.
             { target: 'sw', from: 'client', message: 'The worker must not import the page side (share protocol/).' },
             { target: 'client', from: 'sw', message: 'The page must not import the worker side (share protocol/).' },
+            { target: 'react', from: 'sw', message: 'The React binding is page code: it uses client/ only.' },
           ],
         },
       ],

@@ -9,6 +9,9 @@ export default defineConfig({
       'vite/**/*.test.ts',
       'playwright/**/*.test.ts',
       'test-support/**/*.test.ts',
+      // The React binding; its component tests pick happy-dom with a docblock.
+      'react/**/*.test.ts',
+      'react/**/*.test.tsx',
     ],
     environment: 'node',
     reporters: ['default', ['./test-support/vitestSummaryReporter.ts', { suite: 'unit' }]],

@@ -2,7 +2,7 @@
  * `npm run test:package`: proves that the package a user installs works, from the tarball alone.
  * Packs the library, lints the tarball (publint, @arethetypeswrong/cli), installs it into a copy of
  * `fixture-app/` in a temporary folder outside this repository (with its other dependencies from
- * the registry), imports every subpath in Node, type-checks the app under Bundler and NodeNext with
+ * the registry), imports every subpath in Node, renders the React binding there without a DOM, type-checks the app under Bundler and NodeNext with
  * `skipLibCheck: false`, builds it with Vite and the package's plugin, and runs its Playwright test
  * against an OAuth server this project did not write. Each of those is one check; the result goes
  * to `test-results/package-summary.json` as `{ passed, failed }` for `.ci/run`.
@@ -43,8 +43,15 @@ const SUBPATHS = [
     worker: false,
   },
   { subpath: 'sw-token-proxy/vite', exports: ['tokenProxyWorker'], worker: false },
+  {
+    subpath: 'sw-token-proxy/react',
+    exports: ['TokenProxyProvider', 'useSession', 'useSessionEvent', 'useTokenProxy'],
+    worker: false,
+  },
 ]
-const TSCONFIGS = ['tsconfig.app.json', 'tsconfig.sw.json', 'tsconfig.node.json']
+const TSCONFIGS = ['tsconfig.app.json', 'tsconfig.sw.json', 'tsconfig.node.json', 'tsconfig.react.json']
+/** A server render of the React binding: Node, no DOM; it must render the fallback, never read `navigator`. */
+const SERVER_RENDER = 'node renders <TokenProxyProvider> to its fallback, without a DOM'
 
 let passed = 0
 let failed = 0
@@ -103,6 +110,7 @@ function summarize(): never {
 const laterChecks = [
   ...SUBPATHS.map(({ subpath }) => `node imports ${subpath}`),
   'no preconfigured worker is exported',
+  SERVER_RENDER,
   ...TSCONFIGS.flatMap((config) => [`tsc ${config} (Bundler)`, `tsc ${config} (NodeNext)`]),
   'vite build writes dist/sw.js as one classic script',
   'the app’s Playwright test',
@@ -165,6 +173,22 @@ check(
   !trap.ok && trap.output.includes('ERR_PACKAGE_PATH_NOT_EXPORTED'),
   trap.output,
 )
+
+const rendered = run(
+  'node',
+  [
+    '--input-type=module',
+    '-e',
+    `Object.defineProperty(globalThis, 'navigator', { get() { throw new Error('navigator was read') } })
+    const { createElement } = await import('react')
+    const { renderToString } = await import('react-dom/server')
+    const { TokenProxyProvider } = await import('sw-token-proxy/react')
+    const html = renderToString(createElement(TokenProxyProvider, { fallback: createElement('p', null, 'Starting') }))
+    if (html !== '<p>Starting</p>') throw new Error('rendered ' + html)`,
+  ],
+  app,
+)
+check(SERVER_RENDER, rendered.ok, rendered.output)
 
 // 4. The app type-checks against the package's declarations under both resolutions.
 for (const config of TSCONFIGS) {
