@@ -13,6 +13,7 @@ const libraryFiles = [
   'playwright/**/*.ts',
   'vite/**/*.ts',
   'vue/**/*.ts',
+  'react/**/*.{ts,tsx}',
 ]
 
 export default tseslint.config(
@@ -24,6 +25,7 @@ export default tseslint.config(
       'examples/pwa-prompt-app/dist/',
       'examples/pwa-oidc-app/dist/',
       'examples/vue-app/dist/',
+      'examples/react-app/dist/',
       // Mutation testing's reports and sandboxes (npm run test:mutation).
       'reports/',
       '.stryker-tmp/',
@@ -68,8 +70,8 @@ export default tseslint.config(
       // Resolves the `.js` specifiers of the sources to their `.ts` files.
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.lib.json' })],
       // The files whose imports are followed, and the parser that reads them.
-      'import-x/extensions': ['.ts'],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.tsx'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       // Dependencies are read for their own imports only: packages are never opened.
       'import-x/ignore': ['node_modules'],
     },
@@ -83,6 +85,7 @@ export default tseslint.config(
             { target: 'sw', from: 'client', message: 'The worker must not import the page side (share protocol/).' },
             { target: 'client', from: 'sw', message: 'The page must not import the worker side (share protocol/).' },
             { target: 'vue', from: 'sw', message: 'The Vue binding is page code: it must not import the worker side.' },
+            { target: 'react', from: 'sw', message: 'The React binding is page code: it uses client/ only.' },
           ],
         },
       ],

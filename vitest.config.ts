@@ -10,6 +10,9 @@ export default defineConfig({
       'vue/**/*.test.ts',
       'playwright/**/*.test.ts',
       'test-support/**/*.test.ts',
+      // The React binding; its component tests pick happy-dom with a docblock.
+      'react/**/*.test.ts',
+      'react/**/*.test.tsx',
     ],
     environment: 'node',
     reporters: ['default', ['./test-support/vitestSummaryReporter.ts', { suite: 'unit' }]],

@@ -2,7 +2,7 @@
  * `npm run test:package`: proves that the package a user installs works, from the tarball alone.
  * Packs the library, lints the tarball (publint, @arethetypeswrong/cli), installs it into a copy of
  * `fixture-app/` in a temporary folder outside this repository (with its other dependencies from
- * the registry), imports every subpath in Node, type-checks the app under Bundler and NodeNext with
+ * the registry), imports every subpath in Node, renders the React binding there without a DOM, type-checks the app under Bundler and NodeNext with
  * `skipLibCheck: false`, builds it with Vite and the package's plugin, and runs its Playwright test
  * against an OAuth server this project did not write. Each of those is one check; the result goes
  * to `test-results/package-summary.json` as `{ passed, failed }` for `.ci/run`.
@@ -48,8 +48,19 @@ const SUBPATHS = [
     exports: ['tokenProxyPlugin', 'useSession', 'useSessionEvent', 'useTokenProxy'],
     worker: false,
   },
+  {
+    subpath: 'sw-token-proxy/react',
+    exports: ['TokenProxyProvider', 'useSession', 'useSessionEvent', 'useTokenProxy'],
+    worker: false,
+  },
 ]
-const TSCONFIGS = ['tsconfig.app.json', 'tsconfig.sw.json', 'tsconfig.node.json', 'tsconfig.vue.json']
+const TSCONFIGS = [
+  'tsconfig.app.json',
+  'tsconfig.sw.json',
+  'tsconfig.node.json',
+  'tsconfig.vue.json',
+  'tsconfig.react.json',
+]
 
 /** Server-side rendering of an app with the Vue plugin: no page, so nothing registers and nothing throws. */
 const VUE_SSR = `
@@ -62,6 +73,8 @@ const VUE_SSR = `
   })
   const html = await renderToString(createSSRApp(App).use(tokenProxyPlugin()))
   if (html !== '<p>registering, signed out</p>') throw new Error('rendered ' + html)`
+/** A server render of the React binding: Node, no DOM; it must render the fallback, never read `navigator`. */
+const SERVER_RENDER = 'node renders <TokenProxyProvider> to its fallback, without a DOM'
 
 let passed = 0
 let failed = 0
@@ -121,6 +134,7 @@ const laterChecks = [
   ...SUBPATHS.map(({ subpath }) => `node imports ${subpath}`),
   'node renders a Vue app with sw-token-proxy/vue on the server',
   'no preconfigured worker is exported',
+  SERVER_RENDER,
   ...TSCONFIGS.flatMap((config) => [`tsc ${config} (Bundler)`, `tsc ${config} (NodeNext)`]),
   'vite build writes dist/sw.js as one classic script',
   'the app’s Playwright test',
@@ -189,6 +203,22 @@ check(
   !trap.ok && trap.output.includes('ERR_PACKAGE_PATH_NOT_EXPORTED'),
   trap.output,
 )
+
+const rendered = run(
+  'node',
+  [
+    '--input-type=module',
+    '-e',
+    `Object.defineProperty(globalThis, 'navigator', { get() { throw new Error('navigator was read') } })
+    const { createElement } = await import('react')
+    const { renderToString } = await import('react-dom/server')
+    const { TokenProxyProvider } = await import('sw-token-proxy/react')
+    const html = renderToString(createElement(TokenProxyProvider, { fallback: createElement('p', null, 'Starting') }))
+    if (html !== '<p>Starting</p>') throw new Error('rendered ' + html)`,
+  ],
+  app,
+)
+check(SERVER_RENDER, rendered.ok, rendered.output)
 
 // 4. The app type-checks against the package's declarations under both resolutions.
 for (const config of TSCONFIGS) {

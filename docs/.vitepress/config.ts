@@ -15,6 +15,7 @@ const guides: DefaultTheme.SidebarItem[] = [
   { text: 'Options, client API, messages', link: '/guides/configuration' },
   { text: 'APIs on other origins (CORS)', link: '/guides/cors' },
   { text: 'OpenID Connect', link: '/guides/openid-connect' },
+  { text: 'React', link: '/guides/react' },
   { text: 'Provider recipes', link: '/guides/providers' },
   { text: 'Many APIs, one refresh token', link: '/guides/many-apis' },
   { text: 'Step-up', link: '/guides/step-up' },
