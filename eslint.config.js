@@ -16,6 +16,7 @@ export default tseslint.config(
       'examples/pwa-app/dist/',
       'examples/pwa-prompt-app/dist/',
       'examples/pwa-oidc-app/dist/',
+      'examples/msw-app/dist/',
       // Mutation testing's reports and sandboxes (npm run test:mutation).
       'reports/',
       '.stryker-tmp/',

@@ -22,6 +22,7 @@ const guides: DefaultTheme.SidebarItem[] = [
   { text: 'DPoP', link: '/guides/dpop' },
   { text: 'Server-sent events and WebSockets', link: '/guides/realtime' },
   { text: 'Testing with Playwright', link: '/guides/playwright' },
+  { text: 'Mock Service Worker (msw)', link: '/guides/msw' },
   { text: 'Troubleshooting', link: '/guides/troubleshooting' },
 ]
 
