@@ -26,6 +26,7 @@ export default tseslint.config(
       'examples/pwa-oidc-app/dist/',
       'examples/vue-app/dist/',
       'examples/react-app/dist/',
+      'examples/msw-app/dist/',
       // Mutation testing's reports and sandboxes (npm run test:mutation).
       'reports/',
       '.stryker-tmp/',

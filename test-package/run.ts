@@ -27,6 +27,7 @@ const SUBPATHS = [
   },
   { subpath: 'sw-token-proxy/sw/oidc', exports: ['openIdConnect'], worker: true },
   { subpath: 'sw-token-proxy/sw/cache', exports: ['apiCache'], worker: true },
+  { subpath: 'sw-token-proxy/sw/msw', exports: ['installTokenProxyWithMsw'], worker: true },
   {
     subpath: 'sw-token-proxy/sw/dpop',
     exports: ['installTokenProxy', 'addTokenProxyRoutes', 'TokenProxyError'],

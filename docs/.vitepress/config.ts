@@ -24,6 +24,7 @@ const guides: DefaultTheme.SidebarItem[] = [
   { text: 'Server-sent events and WebSockets', link: '/guides/realtime' },
   { text: 'Vue', link: '/guides/vue' },
   { text: 'Testing with Playwright', link: '/guides/playwright' },
+  { text: 'Mock Service Worker (msw)', link: '/guides/msw' },
   { text: 'Troubleshooting', link: '/guides/troubleshooting' },
 ]
 
