@@ -11,13 +11,13 @@ import type {
   SignInOptions,
   TokenProxyClient,
 } from '../client/index.js'
+import type { Session as ReactSession } from '../react/index.js'
 import {
   tokenProxyPlugin,
   useSession,
   useSessionEvent,
   useTokenProxy,
   type Session,
-  type SessionEnd,
   type TokenProxy,
   type TokenProxyPluginOptions,
 } from '../vue/index.js'
@@ -40,6 +40,7 @@ describe('useSession', () => {
   test('read-only refs of the session', () => {
     expectTypeOf(useSession).returns.toEqualTypeOf<Session>()
     expectTypeOf<Session>().toEqualTypeOf<{
+      loading: ComputedRef<boolean>
       authenticated: ComputedRef<boolean>
       claims: ComputedRef<Readonly<Record<string, unknown>> | undefined>
       expiresAt: ComputedRef<number | null>
@@ -47,8 +48,7 @@ describe('useSession', () => {
       idleEndsAt: ComputedRef<number | undefined>
       warnsAt: ComputedRef<number | undefined>
       expiring: ComputedRef<SessionExpiring | undefined>
-      ended: ComputedRef<SessionEnd | null>
-      registering: ComputedRef<boolean>
+      endedBy: ComputedRef<SessionExpiredReason | 'logout' | undefined>
       error: ComputedRef<Error | null>
     }>()
     const { authenticated } = useSession()
@@ -56,10 +56,12 @@ describe('useSession', () => {
     authenticated.value = true
   })
 
-  test('SessionEnd: a logout, or an expiry with its reason', () => {
-    expectTypeOf<SessionEnd>().toEqualTypeOf<
-      { event: 'session-ended' } | { event: 'session-expired'; reason: SessionExpiredReason }
-    >()
+  test('the same fields as React’s useSession(), as refs, plus error', () => {
+    type Values<T> = { [K in keyof T]: T[K] extends ComputedRef<infer V> ? V : never }
+    expectTypeOf<keyof Session>().toEqualTypeOf<keyof ReactSession | 'error'>()
+    // Vue's claims are read-only; every other field has React's type.
+    expectTypeOf<Omit<Values<Session>, 'claims' | 'error'>>().toEqualTypeOf<Omit<ReactSession, 'claims'>>()
+    expectTypeOf<Values<Session>['claims']>().toEqualTypeOf<Readonly<ReactSession['claims']>>()
   })
 })
 
@@ -79,6 +81,8 @@ describe('useTokenProxy', () => {
   test('the client and the actions', () => {
     expectTypeOf(useTokenProxy).returns.toEqualTypeOf<TokenProxy>()
     expectTypeOf<TokenProxy['client']>().toEqualTypeOf<ComputedRef<TokenProxyClient | null>>()
+    expectTypeOf<TokenProxy['loading']>().toEqualTypeOf<ComputedRef<boolean>>()
+    expectTypeOf<TokenProxy['error']>().toEqualTypeOf<ComputedRef<Error | null>>()
     expectTypeOf<TokenProxy['signIn']>().toEqualTypeOf<(options?: SignInOptions) => Promise<void>>()
     expectTypeOf<TokenProxy['logout']>().toEqualTypeOf<(options?: LogoutOptions) => Promise<void>>()
     expectTypeOf<TokenProxy['stayActive']>().toEqualTypeOf<() => Promise<void>>()

@@ -69,11 +69,11 @@ const VUE_SSR = `
   const { renderToString } = await import('vue/server-renderer')
   const { tokenProxyPlugin, useSession } = await import('sw-token-proxy/vue')
   const App = defineComponent(() => {
-    const { registering, authenticated } = useSession()
-    return () => h('p', (registering.value ? 'registering' : 'ready') + ', ' + (authenticated.value ? 'signed in' : 'signed out'))
+    const { loading, authenticated } = useSession()
+    return () => h('p', (loading.value ? 'loading' : 'ready') + ', ' + (authenticated.value ? 'signed in' : 'signed out'))
   })
   const html = await renderToString(createSSRApp(App).use(tokenProxyPlugin()))
-  if (html !== '<p>registering, signed out</p>') throw new Error('rendered ' + html)`
+  if (html !== '<p>loading, signed out</p>') throw new Error('rendered ' + html)`
 /** A server render of the React binding: Node, no DOM; it must render the fallback, never read `navigator`. */
 const SERVER_RENDER = 'node renders <TokenProxyProvider> to its fallback, without a DOM'
 

@@ -9,4 +9,3 @@ export { tokenProxyPlugin, type TokenProxyPluginOptions } from './tokenProxyPlug
 export { useSession, type Session } from './useSession.js'
 export { useSessionEvent } from './useSessionEvent.js'
 export { useTokenProxy, type TokenProxy } from './useTokenProxy.js'
-export type { SessionEnd } from './tokenProxyState.js'

@@ -27,28 +27,25 @@ afterAll(() => {
 })
 
 describe('sw-token-proxy/vue under server-side rendering', () => {
-  it('imports and renders an app with the plugin and useSession(): registering, signed out', async () => {
+  it('imports and renders an app with the plugin and useSession(): loading, signed out', async () => {
     expect(typeof window).toBe('undefined')
     const { tokenProxyPlugin, useSession, useTokenProxy } = await import('./index.js')
 
     let proxy: ReturnType<typeof useTokenProxy> | undefined
     const App = defineComponent(() => {
-      const { authenticated, registering, claims, expiresAt, ended, error } = useSession()
+      const { loading, authenticated, claims, expiresAt, endedBy, error } = useSession()
       proxy = useTokenProxy()
       return () =>
         h('main', [
-          h('p', registering.value ? 'Registering…' : 'Ready'),
+          h('p', loading.value ? 'Loading…' : 'Ready'),
           h('p', authenticated.value ? `Signed in as ${String(claims.value?.['sub'])}` : 'Signed out'),
-          h(
-            'p',
-            `expires ${String(expiresAt.value)}, ended ${JSON.stringify(ended.value)}, error ${String(error.value)}`,
-          ),
+          h('p', `expires ${String(expiresAt.value)}, endedBy ${String(endedBy.value)}, error ${String(error.value)}`),
         ])
     })
     const app = createSSRApp(App).use(tokenProxyPlugin({ url: '/sw.js' }))
     const html = await renderToString(app)
 
-    expect(html).toBe('<main><p>Registering…</p><p>Signed out</p><p>expires null, ended null, error null</p></main>')
+    expect(html).toBe('<main><p>Loading…</p><p>Signed out</p><p>expires null, endedBy undefined, error null</p></main>')
     expect(proxy!.client.value).toBeNull()
     // The actions reject rather than wait for a worker that the server never registers.
     await expect(proxy!.signIn()).rejects.toThrow(

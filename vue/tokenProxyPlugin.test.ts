@@ -13,19 +13,22 @@ vi.mock('../client/index.js', async (importOriginal) => ({
 }))
 const register = vi.mocked(registerTokenProxy)
 
-/** What a user reads: registering, the error, who is signed in until when, and how it ended. */
+/** What a user reads: loading, the error, who is signed in until when, and how it ended. */
 const SessionView = defineComponent(() => {
-  const { authenticated, claims, expiresAt, idleEndsAt, expiring, ended, registering, error } = useSession()
+  const { loading, authenticated, claims, expiresAt, idleEndsAt, expiring, endedBy, error } = useSession()
   return () => {
-    if (registering.value) return h('p', 'Registering…')
+    if (loading.value) return h('p', 'Loading…')
     if (error.value) return h('p', { class: 'error' }, error.value.message)
-    const end = ended.value
     return h('div', [
       h('p', { class: 'user' }, authenticated.value ? `Signed in as ${String(claims.value?.['sub'])}` : 'Signed out'),
       h('p', { class: 'expiry' }, String(expiresAt.value)),
       h('p', { class: 'idle' }, String(idleEndsAt.value)),
       h('p', { class: 'warning' }, expiring.value ? `Ends in ${expiring.value.secondsLeft} s` : ''),
-      h('p', { class: 'end' }, end ? (end.event === 'session-expired' ? `Expired: ${end.reason}` : 'Logged out') : ''),
+      h(
+        'p',
+        { class: 'end' },
+        endedBy.value === undefined ? '' : endedBy.value === 'logout' ? 'Logged out' : `Expired: ${endedBy.value}`,
+      ),
     ])
   }
 })
@@ -48,12 +51,12 @@ describe('sw-token-proxy/vue over a fake client', () => {
   })
   afterEach(() => history.replaceState(null, '', '/'))
 
-  it('says registering until the worker controls the page, then shows the status', async () => {
+  it('says loading until the worker controls the page, then shows the status', async () => {
     const { client } = fakeClient()
     const registration = deferred<TokenProxyClient>()
     register.mockReturnValue(registration.promise)
     const wrapper = mountApp()
-    expect(wrapper.text()).toBe('Registering…')
+    expect(wrapper.text()).toBe('Loading…')
     registration.resolve(client)
     await flushPromises()
     expect(wrapper.find('.user').text()).toBe('Signed out')
@@ -73,7 +76,7 @@ describe('sw-token-proxy/vue over a fake client', () => {
     await flushPromises()
     expect(wrapper.find('.error').text()).toBe(unsupported.message)
     expect(proxy!.error.value).toBe(unsupported)
-    expect(proxy!.registering.value).toBe(false)
+    expect(proxy!.loading.value).toBe(false)
     expect(proxy!.client.value).toBeNull()
     await expect(proxy!.logout()).rejects.toBe(unsupported)
   })
@@ -121,6 +124,22 @@ describe('sw-token-proxy/vue over a fake client', () => {
     await nextTick()
     expect(wrapper.find('.user').text()).toBe('Signed out')
     expect(wrapper.find('.end').text()).toBe('Logged out')
+  })
+
+  it('keeps how the session ended until a status read says one runs again, as React’s useSession() does', async () => {
+    const { worker } = registered()
+    const wrapper = mountApp()
+    await flushPromises()
+    worker.broadcast('session-ended', {})
+    await flushPromises()
+    expect(wrapper.find('.end').text()).toBe('Logged out')
+
+    // A tab that missed the new login's 'session-started' (frozen meanwhile) hears its renewal.
+    worker.status = { authenticated: true, expiresAt: 2_000, claims: { sub: 'alice' } }
+    worker.broadcast('session-refreshed', { expiresAt: 2_000 })
+    await flushPromises()
+    expect(wrapper.find('.user').text()).toBe('Signed in as alice')
+    expect(wrapper.find('.end').text()).toBe('')
   })
 
   it('follows the session clock’s warning and its withdrawal', async () => {
@@ -215,7 +234,7 @@ describe('sw-token-proxy/vue over a fake client', () => {
     expect(proxy!.client.value).toBe(client)
   })
 
-  it('on the sign-in callback page, completes the sign-in before registering ends, then goes to returnTo', async () => {
+  it('on the sign-in callback page, completes the sign-in before loading ends, then goes to returnTo', async () => {
     history.replaceState(null, '', '/callback?code=abc&state=xyz')
     const { client, worker } = registered()
     client.completeSignIn.mockImplementation(() => {

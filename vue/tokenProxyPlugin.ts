@@ -6,14 +6,15 @@ import {
   type TokenProxyClient,
 } from '../client/index.js'
 import { formatMessage } from '../protocol/errors.js'
-import { TOKEN_PROXY_STATE, type SessionEnd, type TokenProxyState } from './tokenProxyState.js'
+import type { SessionExpiredReason } from '../protocol/messages.js'
+import { TOKEN_PROXY_STATE, type TokenProxyState } from './tokenProxyState.js'
 
 /** What {@link tokenProxyPlugin} takes: `registerTokenProxy()`'s options, and the sign-in callback's handling. */
 export interface TokenProxyPluginOptions extends RegisterTokenProxyOptions {
   /**
    * OpenID Connect: what to do on the page the provider sends the browser back to (`?code=…&state=…`,
    * or `?error=…&state=…`). By default the plugin hands the callback to the worker
-   * (`completeSignIn()`) before `registering` turns `false`, then goes to the `returnTo` given to
+   * (`completeSignIn()`) before `loading` turns `false`, then goes to the `returnTo` given to
    * `signIn()` with the app's vue-router (`router.replace(returnTo)`) when there is one. A function
    * is called with that `returnTo` instead of the router; `false` leaves the callback to the app
    * (call `useTokenProxy().client.value.completeSignIn()` yourself), as for a page whose own query
@@ -38,12 +39,12 @@ const STATUS_EVENTS = [
 
 /**
  * The Vue plugin: registers the token-proxy worker once for the app (in the browser only: under
- * SSR it registers nothing and the app renders "registering, signed out"), follows the session in
+ * SSR it registers nothing and the app renders "loading, signed out"), follows the session in
  * every tab, and gives the composables ({@link useSession}, {@link useSessionEvent},
  * {@link useTokenProxy}) their state. On the OpenID Connect callback page it completes the
  * sign-in first (see {@link TokenProxyPluginOptions.signInCallback}).
  *
- * A browser that cannot keep a session ends registering with `error` a `TokenProxyUnsupportedError`:
+ * A browser that cannot keep a session ends loading with `error` a `TokenProxyUnsupportedError`:
  * render its `userMessage`.
  *
  * @example
@@ -61,12 +62,12 @@ export function tokenProxyPlugin(options: TokenProxyPluginOptions = {}): Plugin 
       const { signInCallback, ...registerOptions } = options
       const session: Omit<TokenProxyState, 'ready'> = {
         client: shallowRef(null),
-        registering: ref(true),
+        loading: ref(true),
         error: shallowRef(null),
         status: shallowRef(null),
-        ended: shallowRef(null),
+        endedBy: shallowRef(undefined),
       }
-      // Server-side rendering has no page to register a worker for: the app stays "registering",
+      // Server-side rendering has no page to register a worker for: the app stays "loading",
       // and the actions reject rather than wait for ever.
       const ready =
         typeof window === 'undefined'
@@ -104,20 +105,23 @@ async function start(
       const read = ++reads
       try {
         const status = await client.status()
-        if (read === reads) state.status.value = status
+        if (read !== reads) return
+        state.status.value = status
+        // A session runs: how an earlier one ended no longer holds (as React's useSession() says).
+        if (status.authenticated) state.endedBy.value = undefined
       } catch (error) {
         if (read === reads) state.error.value = asError(error)
       }
     }
     for (const name of STATUS_EVENTS) client.on(name, () => void readStatus())
     // What the event says is shown at once; the status read that follows fills in the rest.
-    const end = (ended: SessionEnd) => {
-      state.ended.value = ended
+    const end = (endedBy: SessionExpiredReason | 'logout') => {
+      state.endedBy.value = endedBy
       state.status.value = { authenticated: false, expiresAt: null }
     }
-    client.on('session-started', () => (state.ended.value = null))
-    client.on('session-ended', () => end({ event: 'session-ended' }))
-    client.on('session-expired', ({ reason }) => end({ event: 'session-expired', reason }))
+    client.on('session-started', () => (state.endedBy.value = undefined))
+    client.on('session-ended', () => end('logout'))
+    client.on('session-expired', ({ reason }) => end(reason))
     if (signInCallback !== false && isSignInCallback()) await completeSignIn(app, state, client, signInCallback)
     await readStatus()
     state.client.value = client
@@ -126,7 +130,7 @@ async function start(
     state.error.value = asError(error)
     throw state.error.value
   } finally {
-    state.registering.value = false
+    state.loading.value = false
   }
 }
 

@@ -1,14 +1,21 @@
 import { computed, type ComputedRef } from 'vue'
-import type { SessionExpiring } from '../protocol/messages.js'
-import { useTokenProxyState, type SessionEnd } from './tokenProxyState.js'
+import type { SessionExpiredReason, SessionExpiring } from '../protocol/messages.js'
+import { useTokenProxyState } from './tokenProxyState.js'
 
 /**
  * The session as every tab sees it, from {@link useSession}: read-only refs, read again from the
  * worker's `status()` after each session event of any tab (a login, a renewal, a logout, the
- * session clock's warnings). Epoch milliseconds on the worker's clock. Never a token.
+ * session clock's warnings). Epoch milliseconds on the worker's clock. Never a token. The same
+ * fields, with the same meanings, as the React binding's `Session` (there plain values, here refs),
+ * plus `error`.
  */
 export interface Session {
-  /** `true` while there is a session; `false` while registering, under SSR, and once it ended. */
+  /**
+   * `true` until the worker controls the page and the first `status()` is in (always, under SSR);
+   * then `authenticated` is known.
+   */
+  loading: ComputedRef<boolean>
+  /** `true` while there is a session; `false` while loading, under SSR, and once it ended. */
   authenticated: ComputedRef<boolean>
   /**
    * Decoded (never verified) claims of the ID token, else of a JWT access token; `undefined` for an
@@ -25,10 +32,12 @@ export interface Session {
   warnsAt: ComputedRef<number | undefined>
   /** The session clock's warning while it holds (`'session-expiring'`), until a tab is active or it ends. */
   expiring: ComputedRef<SessionExpiring | undefined>
-  /** How the session last ended (a logout, or expired and why); `null` while one runs or none ended yet. */
-  ended: ComputedRef<SessionEnd | null>
-  /** `true` until the worker controls the page and the first `status()` is in (always, under SSR). */
-  registering: ComputedRef<boolean>
+  /**
+   * How the last session of this app's lifetime ended, until a new one starts: `'logout'` (a
+   * `'session-ended'`, from any tab) or the `'session-expired'` reason (`'invalid_grant'`,
+   * `'idle'`…). `undefined` while a session runs or before one ended.
+   */
+  endedBy: ComputedRef<SessionExpiredReason | 'logout' | undefined>
   /**
    * Why registering failed (a `TokenProxyUnsupportedError` where the browser cannot keep a
    * session, a `TokenProxyError` otherwise), or the last failed `status()` or sign-in callback.
@@ -55,6 +64,7 @@ export function useSession(): Session {
   const state = useTokenProxyState('useSession()')
   const status = state.status
   return {
+    loading: computed(() => state.loading.value),
     authenticated: computed(() => status.value?.authenticated ?? false),
     claims: computed(() => status.value?.claims),
     expiresAt: computed(() => status.value?.expiresAt ?? null),
@@ -62,8 +72,7 @@ export function useSession(): Session {
     idleEndsAt: computed(() => status.value?.idleEndsAt),
     warnsAt: computed(() => status.value?.warnsAt),
     expiring: computed(() => status.value?.expiring),
-    ended: computed(() => state.ended.value),
-    registering: computed(() => state.registering.value),
+    endedBy: computed(() => state.endedBy.value),
     error: computed(() => state.error.value),
   }
 }

@@ -7,10 +7,10 @@ import { useTokenProxyState } from './tokenProxyState.js'
  * that wait for it, so a button can call them at any time.
  */
 export interface TokenProxy {
-  /** The `registerTokenProxy()` client once registered; `null` while registering, under SSR, or when it failed. */
+  /** The `registerTokenProxy()` client once registered; `null` while loading, under SSR, or when it failed. */
   client: ComputedRef<TokenProxyClient | null>
   /** `true` until the worker controls the page and the first `status()` is in (always, under SSR). */
-  registering: ComputedRef<boolean>
+  loading: ComputedRef<boolean>
   /** Why registering failed (a `TokenProxyUnsupportedError`…), or the last failed `status()` or sign-in callback. */
   error: ComputedRef<Error | null>
   /**
@@ -52,7 +52,7 @@ export function useTokenProxy(): TokenProxy {
   const state = useTokenProxyState('useTokenProxy()')
   return {
     client: computed(() => state.client.value),
-    registering: computed(() => state.registering.value),
+    loading: computed(() => state.loading.value),
     error: computed(() => state.error.value),
     signIn: async (options) => (await state.ready).signIn(options),
     logout: async (options) => (await state.ready).logout(options),

@@ -1,6 +1,5 @@
 // What App.vue shows and does, in plain TypeScript (type-checked by tsc; the .vue file is not).
-import { TokenProxyUnsupportedError } from 'sw-token-proxy/client'
-import type { SessionEnd } from 'sw-token-proxy/vue'
+import { TokenProxyUnsupportedError, type SessionExpiredReason } from 'sw-token-proxy/client'
 
 /** Logs in with a plain fetch: the worker keeps the tokens and tells every tab (session-started). */
 export async function logIn(username: string, password: string): Promise<string> {
@@ -28,12 +27,10 @@ export function formatExpiry(expiresAt: number | null): string {
   return expiresAt === null ? 'unknown' : new Date(expiresAt).toLocaleTimeString()
 }
 
-/** How the session ended, in words. */
-export function describeEnd(ended: SessionEnd | null): string {
-  if (!ended) return ''
-  return ended.event === 'session-ended'
-    ? 'Logged out.'
-    : `Your session expired (${ended.reason}): please log in again.`
+/** How the session ended (`useSession().endedBy`), in words. */
+export function describeEnd(endedBy: SessionExpiredReason | 'logout' | undefined): string {
+  if (endedBy === undefined) return ''
+  return endedBy === 'logout' ? 'Logged out.' : `Your session expired (${endedBy}): please log in again.`
 }
 
 /** Why there is no proxy: the browser's reason (a private window…), or the registration's error. */
