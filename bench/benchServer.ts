@@ -21,10 +21,12 @@ export type Variant = 'none' | 'passthrough' | 'routes-only' | 'proxy'
 export type FloorVariant = 'header-only' | 'idb-floor'
 
 /**
- * A variant, a floor, or the proxy with DPoP on (`/sw-dpop.js`, against a server with
- * `auth: { dpop: true }`).
+ * A variant, a floor, the proxy with DPoP on (`/sw-dpop.js`, against a server with
+ * `auth: { dpop: true }`), or the proxy with its decision log on (`proxy-log`: `/sw.js`, and the
+ * page follows the log as `registerTokenProxy({ debug: true })` does, so every API request posts
+ * its decisions to the page).
  */
-export type BenchWorker = Variant | FloorVariant | 'dpop'
+export type BenchWorker = Variant | FloorVariant | 'dpop' | 'proxy-log'
 
 /**
  * Where the `idb-floor` worker reads its token: its own database, with a record shaped like the
@@ -120,8 +122,29 @@ const benchWorkers: Partial<
   },
   'idb-floor': { path: '/bench/idb-floor-sw.js', script: () => idbFloorWorker },
   proxy: { path: '/sw.js' },
+  'proxy-log': { path: '/sw.js' },
   dpop: { path: '/sw-dpop.js' },
 }
+
+/**
+ * `proxy-log`'s page: asks the worker for its decision log, as the client does (and again every 20
+ * seconds, as it does, in case the worker stopped meanwhile), and counts the decisions it receives.
+ */
+const followDecisions = `
+    const follow = () => {
+      const channel = new MessageChannel()
+      navigator.serviceWorker.controller?.postMessage(
+        { source: 'sw-token-proxy', type: 'FOLLOW_DECISIONS', payload: { on: true } },
+        [channel.port2],
+      )
+      return new Promise((resolve) => (channel.port1.onmessage = (event) => resolve(event.data)))
+    }
+    globalThis.decisionsReceived = 0
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      if (event.data?.type === 'DECISIONS') globalThis.decisionsReceived += event.data.payload.decisions.length
+    })
+    await follow()
+    setInterval(follow, 20_000)`
 
 /** A blank page that registers the variant's worker and marks itself ready once controlled. */
 function benchPage(variant: BenchWorker): string {
@@ -130,7 +153,7 @@ function benchPage(variant: BenchWorker): string {
     if (${JSON.stringify(script)}) {
       await navigator.serviceWorker.register(${JSON.stringify(script)})
       while (!navigator.serviceWorker.controller) await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    }${variant === 'proxy-log' ? followDecisions : ''}
     document.documentElement.dataset.ready = 'yes'
   </script>`
 }

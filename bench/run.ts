@@ -80,10 +80,15 @@ async function openEveryVariant(browser: Browser): Promise<Record<Variant, Tab>>
  * API path. Answers the off-API variants' tabs, still open, for the measurements that follow.
  */
 async function steadyState(browser: Browser) {
-  const variants = ['none', 'passthrough', 'header-only', 'proxy'] as const
+  const variants = ['none', 'passthrough', 'header-only', 'proxy', 'proxy-log'] as const
   type SteadyVariant = (typeof variants)[number]
-  const [tabs, headerOnly] = await Promise.all([openEveryVariant(browser), openVariant(browser, 'header-only')])
-  const tabOf = (variant: SteadyVariant) => (variant === 'header-only' ? headerOnly : tabs[variant])
+  const [tabs, headerOnly, proxyLog] = await Promise.all([
+    openEveryVariant(browser),
+    openVariant(browser, 'header-only'),
+    openVariant(browser, 'proxy-log'),
+  ])
+  const tabOf = (variant: SteadyVariant) =>
+    variant === 'header-only' ? headerOnly : variant === 'proxy-log' ? proxyLog : tabs[variant]
   const perVariant = () =>
     Object.fromEntries(variants.map((variant) => [variant, [] as number[]])) as Record<SteadyVariant, number[]>
   const sequential = perVariant()
@@ -96,7 +101,15 @@ async function steadyState(browser: Browser) {
         concurrent[variant].push(await concurrentRequests(tabOf(variant).page, counts.batches))
       }
     }
-    const tokensValid = { 'header-only': await sendsValidToken(headerOnly), proxy: await sendsValidToken(tabs.proxy) }
+    const tokensValid = {
+      'header-only': await sendsValidToken(headerOnly),
+      proxy: await sendsValidToken(tabs.proxy),
+      'proxy-log': await sendsValidToken(proxyLog),
+    }
+    // The log was on: the page received the worker's decisions (two or more per API request).
+    const decisionsReceived = await proxyLog.page.evaluate(
+      () => (globalThis as unknown as { decisionsReceived: number }).decisionsReceived,
+    )
     const summary = (values: Record<SteadyVariant, number[]>) => ({
       medianMs: Object.fromEntries(variants.map((variant) => [variant, round(median(values[variant]))])) as Record<
         SteadyVariant,
@@ -107,12 +120,16 @@ async function steadyState(browser: Browser) {
       proxyOverHeaderOnly: round(median(values.proxy) / median(values['header-only'])),
       /** Median over rounds of each round's proxy/header-only: a cross-check that drift did not make the figure. */
       pairedProxyOverHeaderOnly: round(median(values.proxy.map((ms, r) => ms / values['header-only'][r]!))),
+      /** The proxy with its decision log on (the page following it) against the bare header-adding worker. */
+      proxyLogOverHeaderOnly: round(median(values['proxy-log']) / median(values['header-only'])),
+      pairedProxyLogOverHeaderOnly: round(median(values['proxy-log'].map((ms, r) => ms / values['header-only'][r]!))),
       headerOnlyOverPassthrough: round(median(values['header-only']) / median(values.passthrough)),
       passthroughOverNone: round(median(values.passthrough) / median(values.none)),
     })
-    return { sequential: summary(sequential), concurrent16: summary(concurrent), tokensValid, tabs }
+    return { sequential: summary(sequential), concurrent16: summary(concurrent), tokensValid, decisionsReceived, tabs }
   } finally {
     await closeTab(headerOnly)
+    await closeTab(proxyLog)
   }
 }
 
@@ -550,8 +567,13 @@ try {
     // What is ours on the API path: the proxy against a worker that only adds a token it holds.
     'steady sequential: proxy/header-only ≤ 1.05': steadyFigures.sequential.proxyOverHeaderOnly <= 1.05,
     'steady 16-concurrent: proxy/header-only ≤ 1.05': steadyFigures.concurrent16.proxyOverHeaderOnly <= 1.05,
-    'steady: the header-only worker and the proxy sent a token the server accepted':
-      steadyFigures.tokensValid['header-only'] && steadyFigures.tokensValid.proxy,
+    'steady sequential: proxy(log on)/header-only ≤ 1.10': steadyFigures.sequential.proxyLogOverHeaderOnly <= 1.1,
+    'steady 16-concurrent: proxy(log on)/header-only ≤ 1.10': steadyFigures.concurrent16.proxyLogOverHeaderOnly <= 1.1,
+    'steady: the header-only worker and the proxy (log off and on) sent a token the server accepted':
+      steadyFigures.tokensValid['header-only'] &&
+      steadyFigures.tokensValid.proxy &&
+      steadyFigures.tokensValid['proxy-log'],
+    'steady: with the log on, the page received the decisions': steadyFigures.decisionsReceived > 0,
     'off the API, asset fetch, warm worker: proxy/no worker ≤ 1.05': offApi.fetches.asset.overNone.proxy <= 1.05,
     'off the API, JSON fetch, warm worker: proxy/no worker ≤ 1.05': offApi.fetches.json.overNone.proxy <= 1.05,
     [`off the API, navigation, worker stopped (${offApi.navigation.metric}): proxy/no worker ≤ 1.05`]:
@@ -629,8 +651,8 @@ try {
         ['16 concurrent ms/batch', steadyFigures.concurrent16],
       ] as const
     ).map(([label, figures]): [string, string] => [
-      `${label} (none · passthrough · header-only · proxy)`,
-      `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs['header-only']} · ${figures.medianMs.proxy}  → proxy/header-only ${figures.proxyOverHeaderOnly} (paired ${figures.pairedProxyOverHeaderOnly}), proxy/passthrough ${figures.proxyOverPassthrough}`,
+      `${label} (none · passthrough · header-only · proxy · proxy, log on)`,
+      `${figures.medianMs.none} · ${figures.medianMs.passthrough} · ${figures.medianMs['header-only']} · ${figures.medianMs.proxy} · ${figures.medianMs['proxy-log']}  → proxy(log off)/bare ${figures.proxyOverHeaderOnly} (paired ${figures.pairedProxyOverHeaderOnly}), proxy(log on)/bare ${figures.proxyLogOverHeaderOnly} (paired ${figures.pairedProxyLogOverHeaderOnly}), proxy/passthrough ${figures.proxyOverPassthrough}`,
     ]),
     [
       'DPoP sequential ms/request (bearer · DPoP)',

@@ -37,7 +37,7 @@ export async function openVariant(
   const page = await context.newPage()
   await page.goto(`${server.origin}/bench/page.html`)
   await page.waitForFunction(() => document.documentElement.dataset['ready'] === 'yes')
-  if (variant === 'proxy' || variant === 'dpop') await logInThroughWorker(page)
+  if (variant === 'proxy' || variant === 'proxy-log' || variant === 'dpop') await logInThroughWorker(page)
   if (variant === 'idb-floor') await seedIdbFloor(page)
   return { server, context, page }
 }

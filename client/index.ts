@@ -5,6 +5,7 @@
  */
 export { registerTokenProxy } from './registerTokenProxy.js'
 export type {
+  DecisionEvents,
   LogoutOptions,
   RegisterTokenProxyOptions,
   ReportActivityOptions,
@@ -23,6 +24,28 @@ export { TokenProxyUnsupportedError, type UnsupportedReason } from './TokenProxy
 export { ErrorCode, TokenProxyError } from '../protocol/errors.js'
 export type { SerializedError, SignInFailureReason } from '../protocol/errors.js'
 export { MESSAGE_SOURCE, SESSION_EVENT_NAMES } from '../protocol/messages.js'
+export type {
+  DecidedRequest,
+  ExplainedMode,
+  LogoutDecision,
+  NearestPrefix,
+  NoTokenDecision,
+  OffPrefixReason,
+  PassedDecision,
+  PassReason,
+  RenewalDecision,
+  RenewedDecision,
+  ReplayDecision,
+  RequestDecision,
+  RequestRole,
+  SessionEndDecision,
+  StepUpDecision,
+  TokenDecision,
+  TokenProxyDecision,
+  TokenProxyDecisionType,
+  TokenProxyExplanation,
+  UnauthorizedDecision,
+} from '../protocol/decisions.js'
 export type {
   RefreshFailedReason,
   SessionClockReason,

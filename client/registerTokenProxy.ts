@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   SESSION_EVENT_NAMES,
   isBroadcastMessage,
+  isDecisionsMessage,
   isWorkerErrorMessage,
   type BroadcastPayloads,
   type ReplyPayloads,
@@ -12,7 +13,9 @@ import {
 } from '../protocol/messages.js'
 import { checkSignInOptions, type SignInOptions } from '../protocol/stepUp.js'
 import { LIBRARY_VERSION } from '../protocol/version.js'
+import type { TokenProxyDecision, TokenProxyExplanation } from '../protocol/decisions.js'
 import { askWorker, isOwnWorker, withTimeout } from './askWorker.js'
+import { DecisionWatch } from './decisionWatch.js'
 import {
   diagnoseHere,
   PageWatch,
@@ -65,6 +68,15 @@ export interface RegisterTokenProxyOptions {
    * printed once per page load, one `console.warn` line each. `diagnose()` works either way.
    */
   diagnose?: boolean | 'auto'
+  /**
+   * Dev only: the decision log. The worker tells this page every decision it makes (which `api`
+   * entry a request matched or why none did, the token it got and its seconds left, renewals
+   * started and joined, 401 verdicts, replays, step-ups, logouts, session ends), and the page
+   * prints each as one collapsed console group, `[sw-token-proxy] GET /api/me → …`. No decision
+   * carries a token. Off by default, and then it costs the worker nothing; `on('decision')` gets
+   * the same events without printing them.
+   */
+  debug?: boolean
 }
 
 /** What `logout()` takes. */
@@ -170,8 +182,20 @@ export interface WorkerEvents {
   }
 }
 
-/** Everything {@link TokenProxyClient.on} listens for: the session events and the worker events. */
-export type TokenProxyEvents = SessionEvents & WorkerEvents
+/** The decision log, for {@link TokenProxyClient.on}. */
+export interface DecisionEvents {
+  /**
+   * One decision of the worker (see {@link TokenProxyDecision}): the worker sends them to this tab
+   * while it has a `'decision'` listener (or was registered with `debug: true`). Never a token.
+   */
+  decision: TokenProxyDecision
+}
+
+/**
+ * Everything {@link TokenProxyClient.on} listens for: the session events, the worker events and
+ * the decision log.
+ */
+export type TokenProxyEvents = SessionEvents & WorkerEvents & DecisionEvents
 
 /** The name of anything {@link TokenProxyClient.on} listens for. */
 export type TokenProxyEventName = keyof TokenProxyEvents
@@ -263,6 +287,20 @@ export interface TokenProxyClient {
    * ```
    */
   diagnose(): Promise<TokenProxyProblem[]>
+  /**
+   * What the worker would do with this request, and why: the role it gets (or why it passes, with
+   * the nearest `api` prefix), whether it would carry a token, which one, whether the session holds
+   * it and its seconds left, and what the static routes do with it. Decided by the very matching
+   * step real requests go through; nothing is sent. `init` as for `fetch()` (only `method`,
+   * `mode` and whether `headers` has an `Authorization` are read). Never a token.
+   *
+   * @example
+   * ```ts
+   * const { attachesToken, why, nearest } = await proxy.explain('/apix')
+   * // false, 'not-on-a-prefix', { api: '/api/', why: 'segment-boundary' }
+   * ```
+   */
+  explain(url: string | URL, init?: Pick<RequestInit, 'method' | 'mode' | 'headers'>): Promise<TokenProxyExplanation>
   /** The browser's registration of the worker, for update prompts and the like. */
   readonly registration: ServiceWorkerRegistration
 }
@@ -320,6 +358,8 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       throw error
     }
   }
+  // The decision log's page half: follows the worker's log while this page wants it.
+  const decisions = new DecisionWatch((on) => askOwn('FOLLOW_DECISIONS', { on }), options.debug === true)
   // The session clock's page half: checks the worker at the warning and at the end.
   const clockWatch = new SessionClockWatch(() => askOwn('STATUS', {}))
   let reportWorkerError: (error: TokenProxyError) => void = () => {}
@@ -332,6 +372,8 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
       console.error(error.message)
       return reportWorkerError(error)
     }
+    if (isDecisionsMessage(event.data))
+      return decisions.receive(event.data.payload.decisions, (decision) => emit('decision', decision))
     if (!isBroadcastMessage(event.data)) return
     if (event.data.type === 'SESSION_EXPIRED' || event.data.type === 'SESSION_ENDED') clockWatch.stop()
     else if (event.data.type !== 'REFRESH_FAILED' && event.data.type !== 'STEP_UP_REQUIRED') void clockWatch.refresh()
@@ -401,6 +443,7 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
     'take control of the page',
   ).catch(failed)
   const versions = await checkVersions(timeoutMs)
+  decisions.want(0)
   void clockWatch.refresh()
   const workerWatch = new WorkerWatch(container, registered, scriptUrl, (problem) => {
     console.warn(workerProblemMessage(url, problem))
@@ -445,11 +488,22 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   return {
     registration: registered,
     diagnose,
+    explain: (url, init = {}) =>
+      askOwn('EXPLAIN', {
+        url: new URL(url, location.href).href,
+        method: (init.method ?? 'GET').toUpperCase(),
+        mode: init.mode === 'same-origin' || init.mode === 'no-cors' || init.mode === 'navigate' ? init.mode : 'cors',
+        authorization: new Headers(init.headers).has('Authorization'),
+      }),
     on(event, listener) {
       let set = listeners.get(event)
       if (!set) listeners.set(event, (set = new Set()))
       set.add(listener)
-      return () => set.delete(listener)
+      if (event === 'decision') decisions.want(set.size)
+      return () => {
+        set.delete(listener)
+        if (event === 'decision') decisions.want(set.size)
+      }
     },
     status: async () => {
       await workerWatch.check()

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page, TestInfo } from '@playwright/test'
-import { expect, test as base, waitForTokenProxy } from '../playwright/index.ts'
+import { expect, expireAccessToken, test as base, waitForTokenProxy } from '../playwright/index.ts'
 import { startDemo, type RunningDemo } from '../demo/server/startDemo.ts'
 import { DEV_INTERACTIONS } from '../demo/server/OidcProvider.ts'
 
@@ -169,6 +169,40 @@ test.describe('npm start', () => {
       )
       .toContainEqual({ path: '/api/me', authScheme: 'Bearer', dpop: null, status: 200 })
     expect(demo.main.auth.counters.logins).toBe(1)
+    expect(consoleErrors).toEqual([])
+  })
+
+  test('the main page draws the decision log: three tabs, one renewal they all see, each request with its token', async ({
+    context,
+    demo,
+    consoleErrors,
+  }, testInfo) => {
+    // `?auto=0`: the test makes the calls, so the server's counts are the test's own.
+    const tabs = [await context.newPage(), await context.newPage(), await context.newPage()]
+    for (const tab of tabs) {
+      await tab.goto(`${demo.main.origin}/?auto=0`)
+      await waitForTokenProxy(tab)
+    }
+    const [first] = tabs as [Page, Page, Page]
+    await first.fill('input[name=username]', 'demo')
+    await first.fill('input[name=password]', 'demo')
+    await first.click('#login-form button')
+    await expect(first.locator('#session-state')).toHaveText('logged in')
+    await expireAccessToken(first)
+    await Promise.all(tabs.map((tab) => tab.click('#call-api')))
+
+    await expect.poll(() => demo.main.auth.refreshLog.length).toBe(1)
+    await expect.poll(() => demo.main.api.records.filter((record) => record.path === '/api/me').length).toBe(3)
+    for (const tab of tabs) {
+      // Every tab follows the one log: one renewal bar, and the three requests, each with its token.
+      await expect(tab.locator('#timeline svg rect.renewal')).toHaveCount(1)
+      await expect(tab.locator('#timeline svg rect.renewal.renewed')).toHaveCount(1)
+      await expect(tab.locator('#timeline svg rect.sent')).toHaveCount(3)
+      await expect(tab.locator('#timeline .timeline-lines')).toContainText('renewal renewed')
+      const shown = await tab.locator('#timeline').innerText()
+      for (const token of demo.main.auth.issuedTokens) expect(shown).not.toContain(token)
+    }
+    await screenshot(first, testInfo, 'timeline')
     expect(consoleErrors).toEqual([])
   })
 })

@@ -1,3 +1,4 @@
+import type { ExplainedMode, TokenProxyDecision, TokenProxyExplanation } from './decisions.js'
 import { isSerializedError, type SerializedError } from './errors.js'
 import { isStepUpRequirement, type SignInOptions, type StepUpRequirement } from './stepUp.js'
 
@@ -10,8 +11,9 @@ import { isStepUpRequirement, type SignInOptions, type StepUpRequirement } from 
  * Bumped whenever a message shape changes; the client warns when page and worker disagree.
  * 2: `STEP_UP_REQUIRED`, and `SIGN_IN` with `acrValues` and `maxAge` (RFC 9470 step-up).
  * Not bumped for messages only added, which the other side ignores: `SESSION_EXPIRING`,
- * `SESSION_EXTENDED`, `STAY_ACTIVE` and `DIAGNOSE` (an older worker leaves the last two unanswered,
- * and the library versions differ anyway, which the handshake warns about).
+ * `SESSION_EXTENDED`, `STAY_ACTIVE`, `DIAGNOSE`, and the decision log's `DECISIONS`,
+ * `FOLLOW_DECISIONS` and `EXPLAIN` (an older worker leaves the requests unanswered, and the
+ * library versions differ anyway, which the handshake warns about).
  */
 export const PROTOCOL_VERSION = 2
 
@@ -213,6 +215,16 @@ export interface WorkerErrorMessage {
   payload: { error: SerializedError }
 }
 
+/**
+ * Worker → the windows that follow the decision log (or every window, with the worker option
+ * `debug: true`): the decisions since the last such message, oldest first. Never carries a token.
+ */
+export interface DecisionsMessage {
+  source: typeof MESSAGE_SOURCE
+  type: 'DECISIONS'
+  payload: { decisions: TokenProxyDecision[] }
+}
+
 /** Requests: page → worker, each over its own MessageChannel, each answered exactly once. */
 export interface RequestPayloads {
   HANDSHAKE: { protocolVersion: number; clientVersion: string }
@@ -236,6 +248,10 @@ export interface RequestPayloads {
   STAY_ACTIVE: Record<string, never>
   /** The setup check (`proxy.diagnose()`): what the worker knows of its own setup. */
   DIAGNOSE: Record<string, never>
+  /** The decision log: this tab follows it (`on`), or no longer does. */
+  FOLLOW_DECISIONS: { on: boolean }
+  /** `explain()`: what the worker would do with this request. `authorization`: whether it has its own. */
+  EXPLAIN: { url: string; method: string; mode: ExplainedMode; authorization: boolean }
 }
 
 export interface ReplyPayloads {
@@ -255,6 +271,8 @@ export interface ReplyPayloads {
   /** The session's status after the activity was counted. */
   STAY_ACTIVE: SessionStatus
   DIAGNOSE: WorkerFindings
+  FOLLOW_DECISIONS: { following: boolean }
+  EXPLAIN: TokenProxyExplanation
 }
 
 /**
@@ -308,6 +326,8 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<RequestType>([
   'COMPLETE_SIGN_IN',
   'STAY_ACTIVE',
   'DIAGNOSE',
+  'FOLLOW_DECISIONS',
+  'EXPLAIN',
 ])
 
 function isTaggedObject(value: unknown): value is { source: unknown; type: unknown; payload: unknown } {
@@ -335,6 +355,14 @@ export function isWorkerErrorMessage(value: unknown): value is WorkerErrorMessag
   )
     return false
   return isSerializedError((value.payload as { error?: unknown }).error)
+}
+
+export function isDecisionsMessage(value: unknown): value is DecisionsMessage {
+  return (
+    isTaggedObject(value) &&
+    value.type === 'DECISIONS' &&
+    Array.isArray((value.payload as { decisions?: unknown } | null)?.decisions)
+  )
 }
 
 export function isRequestMessage(value: unknown): value is RequestMessage {

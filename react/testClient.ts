@@ -44,6 +44,15 @@ export function fakeClient(initial: TokenProxyStatus = SIGNED_OUT): FakeClient {
     signIn: calls.signIn,
     completeSignIn: vi.fn(() => Promise.resolve({ returnTo: null })),
     diagnose: vi.fn(() => Promise.resolve([])),
+    explain: vi.fn((url: string | URL) =>
+      Promise.resolve({
+        url: String(url),
+        method: 'GET',
+        mode: 'cors' as const,
+        role: 'passed' as const,
+        attachesToken: false,
+      }),
+    ),
     registration: {} as ServiceWorkerRegistration,
   }
   return {

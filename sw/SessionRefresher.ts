@@ -1,6 +1,7 @@
 import type { RefreshFailedReason, SessionExpiredReason } from '../protocol/messages.js'
 import { SESSION_TOKEN, type ApiTokenKind, type HeldToken, type SeenToken } from './apiTokens.js'
 import type { Broadcast } from './broadcast.js'
+import { NO_DECISIONS, type DecisionLog } from './decisionLog.js'
 import type { RefreshResult } from './refreshResult.js'
 import type { TokenTarget } from './tokenTarget.js'
 import { isLive, type LiveSession, type SessionRecord, type SessionTokens, type TokenStore } from './tokenStore.js'
@@ -40,6 +41,8 @@ export interface SessionRefresherOptions {
   renew: (refreshToken: string, session: SessionTokens, target?: TokenTarget) => Promise<RefreshResult>
   /** Warns about a rejected refresh response; never given a token. */
   warn: (message: string) => void
+  /** The decision log: renewals started and joined, their outcome, the session's end. */
+  log?: DecisionLog | undefined
 }
 
 const LOCK_PREFIX = 'sw-token-proxy:refresh:'
@@ -53,12 +56,18 @@ interface Backoff {
   failures: number
 }
 
+/** One renewal under way, and how many requests share it (for the decision log). */
+interface Flight {
+  promise: Promise<Renewal>
+  requests: number
+}
+
 /** Everything this worker keeps about one login's uses of its refresh token, in one place. */
 interface LoginState {
   /** The tail of the uses of its refresh token queued in this worker. */
   queue: Promise<void>
   /** The renewals under way, by kind of token and token seen: their callers share them. */
-  readonly flights: Map<string, Promise<Renewal>>
+  readonly flights: Map<string, Flight>
   backoff: Backoff | undefined
   /**
    * By kind of token (`''`: the session's own), the access token its API refused right after its
@@ -87,11 +96,13 @@ interface LoginState {
  */
 export class SessionRefresher {
   readonly #options: SessionRefresherOptions
+  readonly #log: DecisionLog
   /** Per login, keyed by its `loginId` and nothing else. */
   readonly #logins = new Map<string, LoginState>()
 
   constructor(options: SessionRefresherOptions) {
     this.#options = options
+    this.#log = options.log ?? NO_DECISIONS
   }
 
   /**
@@ -105,14 +116,35 @@ export class SessionRefresher {
   refresh(seen: SeenToken, kind: ApiTokenKind = SESSION_TOKEN): Promise<Renewal> {
     const login = this.#stateOf(seen.loginId)
     const flightKey = `${kind.key}\n${seen.accessToken ?? ''}`
-    let flight = login.flights.get(flightKey)
-    if (!flight) {
-      flight = this.#exclusive(seen.loginId, login, () => this.#renewUnderLock(seen, kind, login)).finally(() =>
-        login.flights.delete(flightKey),
-      )
-      login.flights.set(flightKey, flight)
+    const log = this.#log
+    const token = kind.key || 'session'
+    const flight = login.flights.get(flightKey)
+    if (flight) {
+      flight.requests++
+      if (log.enabled) log.record({ type: 'renewal', token, phase: 'joined' })
+      return flight.promise
     }
-    return flight
+    const { now } = this.#options
+    const asked = now()
+    let locked = asked
+    const work = () => ((locked = now()), this.#renewUnderLock(seen, kind, login))
+    const promise = this.#exclusive(seen.loginId, login, work).then((renewal) => {
+      if (log.enabled)
+        log.record({
+          type: 'renewed',
+          token,
+          outcome: renewal.kind,
+          ...(renewal.kind !== 'renewed' && { reason: renewal.reason }),
+          requests: current.requests,
+          lockMs: locked - asked,
+          ms: now() - asked,
+        })
+      return renewal
+    })
+    const current: Flight = { promise: promise.finally(() => login.flights.delete(flightKey)), requests: 1 }
+    login.flights.set(flightKey, current)
+    if (log.enabled) log.record({ type: 'renewal', token, phase: 'started' })
+    return current.promise
   }
 
   /**
@@ -238,6 +270,7 @@ export class SessionRefresher {
   async end(generation: number, reason: SessionExpiredReason): Promise<boolean> {
     const { written } = await this.#options.store.compareAndSwap(generation, null)
     // Exactly one writer ends a given generation, so each tab hears SESSION_EXPIRED once.
+    if (written && this.#log.enabled) this.#log.record({ type: 'session-end', reason })
     if (written) await this.#options.broadcast('SESSION_EXPIRED', { reason })
     return written
   }

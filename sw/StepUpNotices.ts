@@ -1,10 +1,13 @@
 import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { Broadcast } from './broadcast.js'
+import type { DecisionLog } from './decisionLog.js'
 import { isLive, type TokenStore } from './tokenStore.js'
 
 export interface StepUpNoticesOptions {
   store: TokenStore
   broadcast: Broadcast
+  /** The decision log: each step-up, told or already told. */
+  log?: DecisionLog | undefined
 }
 
 /** How many (login, requirement) pairs are remembered; the oldest is forgotten first. */
@@ -36,7 +39,9 @@ export class StepUpNotices {
   /** Tells every tab about `requirement`, met by a request of `loginId`, unless it was told already. */
   notify(loginId: string, requirement: StepUpRequirement): Promise<void> {
     const key = JSON.stringify([loginId, sortedAcrValues(requirement.acrValues), requirement.maxAge ?? null])
-    if (this.#told.has(key)) return Promise.resolve()
+    const told = this.#told.has(key)
+    if (this.#options.log?.enabled) this.#options.log.record({ type: 'step-up', ...requirement, told: !told })
+    if (told) return Promise.resolve()
     this.#told.add(key)
     if (this.#told.size > REMEMBERED) this.#told.delete(this.#told.values().next().value!)
     return this.#tell(loginId, requirement)

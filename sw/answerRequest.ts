@@ -15,13 +15,15 @@ import type { EndSessionRequest, TokenProxy, WaitUntil } from './createTokenProx
  * `claim` makes the active worker control the uncontrolled pages of its scope: the page sends
  * `CLAIM` only when it has no controller although the worker is active (after a shift-reload, or a
  * first visit to a worker that does not claim on activation). It activates no waiting worker.
- * `waitUntil` keeps the worker alive for what outlives the reply (a logout's request).
+ * `waitUntil` keeps the worker alive for what outlives the reply (a logout's request). `clientId`
+ * is the asking window's (`FOLLOW_DECISIONS`: which tab follows the decision log).
  */
 export async function answerRequest(
   proxy: TokenProxy,
   message: RequestMessage,
   claim: () => Promise<void>,
   waitUntil: WaitUntil = () => undefined,
+  clientId?: string,
 ): Promise<Reply<RequestType>> {
   try {
     switch (message.type) {
@@ -37,6 +39,13 @@ export async function answerRequest(
         return { ok: true, payload: await proxy.stayActive(waitUntil) }
       case 'DIAGNOSE':
         return { ok: true, payload: await proxy.diagnose() }
+      case 'FOLLOW_DECISIONS': {
+        const on = message.payload.on === true
+        if (clientId !== undefined) proxy.followDecisions(clientId, on)
+        return { ok: true, payload: { following: on && clientId !== undefined } }
+      }
+      case 'EXPLAIN':
+        return { ok: true, payload: await proxy.explain(explainRequest(message.payload)) }
       case 'LOGOUT': {
         const endSession = endSessionRequest(message.payload)
         const endingAtProvider = await proxy.logout(waitUntil, endSession)
@@ -76,6 +85,20 @@ export async function answerRequest(
             { cause: error },
           )
     return { ok: false, error: proxyError.toJSON() }
+  }
+}
+
+/**
+ * `explain()`'s question, made well-formed: any script of the origin can post this message. A mode
+ * other than `cors`, `same-origin` and `navigate` is matched as `no-cors` is; a URL that does not
+ * parse is refused by the worker's own `new URL()`.
+ */
+function explainRequest({ url, method, mode, authorization }: RequestPayloads['EXPLAIN']): RequestPayloads['EXPLAIN'] {
+  return {
+    url: String(url),
+    method: String(method ?? 'GET').toUpperCase(),
+    mode,
+    authorization: authorization === true,
   }
 }
 

@@ -1,5 +1,6 @@
 import { ErrorCode, TokenProxyError, formatMessage } from '../protocol/errors.js'
-import type { SessionStatus, WorkerFindings } from '../protocol/messages.js'
+import type { TokenProxyExplanation } from '../protocol/decisions.js'
+import type { RequestPayloads, SessionStatus, WorkerFindings } from '../protocol/messages.js'
 import type { StepUpRequirement } from '../protocol/stepUp.js'
 import type { Broadcast } from './broadcast.js'
 import { captureTokenResponse } from './captureTokenResponse.js'
@@ -7,7 +8,9 @@ import { bearerCredentials } from './credential.js'
 import { logOut, type LogOutContext } from './logOut.js'
 import { decodeClaims } from './expiry.js'
 import type { SetupNotes } from './diagnosis.js'
-import { routeRequest, type RequestRoute } from './requestMatching.js'
+import { matchRequest, type RequestRoute } from './requestMatching.js'
+import { NO_DECISIONS, type DecisionLog } from './decisionLog.js'
+import { explanation, requestDecision, type Decided } from './explainRequest.js'
 import { proxyApiRequest } from './proxyApiRequest.js'
 import { clearApiCaches } from './apiCachePlugin.js'
 import { requestRefresh } from './requestRefresh.js'
@@ -45,6 +48,8 @@ export interface TokenProxyEnvironment {
    * plug-in). Without it those entries are not cached, and no session end touches CacheStorage.
    */
   caches?: CacheStorage | undefined
+  /** The decision log (`debug`); default: none, and nothing is recorded. */
+  log?: DecisionLog | undefined
 }
 
 /** Keeps the worker alive for work that outlives the answer (`ExtendableEvent.waitUntil`). */
@@ -110,12 +115,20 @@ export interface TokenProxy {
   readonly notes: SetupNotes
   /** The setup check: the notes, and with OpenID Connect whether the issuer's discovery document agrees. */
   diagnose(): Promise<WorkerFindings>
+  /**
+   * `proxy.explain()`: what the worker would do with a request and why, decided by `route`'s own
+   * matching step; reads the stored session for the token's seconds left. Never holds a token.
+   */
+  explain(asked: RequestPayloads['EXPLAIN']): Promise<TokenProxyExplanation>
+  /** The decision log: the tab `clientId` follows it (`on`), or no longer does. */
+  followDecisions(clientId: string, on: boolean): void
 }
 
 /** Builds the proxy from the app's options; throws `ERR_INVALID_OPTIONS` for unusable ones. */
 export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEnvironment): TokenProxy {
   const resolved = resolveOptions(options, given.origin)
   const { caches } = given
+  const log = given.log ?? NO_DECISIONS
   // Policy 15: every end of a session (and every new one) deletes the per-login API caches
   // before any tab hears of it, so no tab can read the ended login's data after being told.
   const env: TokenProxyEnvironment = caches
@@ -173,7 +186,7 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
     }
     return renew(refreshToken, session, target)
   }
-  const refresher = new SessionRefresher({ ...env, issuedBy, renew: renewWithinClock })
+  const refresher = new SessionRefresher({ ...env, log, issuedBy, renew: renewWithinClock })
   const clock = new SessionClock({
     ...env,
     limits,
@@ -185,6 +198,7 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
   const context = { ...env, issuedBy, refresher, responseLimitBytes: resolved.tokenResponseLimitBytes, dpop }
   const logOutContext: LogOutContext = {
     ...env,
+    log,
     issuedBy,
     credentials,
     revoke:
@@ -197,18 +211,20 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
   const apiContext = {
     notes,
     ...context,
+    log,
     credentials,
     api: resolved.api,
     refreshAheadSeconds: resolved.refreshAheadSeconds,
     replayBodyLimitBytes: resolved.replayBodyLimitBytes,
-    stepUpNotices: new StepUpNotices(env),
+    stepUpNotices: new StepUpNotices({ ...env, log }),
   }
 
   // RP-Initiated Logout: the page navigates here and the worker answers with the redirect to the
   // provider, so no page script ever holds the ID token it carries (not even inside a URL).
   const endSessionPage = oidc && new URL('sw-token-proxy/end-session', env.scope ?? `${env.origin}/`)
 
-  function route(request: Request, url = new URL(request.url)): ProxyRoute | undefined {
+  /** The one matching step, for requests (`route`) and `explain()` alike. */
+  function decide(request: Pick<Request, 'mode' | 'headers'>, url: URL): Decided {
     if (
       endSessionPage &&
       request.mode === 'navigate' &&
@@ -216,7 +232,21 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       url.pathname === endSessionPage.pathname
     )
       return { role: 'end-session' }
-    return routeRequest(request, url, resolved)
+    return matchRequest(request, url, resolved)
+  }
+
+  function route(request: Request, url = new URL(request.url)): ProxyRoute | undefined {
+    const decided = decide(request, url)
+    // An API request's decision is its `token` (or `no-token`) event, once its token is known.
+    if (log.enabled && (typeof decided === 'string' || decided.role !== 'api'))
+      log.record(requestDecision(request.method, url, decided, resolved.api, env.origin))
+    return typeof decided === 'string' ? undefined : decided
+  }
+
+  const ownedUrls = {
+    api: resolved.api,
+    endpoints: [...resolved.tokenEndpoints, ...(resolved.logout ? [resolved.logout] : [])],
+    ...(endSessionPage && { navigations: [endSessionPage] }),
   }
 
   /** `waitUntil`: keeps the worker alive for a revocation, when the clock ends the session here. */
@@ -230,12 +260,11 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
 
   return {
     route,
-    roleOf: (request, url) => route(request, url)?.role,
-    ownedUrls: {
-      api: resolved.api,
-      endpoints: [...resolved.tokenEndpoints, ...(resolved.logout ? [resolved.logout] : [])],
-      ...(endSessionPage && { navigations: [endSessionPage] }),
+    roleOf(request, url) {
+      const decided = decide(request, url)
+      return typeof decided === 'string' ? undefined : decided.role
     },
+    ownedUrls,
 
     async handle(request, route, waitUntil) {
       try {
@@ -325,6 +354,17 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
         issuer: await oidc?.checkIssuer?.(),
       }
     },
+
+    async explain(asked) {
+      const url = new URL(asked.url, env.origin)
+      // Only whether it has its own Authorization is asked: its value never leaves the page.
+      const headers = new Headers(asked.authorization ? { Authorization: '' } : undefined)
+      const decided = decide({ mode: asked.mode, headers }, url)
+      const context = { api: resolved.api, origin: env.origin, owned: ownedUrls, issuedBy }
+      return explanation(asked, url, decided, { ...context, record: await env.store.current(), now: env.now() })
+    },
+
+    followDecisions: (clientId, on) => log.follow(clientId, on),
 
     completeLogout(callbackUrl) {
       const state = new URL(callbackUrl).searchParams.get('state')

@@ -124,6 +124,15 @@ export interface CommonOptions {
    * @see docs/behaviour.md, Policy 16 (the session clock)
    */
   session?: SessionOptions
+  /**
+   * Dev only: turns the decision log on from the worker's start, for every window of the scope
+   * (a page gets the decisions with `proxy.on('decision')`, and prints them with
+   * `registerTokenProxy({ debug: true })`). Without it the log is off until a tab asks for it,
+   * and costs nothing. No decision ever carries a token. Default false.
+   *
+   * @see docs/guides/troubleshooting.md, "See what the worker decided"
+   */
+  debug?: boolean
 }
 
 /**

@@ -1,6 +1,7 @@
 import { formatMessage } from '../protocol/errors.js'
 import type { Broadcast } from './broadcast.js'
 import type { Credentials } from './credential.js'
+import type { DecisionLog } from './decisionLog.js'
 import type { SessionTokens, TokenStore } from './tokenStore.js'
 
 export interface LogOutContext {
@@ -13,6 +14,8 @@ export interface LogOutContext {
   credentials: Credentials
   /** Revokes the session at the OpenID provider (RFC 7009), where there is one. */
   revoke: ((tokens: SessionTokens) => Promise<unknown>) | undefined
+  /** The decision log: each logout, and whether it ended a session. */
+  log?: DecisionLog | undefined
 }
 
 /** What is left of a logout once the session has ended here: its requests to the servers. */
@@ -45,6 +48,7 @@ export async function logOut(
   request: Request | undefined,
 ): Promise<LoggedOut<Response | undefined>> {
   const ended = await context.store.end()
+  if (context.log?.enabled) context.log.record({ type: 'logout', ended: ended !== null })
   if (ended) await context.broadcast('SESSION_ENDED', {})
   // A session another configuration issued (Policy 10) is cleared, but its tokens go nowhere.
   const tokens = ended?.issuedBy === context.issuedBy ? ended : null

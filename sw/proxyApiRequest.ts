@@ -2,6 +2,8 @@ import type { StepUpRequirement } from '../protocol/stepUp.js'
 import { apiTokenKind, type ApiTokenKind, type HeldToken } from './apiTokens.js'
 import { readBearerChallenge } from './bearerChallenge.js'
 import type { Credentials } from './credential.js'
+import type { Decision, DecisionLog } from './decisionLog.js'
+import { apiLabel, tokenLabel, urlLabel } from './explainRequest.js'
 import { noteApiAnswer, type SetupNotes } from './diagnosis.js'
 import { longestMatch } from './requestMatching.js'
 import { readBytesWithin } from './readBodyWithin.js'
@@ -27,6 +29,10 @@ export interface ProxyApiRequestContext {
   stepUpNotices: StepUpNotices
   /** The setup check's notes: an API whose CORS answer hides its `401`'s challenge. */
   notes: SetupNotes
+  /** The decision log: checked (`log.enabled`) before any event is built. */
+  log: DecisionLog
+  /** The worker's origin: the log names URLs on it by path. */
+  origin: string
 }
 
 /** Keeps the worker alive for a refresh that other tabs may be waiting on (`event.waitUntil`). */
@@ -43,7 +49,20 @@ type ReplayableBody =
  * What an API's answer means for the token it was sent with: `renew` (a 401 a new token may fix),
  * `step-up` (RFC 9470: a 401 only a new sign-in can fix), or `pass` (anything else).
  */
-type Verdict = { kind: 'renew' } | { kind: 'step-up'; requirement: StepUpRequirement } | { kind: 'pass' }
+type Verdict = (
+  | { kind: 'renew' }
+  | { kind: 'step-up'; requirement: StepUpRequirement }
+  /** `why` (a 401 only): it came from a page redirected to, or named an error a new token cannot fix. */
+  | { kind: 'pass'; why?: 'redirected' | 'error' }
+) & {
+  /** The `WWW-Authenticate` error code of a 401, for the decision log. */
+  error?: string | undefined
+}
+
+/** Why a 401 is not replayed (`tokenForReplay`): its login is gone, the token was just renewed, no renewal. */
+type NoReplay = 'login-gone' | 'refused-after-renewal' | 'not-renewed'
+
+const PASS: Verdict = { kind: 'pass' }
 
 /**
  * Sends an API request with its access token (Policies 3, 5, 10 and 11): the session's own, or,
@@ -66,8 +85,12 @@ export async function proxyApiRequest(
 ): Promise<Response> {
   const { target } = api
   const kind = apiTokenKind(target)
+  const { log } = context
   const stored = await context.refresher.usable(await context.store.currentOrStarted())
-  if (!stored) return context.credentials(undefined).send(() => request, false)
+  if (!stored) {
+    if (log.enabled) noteToken(request, api, undefined, 'no-session', context)
+    return context.credentials(undefined).send(() => request, false)
+  }
 
   const body = await copyBody(request, context.replayBodyLimitBytes)
 
@@ -76,20 +99,29 @@ export async function proxyApiRequest(
     const renewal = await shared(waitUntil, context.refresher.refresh(token ?? stored.tokens, kind))
     // A failed renewal (offline, 5xx) sends the request with the token it has: the server decides.
     if (renewal.kind === 'renewed') token = kind.held(renewal.record) ?? token
-    else if (renewal.kind === 'ended') return send(request, body, undefined, context)
+    else if (renewal.kind === 'ended') {
+      if (log.enabled) noteToken(request, api, undefined, 'session-ended', context)
+      return send(request, body, undefined, context)
+    }
   }
 
+  if (log.enabled) noteToken(request, api, token, 'none-minted', context)
   const response = await send(request, body, token, context)
   // Sent without a token (none could be minted): whatever the API says, it did not judge one.
   if (token === undefined) return response
   const verdict = verdictOf(response, context, target)
+  if (log.enabled && response.status === 401) note401(request, verdict, body.kind === 'not-replayable', context)
   if (verdict.kind === 'step-up') return stepUp(response, verdict.requirement, token.loginId, context, waitUntil)
   if (verdict.kind === 'pass' || body.kind === 'not-replayable') return response
 
   const replayWith = await tokenForReplay(token, kind, context, waitUntil)
-  if (replayWith === undefined) return response
+  if (typeof replayWith === 'string') {
+    if (log.enabled) note(request, context, { type: 'replay', replayed: false, why: replayWith })
+    return response
+  }
   await response.body?.cancel()
   const replayed = await send(request, body, replayWith, context)
+  if (log.enabled) note(request, context, { type: 'replay', replayed: true, status: replayed.status })
   const replayVerdict = verdictOf(replayed, context, target)
   if (replayVerdict.kind === 'step-up')
     return stepUp(replayed, replayVerdict.requirement, replayWith.loginId, context, waitUntil)
@@ -97,31 +129,68 @@ export async function proxyApiRequest(
   return replayed
 }
 
+/** The decision log: `decision` about `request`, which it names by its method and URL. */
+function note(request: Request, context: ProxyApiRequestContext, decision: Partial<Decision>): void {
+  context.log.record({ method: request.method, url: urlLabel(request.url, context.origin), ...decision } as Decision)
+}
+
+/** The decision log: the token the request goes out with, or why it has none. */
+function noteToken(
+  request: Request,
+  api: ApiPrefix,
+  token: HeldToken | undefined,
+  why: 'no-session' | 'session-ended' | 'none-minted',
+  context: ProxyApiRequestContext,
+): void {
+  const { expiresAt } = token ?? {}
+  note(request, context, {
+    api: apiLabel(api, context.origin),
+    ...(token
+      ? {
+          type: 'token',
+          token: tokenLabel(api),
+          secondsLeft: expiresAt == null ? null : Math.round((expiresAt - context.now()) / 1000),
+        }
+      : { type: 'no-token', why }),
+  })
+}
+
+/** The decision log: a 401, and what it means for the token (a body too large to copy: no replay). */
+function note401(request: Request, verdict: Verdict, notReplayable: boolean, context: ProxyApiRequestContext): void {
+  const passes = verdict.kind === 'renew' && notReplayable
+  note(request, context, {
+    type: 'unauthorized',
+    verdict: passes ? 'pass' : verdict.kind,
+    error: verdict.error,
+    why: passes ? 'not-replayable' : verdict.kind === 'pass' ? verdict.why : undefined,
+  })
+}
+
 /**
- * The token to replay a 401'd request with, or `undefined` when the 401 must reach the page: the
- * request's login is gone, or this very token was already refused right after its renewal.
+ * The token to replay a 401'd request with, or why the 401 must reach the page: the request's
+ * login is gone, this very token was already refused right after its renewal, or no renewal.
  */
 async function tokenForReplay(
   sent: HeldToken,
   kind: ApiTokenKind,
   context: ProxyApiRequestContext,
   waitUntil: WaitUntil,
-): Promise<HeldToken | undefined> {
+): Promise<HeldToken | NoReplay> {
   const { refresher } = context
   const current = await context.store.current()
-  if (!isLive(current) || current.tokens.loginId !== sent.loginId) return undefined
+  if (!isLive(current) || current.tokens.loginId !== sent.loginId) return 'login-gone'
   // Another request renewed the token while this one was out: replay with it, no new refresh.
   const renewedSince = kind.renewedSince(current, sent)
   if (renewedSince !== undefined) return renewedSince
-  if (refresher.wasRefusedAfterRenewal(sent, kind.target)) return undefined
+  if (refresher.wasRefusedAfterRenewal(sent, kind.target)) return 'refused-after-renewal'
   const renewal = await shared(waitUntil, refresher.refresh(sent, kind))
   const renewed = renewal.kind === 'renewed' ? kind.held(renewal.record) : undefined
-  if (renewed === undefined) return undefined
+  if (renewed === undefined) return 'not-renewed'
   // The very token the API just refused is no reason to send the request again; a server that
   // renews by handing it out once more has refused it right after its renewal.
   if (renewed.accessToken !== sent.accessToken) return renewed
   refresher.noteRefusedAfterRenewal(sent, kind.target)
-  return undefined
+  return 'refused-after-renewal'
 }
 
 function shared<T>(waitUntil: WaitUntil, promise: Promise<T>): Promise<T> {
@@ -142,15 +211,17 @@ function verdictOf(
   { api, notes }: ProxyApiRequestContext,
   target: TokenTarget | undefined,
 ): Verdict {
-  if (response.status !== 401) return { kind: 'pass' }
+  if (response.status !== 401) return PASS
   noteApiAnswer(notes, response)
   if (response.redirected) {
     const landedOn = longestMatch(new URL(response.url), api)
-    if (landedOn === undefined || landedOn.target?.key !== target?.key) return { kind: 'pass' }
+    if (landedOn === undefined || landedOn.target?.key !== target?.key) return { kind: 'pass', why: 'redirected' }
   }
   const { error, stepUp } = readBearerChallenge(response)
-  if (stepUp) return { kind: 'step-up', requirement: stepUp }
-  return error === undefined || error === 'invalid_token' ? { kind: 'renew' } : { kind: 'pass' }
+  if (stepUp) return { kind: 'step-up', requirement: stepUp, error }
+  return error === undefined || error === 'invalid_token'
+    ? { kind: 'renew', error }
+    : { kind: 'pass', why: 'error', error }
 }
 
 /**

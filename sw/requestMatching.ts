@@ -5,6 +5,8 @@
  * started by another site (CSRF), and a `no-cors` response is opaque to the page anyway.
  */
 
+import type { OffPrefixReason, PassReason } from '../protocol/decisions.js'
+
 export interface UrlPrefix {
   origin: string
   /** Always ends with `/`, so matching is on a segment boundary. */
@@ -63,7 +65,7 @@ export function isTokenEligibleMode(mode: RequestMode): boolean {
 }
 
 /** A request that already carries credentials of its own is passed through untouched. */
-export function hasOwnAuthorization(request: Request): boolean {
+export function hasOwnAuthorization(request: Pick<Request, 'headers'>): boolean {
   return request.headers.has('Authorization')
 }
 
@@ -82,15 +84,43 @@ export interface OwnedRequests<P extends UrlPrefix> {
 export type RequestRoute<P extends UrlPrefix = UrlPrefix> =
   { role: 'api'; api: P } | { role: 'token-endpoint' } | { role: 'logout' }
 
-/** The one matching step; `undefined` means "not ours: the browser handles it as if we were not here". */
-export function routeRequest<P extends UrlPrefix>(
-  request: Request,
+/**
+ * The one matching step: the route of a request the proxy owns, or why it leaves the request to
+ * the browser, as if it were not here (a string, so a pass costs no allocation). The fetch path
+ * and `explain()` both decide here.
+ */
+export function matchRequest<P extends UrlPrefix>(
+  request: Pick<Request, 'mode' | 'headers'>,
   url: URL,
   owned: OwnedRequests<P>,
-): RequestRoute<P> | undefined {
-  if (!isTokenEligibleMode(request.mode)) return undefined
+): RequestRoute<P> | PassReason {
+  if (!isTokenEligibleMode(request.mode)) return request.mode === 'navigate' ? 'navigation' : 'no-cors'
   if (owned.logout && urlIsEndpoint(url, owned.logout)) return { role: 'logout' }
   if (owned.tokenEndpoints.some((endpoint) => urlIsEndpoint(url, endpoint))) return { role: 'token-endpoint' }
   const api = longestMatch(url, owned.api)
-  return api && !hasOwnAuthorization(request) ? { role: 'api', api } : undefined
+  if (!api) return 'not-on-a-prefix'
+  return hasOwnAuthorization(request) ? 'own-authorization' : { role: 'api', api }
+}
+
+/**
+ * For a URL on no prefix (the decision log and `explain()` only): the prefix it comes nearest to,
+ * and why it is not on it. On its origin, the one sharing the longest start of the path.
+ */
+export function nearestPrefix<P extends UrlPrefix>(
+  url: URL,
+  prefixes: readonly P[],
+): { prefix: P; why: OffPrefixReason } | undefined {
+  let best: { prefix: P; why: OffPrefixReason; shared: number } | undefined
+  for (const prefix of prefixes) {
+    if (prefix.origin !== url.origin) {
+      best ??= { prefix, why: 'other-origin', shared: -1 }
+      continue
+    }
+    const segment = prefix.pathPrefix.slice(0, -1)
+    let shared = 0
+    while (shared < segment.length && url.pathname[shared] === segment[shared]) shared++
+    if (best === undefined || shared > best.shared)
+      best = { prefix, why: shared === segment.length ? 'segment-boundary' : 'outside-path', shared }
+  }
+  return best && { prefix: best.prefix, why: best.why }
 }

@@ -34,6 +34,7 @@ export function resolveOptions(options: TokenProxyOptions, origin: string): Reso
   if (options.refresh !== undefined && (typeof options.refresh !== 'object' || options.refresh === null))
     invalid('"refresh" must be an object with a "url"')
   if (options.dpop !== undefined && typeof options.dpop !== 'boolean') invalid('"dpop" must be true or false')
+  if (options.debug !== undefined && typeof options.debug !== 'boolean') invalid('"debug" must be true or false')
   if (options.apiCache !== undefined && typeof options.apiCache?.create !== 'function')
     invalid('"apiCache" must be made with apiCache() from sw-token-proxy/sw/cache')
   const tokenResponseLimitBytes = nonNegative(options.tokenResponseLimitBytes, 'tokenResponseLimitBytes', 256 * 1024)

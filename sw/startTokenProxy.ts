@@ -9,6 +9,7 @@ import {
 } from '../protocol/messages.js'
 import { answerRequest } from './answerRequest.js'
 import { createBroadcast } from './broadcast.js'
+import { createDecisionLog } from './decisionLog.js'
 import { createTokenProxy, type TokenProxy, type TokenProxyEnvironment } from './createTokenProxy.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { noLocks } from './SessionRefresher.js'
@@ -35,8 +36,11 @@ export function startTokenProxy(options: TokenProxyOptions, features: WorkerFeat
     const port = event.ports[0]
     if (!port) return
     const waitUntil = (promise: Promise<unknown>) => event.waitUntil(promise)
+    const from = (event.source as Partial<Client> | null)?.id
     waitUntil(
-      answerRequest(proxy, event.data, () => self.clients.claim(), waitUntil).then((reply) => port.postMessage(reply)),
+      answerRequest(proxy, event.data, () => self.clients.claim(), waitUntil, from).then((reply) =>
+        port.postMessage(reply),
+      ),
     )
   })
   return proxy
@@ -64,6 +68,8 @@ function startProxy(options: TokenProxyOptions, features: WorkerFeatures): Token
       broadcast: createBroadcast(self.clients),
       now: () => Date.now(),
       warn,
+      // Dev only: the worker option `debug: true` turns the decision log on for every window.
+      log: createDecisionLog(self.clients, () => Date.now(), options.debug === true),
       ...features,
     })
     return proxy

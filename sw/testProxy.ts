@@ -1,5 +1,7 @@
+import type { TokenProxyDecision } from '../protocol/decisions.js'
 import type { BroadcastType } from '../protocol/messages.js'
 import { createTokenProxy, type TokenProxyEnvironment, type WaitUntil } from './createTokenProxy.js'
+import type { DecisionLog } from './decisionLog.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { noLocks } from './SessionRefresher.js'
 import { TokenStore } from './tokenStore.js'
@@ -32,4 +34,18 @@ export function proxyOverFakes(
     return proxy.handle(request, route, waitUntil)
   }
   return { proxy, handle, broadcasts, store: env.store }
+}
+
+/**
+ * A decision log that is always on and keeps what it was given, stamped with `now()`, in order
+ * (not shipped: only tests import it). Pass `log` in the environment.
+ */
+export function collectDecisions(now: () => number = () => 1_000_000) {
+  const decisions: TokenProxyDecision[] = []
+  const log: DecisionLog = {
+    enabled: true,
+    record: (decision) => void decisions.push({ ...decision, at: now() }),
+    follow: () => undefined,
+  }
+  return { log, decisions }
 }

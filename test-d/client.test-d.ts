@@ -25,6 +25,9 @@ import {
   type SignInOptions,
   type StepUpRequirement,
   type TokenProxyClient,
+  type TokenProxyDecision,
+  type TokenProxyDecisionType,
+  type TokenProxyExplanation,
   type TokenProxyProblem,
   type TokenProxyProblemCode,
   type TokenProxyStatus,
@@ -47,10 +50,60 @@ describe('registerTokenProxy', () => {
       timeoutMs?: number
       updateViaCache?: ServiceWorkerUpdateViaCache
       diagnose?: boolean | 'auto'
+      debug?: boolean
     }>()
     // @ts-expect-error: the worker is 'classic' or 'module'
     const badType: RegisterTokenProxyOptions = { type: 'shared' }
     expectTypeOf(badType).toEqualTypeOf<RegisterTokenProxyOptions>()
+  })
+})
+
+describe('the decision log and explain()', () => {
+  test("on('decision') gets the typed union, narrowed by its type", () => {
+    expectTypeOf(proxy.on('decision', () => {})).toEqualTypeOf<() => void>()
+    proxy.on('decision', (decision) => {
+      expectTypeOf(decision).toEqualTypeOf<TokenProxyDecision>()
+      expectTypeOf(decision.at).toEqualTypeOf<number>()
+      if (decision.type === 'token') {
+        expectTypeOf(decision.secondsLeft).toEqualTypeOf<number | null>()
+        expectTypeOf(decision.api).toEqualTypeOf<string>()
+      }
+      if (decision.type === 'renewal') expectTypeOf(decision.phase).toEqualTypeOf<'started' | 'joined'>()
+      if (decision.type === 'passed')
+        expectTypeOf(decision.why).toEqualTypeOf<'navigation' | 'no-cors' | 'own-authorization' | 'not-on-a-prefix'>()
+    })
+    expectTypeOf<TokenProxyDecisionType>().toEqualTypeOf<
+      | 'request'
+      | 'passed'
+      | 'token'
+      | 'no-token'
+      | 'renewal'
+      | 'renewed'
+      | 'unauthorized'
+      | 'replay'
+      | 'step-up'
+      | 'logout'
+      | 'session-end'
+    >()
+    // No decision has a field for a token's value.
+    expectTypeOf<Extract<keyof TokenProxyDecision, 'accessToken' | 'refreshToken'>>().toEqualTypeOf<never>()
+  })
+
+  test('explain() takes a URL and fetch-like init, and resolves to the explanation', () => {
+    expectTypeOf<TokenProxyClient['explain']>().parameters.toEqualTypeOf<
+      [url: string | URL, init?: Pick<RequestInit, 'method' | 'mode' | 'headers'>]
+    >()
+    expectTypeOf(proxy.explain('/api/x')).toEqualTypeOf<Promise<TokenProxyExplanation>>()
+    expectTypeOf<TokenProxyExplanation['role']>().toEqualTypeOf<
+      'api' | 'token-endpoint' | 'logout' | 'end-session' | 'passed'
+    >()
+    expectTypeOf<TokenProxyExplanation['attachesToken']>().toEqualTypeOf<boolean>()
+    expectTypeOf<NonNullable<TokenProxyExplanation['token']>>().toEqualTypeOf<{
+      for: string
+      held: boolean
+      secondsLeft: number | null
+    }>()
+    expectTypeOf<TokenProxyExplanation['staticRoute']>().toEqualTypeOf<'network' | 'fetch-event' | undefined>()
   })
 })
 

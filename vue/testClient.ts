@@ -33,6 +33,15 @@ export function fakeClient() {
     completeLogout: vi.fn(() => Promise.resolve({ endedAtProvider: false })),
     signIn: vi.fn(() => Promise.resolve()),
     diagnose: vi.fn(() => Promise.resolve([])),
+    explain: vi.fn((url: string | URL) =>
+      Promise.resolve({
+        url: String(url),
+        method: 'GET',
+        mode: 'cors' as const,
+        role: 'passed' as const,
+        attachesToken: false,
+      }),
+    ),
     completeSignIn: vi.fn(() => Promise.resolve({ returnTo: null as string | null })),
     registration: {} as ServiceWorkerRegistration,
   } satisfies TokenProxyClient

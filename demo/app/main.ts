@@ -1,6 +1,7 @@
 // The demo app: everything here is what an application writes. Note what is missing: no token
 // handling at all. Login, API calls and logout are plain fetch() calls; the worker does the rest.
 import { registerTokenProxy, type SessionStatus } from '../../client/index.ts'
+import { mountTimeline } from './timeline.ts'
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!
 
@@ -117,6 +118,15 @@ async function showStats(): Promise<void> {
 }
 
 await showStatus()
+// The timeline follows the worker's decision log (proxy.on('decision')), with the session's
+// deadlines from the last status read as markers.
+mountTimeline($('#timeline'), proxy, () =>
+  [
+    { label: 'access token expires', at: status.expiresAt },
+    { label: 'session ends', at: status.sessionEndsAt },
+    { label: 'idle timeout', at: status.idleEndsAt },
+  ].flatMap(({ label, at }) => (status.authenticated && typeof at === 'number' ? [{ label, at }] : [])),
+)
 setInterval(tickExpiry, 500)
 setInterval(() => void showStats(), 1000)
 void showStats()

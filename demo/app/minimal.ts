@@ -3,7 +3,10 @@ import { registerTokenProxy, TokenProxyUnsupportedError } from '../../client/ind
 
 const state = document.querySelector('#state')!
 try {
-  const proxy = await registerTokenProxy({ url: '/sw.js' })
+  // `?debug`: the decision log, printed in this page's console (e2e/decision-log.spec.ts reads it).
+  const debug = new URLSearchParams(location.search).has('debug')
+  const proxy = await registerTokenProxy({ url: '/sw.js', debug })
+  if (debug) Object.assign(window, { tokenProxy: proxy })
   proxy.on('session-expired', ({ reason }) => {
     state.textContent = `Session expired (${reason}): please log in again.`
   })

@@ -2,10 +2,14 @@
 // the token, is the worker's configuration (`/sw-oidc.js`), never this page's URL. The page's own
 // markup may name another of the demo's OpenID workers (`/oidc-session.html`: `/sw-oidc-session.js`).
 import { registerTokenProxy, type StepUpRequirement } from '../../client/index.ts'
+import { mountTimeline } from './timeline.ts'
 
 const $ = (selector: string) => document.querySelector<HTMLElement>(selector)!
 
 const proxy = await registerTokenProxy({ url: document.documentElement.dataset['worker'] ?? '/sw-oidc.js' })
+// The worker's decision log, drawn live (the same picture as the main page's).
+const timeline = document.querySelector<HTMLElement>('#timeline')
+if (timeline) mountTimeline(timeline, proxy)
 
 async function showStatus(): Promise<void> {
   const status = await proxy.status()
