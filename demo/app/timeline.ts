@@ -54,7 +54,7 @@ const ROLE_NAMES = {
 } as const
 
 /** One sentence per decision, for the list under the picture. */
-export function describeDecision(decision: TokenProxyDecision): string {
+function describeDecision(decision: TokenProxyDecision): string {
   switch (decision.type) {
     case 'request':
       return `${decision.method} ${decision.url}: ${ROLE_NAMES[decision.role]}`
