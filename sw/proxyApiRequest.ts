@@ -129,9 +129,17 @@ export async function proxyApiRequest(
   return replayed
 }
 
+/** A decision about one API request, before it is named by the request's method and URL. */
+type AboutRequest =
+  Extract<Decision, { method: string; url: string }> extends infer D
+    ? D extends unknown
+      ? Omit<D, 'method' | 'url'>
+      : never
+    : never
+
 /** The decision log: `decision` about `request`, which it names by its method and URL. */
-function note(request: Request, context: ProxyApiRequestContext, decision: Partial<Decision>): void {
-  context.log.record({ method: request.method, url: urlLabel(request.url, context.origin), ...decision } as Decision)
+function note(request: Request, context: ProxyApiRequestContext, decision: AboutRequest): void {
+  context.log.record({ method: request.method, url: urlLabel(request.url, context.origin), ...decision })
 }
 
 /** The decision log: the token the request goes out with, or why it has none. */
