@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:http'
 import type { Page } from '@playwright/test'
-import type { TokenProxyProblem } from '../client/index.ts'
+import type { TokenProxyExplanation, TokenProxyProblem } from '../client/index.ts'
 import { closeServer, listen } from '../demo/server/listen.ts'
 import { expect, test } from './support/fixtures.ts'
 import { logIn, pageFetch } from './support/tabs.ts'
 
 // The setup check (proxy.diagnose(), /diagnose.html): each test breaks one thing on purpose and
 // checks that the check names it and its fix, and the healthy app that it says nothing, so the
-// check can fail. What the servers recorded proves each breakage was real. (e2e/README.md)
+// check can fail. What the servers recorded proves each breakage was real, and proxy.explain()
+// of the request each test made agrees with it. (e2e/README.md)
 
 /** Opens the check's page on `script` and waits for the registration to settle. */
 async function openCheck(page: Page, origin: string, script = '/sw.js'): Promise<string> {
@@ -19,6 +20,14 @@ async function openCheck(page: Page, origin: string, script = '/sw.js'): Promise
 /** `proxy.diagnose()` in the page (the page hands it to `window.diagnose`). */
 function diagnose(page: Page): Promise<TokenProxyProblem[]> {
   return page.evaluate(() => (window as unknown as { diagnose(): Promise<TokenProxyProblem[]> }).diagnose())
+}
+
+/** `proxy.explain(url)` in the page (the page hands it to `window.explain`). */
+function explain(page: Page, url: string): Promise<TokenProxyExplanation> {
+  return page.evaluate(
+    (url) => (window as unknown as { explain(url: string): Promise<TokenProxyExplanation> }).explain(url),
+    url,
+  )
 }
 
 /** The page's `console.warn` lines, from now on. */
@@ -54,6 +63,21 @@ test('an api prefix that misses the app’s requests (/api/ while the app calls 
     },
   ])
   for (const token of app.auth.issuedTokens) expect(JSON.stringify(problems)).not.toContain(token)
+
+  // explain() agrees with the server: on no prefix, /api/ the nearest, so no token.
+  const explained = [await explain(page, '/v1/api/me'), await explain(page, '/v1/api/orders')]
+  expect(explained[0]).toEqual({
+    url: '/v1/api/me',
+    method: 'GET',
+    mode: 'cors',
+    role: 'passed',
+    why: 'not-on-a-prefix',
+    nearest: { api: '/api/', why: 'outside-path' },
+    attachesToken: false,
+    staticRoute: 'network',
+  })
+  expect(explained[1]).toEqual({ ...explained[0], url: '/v1/api/orders' })
+  for (const token of app.auth.issuedTokens) expect(JSON.stringify(explained)).not.toContain(token)
 })
 
 test('an app Workbox route for /api/ registered before the proxy’s: named, with the order to fix', async ({
@@ -77,6 +101,19 @@ test('an app Workbox route for /api/ registered before the proxy’s: named, wit
   )
   // Printed by itself (the page registers with diagnose: true), once.
   await expect.poll(() => warnings.filter((line) => line === problems[0]!.message)).toHaveLength(1)
+
+  // explain() agrees with the API: an API request, but the app's route takes it, without the token.
+  const explained = await explain(page, '/api/me')
+  expect(explained).toMatchObject({
+    url: '/api/me',
+    method: 'GET',
+    role: 'api',
+    api: '/api/',
+    takenBy: 'app-route',
+    attachesToken: false,
+  })
+  expect(explained).not.toHaveProperty('token')
+  for (const token of app.auth.issuedTokens) expect(JSON.stringify(explained)).not.toContain(token)
 })
 
 test('a Content-Security-Policy worker-src ’none’ on the page: the registration rejects naming the policy, and the check prints it', async ({
@@ -95,6 +132,18 @@ test('a Content-Security-Policy worker-src ’none’ on the page: the registrat
   // Not taken for a browser that blocks site data (TokenProxyUnsupportedError 'blocked').
   expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull()
   expect(app.requests).not.toContain('GET /sw.js')
+
+  // No worker, so no proxy to explain() anything: the registration's rejection is the answer,
+  // the library's own error, and no request reached the server with a token.
+  const failure = await page.evaluate(() => {
+    const page = window as unknown as { explain?: unknown; registrationError?: unknown }
+    return { explain: typeof page.explain, error: page.registrationError }
+  })
+  expect(failure).toEqual({
+    explain: 'undefined',
+    error: { name: 'TokenProxyError', code: 'ERR_REGISTRATION_FAILED', message: expected },
+  })
+  expect(app.requestLog.filter(({ authScheme }) => authScheme !== null)).toEqual([])
 })
 
 test('an API on another origin whose CORS does not expose WWW-Authenticate: named, with the header to add', async ({
@@ -124,6 +173,21 @@ test('an API on another origin whose CORS does not expose WWW-Authenticate: name
         fix: `Have ${api.origin} answer with Access-Control-Expose-Headers: WWW-Authenticate, DPoP-Nonce.`,
       },
     ])
+
+    // explain() agrees with the API's records: an API request, which goes out with the session's token.
+    const explained = await explain(page, `${api.origin}/v1/me`)
+    expect(explained).toMatchObject({
+      url: `${api.origin}/v1/me`,
+      method: 'GET',
+      role: 'api',
+      api: `${api.origin}/v1/`,
+      attachesToken: true,
+      token: { for: 'session', held: true },
+    })
+    expect(explained).not.toHaveProperty('takenBy')
+    // Asking sent nothing: the API saw only the two requests above.
+    expect(api.records).toHaveLength(2)
+    for (const token of app.auth.issuedTokens) expect(JSON.stringify(explained)).not.toContain(token)
   } finally {
     await api.close()
   }

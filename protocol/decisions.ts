@@ -234,6 +234,14 @@ export interface TokenProxyExplanation {
   api?: string
   /** When the URL is on no prefix: the nearest one, and why the URL is not on it. */
   nearest?: NearestPrefix
+  /**
+   * `addTokenProxyRoutes()`: `'app-route'` when a Workbox route the app registered before the
+   * proxy's takes a request of this method to this URL, so the proxy never sees it: it goes out as
+   * that route sends it, without the token (`attachesToken: false`, no `token`), though `role` is
+   * the one the proxy would give it. Absent when the proxy's route gets it, for a request that
+   * passes, and with `installTokenProxy()`, which has no router.
+   */
+  takenBy?: 'app-route'
   /** Whether the request would go out with a token (when the session has one). */
   attachesToken: boolean
   /** With a token: which one, whether the session holds it now, and its seconds left. */

@@ -4,7 +4,7 @@ import { getOrCreateDefaultRouter } from 'workbox-routing/utils/getOrCreateDefau
 import type { HTTPMethod } from 'workbox-routing/utils/constants.js'
 import type { ProxyRoute, TokenProxy } from './createTokenProxy.js'
 import type { TokenProxyOptions, TokenProxyRoutesOptions } from './glossary.js'
-import { shadowedPrefixes } from './diagnosis.js'
+import { isProbe, routedExplanation, shadowedPrefixes } from './diagnosis.js'
 import { startTokenProxy, type WorkerFeatures } from './startTokenProxy.js'
 
 declare let self: ServiceWorkerGlobalScope
@@ -63,10 +63,11 @@ export function addTokenProxyRoutesWith(
     if (router) router.registerRoute(route)
     else registerRoute(route)
   }
-  // The setup check: an app route registered before these takes the API's requests, tokenless.
+  // The setup check and explain(): an app route registered before these takes the API's requests, tokenless.
   const routing = router ?? getOrCreateDefaultRouter()
   proxy.notes.shadowed = () =>
     shadowedPrefixes(routing, ours, ROUTED_METHODS, proxy.ownedUrls.api, self.location.origin)
+  proxy.notes.explained = routedExplanation(routing, ours, self.location.origin)
   // Workbox only knows its six methods; `OPTIONS` and extension methods (WebDAV's `PROPFIND`…)
   // get the same decision here, so every method is treated alike.
   self.addEventListener('fetch', (event) => {
@@ -82,7 +83,8 @@ export function addTokenProxyRoutesWith(
  */
 function workboxRoute(proxy: TokenProxy, method: HTTPMethod): Route {
   return new Route(
-    ({ request, url }) => proxy.route(request, url),
+    // The setup check's made-up requests reach it only when no app route took them first: claimed, not decided.
+    ({ request, url, event }) => isProbe(event) || proxy.route(request, url),
     ({ request, event, params }) =>
       // `params` is what the match callback returned: a `ProxyRoute`, typed loosely by Workbox.
       proxy.handle(request, params as unknown as ProxyRoute, (promise) => (event as FetchEvent).waitUntil(promise)),

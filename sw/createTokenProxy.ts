@@ -361,7 +361,13 @@ export function createTokenProxy(options: TokenProxyOptions, given: TokenProxyEn
       const headers = new Headers(asked.authorization ? { Authorization: '' } : undefined)
       const decided = decide({ mode: asked.mode, headers }, url)
       const context = { api: resolved.api, origin: env.origin, owned: ownedUrls, issuedBy }
-      return explanation(asked, url, decided, { ...context, record: await env.store.current(), now: env.now() })
+      const explained = explanation(asked, url, decided, {
+        ...context,
+        record: await env.store.current(),
+        now: env.now(),
+      })
+      // Workbox: the app's router may hand the request to a route of its own (`addTokenProxyRoutes`).
+      return notes.explained?.(explained, url) ?? explained
     },
 
     followDecisions: (clientId, on) => log.follow(clientId, on),

@@ -1,11 +1,12 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import { answerRequest } from './answerRequest.js'
-import { shadowedPrefixes } from './diagnosis.js'
+import { isProbe, routedExplanation, shadowedPrefixes, takenByAppRoute } from './diagnosis.js'
 import { openIdConnect } from './oidc/openIdConnect.js'
 import { parseUrlPrefix } from './requestMatching.js'
 import { discoveryDocument, pendingSignInsInMemory } from './testOidcProvider.js'
 import { proxyOverFakes } from './testProxy.js'
+import type { TokenProxyExplanation } from '../protocol/decisions.js'
 import { MESSAGE_SOURCE } from '../protocol/messages.js'
 
 /** The worker's half of the setup check (`proxy.diagnose()`): what it notes, and what it answers. */
@@ -191,5 +192,95 @@ describe('shadowedPrefixes (Workbox)', () => {
     }
     expect(shadowedPrefixes(finder, new Set(), ['GET'], api, ORIGIN)).toEqual([])
     expect(seen).toEqual([`GET ${ORIGIN}/api/sw-token-proxy-check true`, `GET ${API}/v1/sw-token-proxy-check false`])
+  })
+})
+
+describe('takenByAppRoute (Workbox, one request)', () => {
+  /** Workbox's rule, as above: per method, the first registered route whose match callback says yes. */
+  function router() {
+    const routes: { method: string; match: (url: URL, event: Event) => boolean }[] = []
+    return {
+      register(method: string, match: (url: URL, event: Event) => boolean) {
+        const route = { method, match }
+        routes.push(route)
+        return route
+      },
+      findMatchingRoute: ({ url, request, event }: { url: URL; request: Request; event: ExtendableEvent }) => ({
+        route: routes.find((route) => route.method === request.method && route.match(url, event)),
+      }),
+    }
+  }
+  const onApi = (url: URL) => url.pathname.startsWith('/api/')
+
+  it('answers for that method and URL: taken only by an app route registered before the proxy’s', () => {
+    const on = router()
+    on.register('GET', onApi)
+    const ours = new Set([on.register('GET', onApi), on.register('POST', onApi)])
+    expect(takenByAppRoute(on, ours, 'GET', new URL(`${ORIGIN}/api/me`), ORIGIN)).toBe(true)
+    expect(takenByAppRoute(on, ours, 'POST', new URL(`${ORIGIN}/api/me`), ORIGIN)).toBe(false)
+    // No route at all takes it: not the app's either.
+    expect(takenByAppRoute(on, ours, 'GET', new URL(`${ORIGIN}/page`), ORIGIN)).toBe(false)
+  })
+
+  it('marks its made-up event, so the proxy’s route can claim it without deciding', () => {
+    const on = router()
+    const seen: boolean[] = []
+    const ours = new Set([on.register('GET', (_url, event) => (seen.push(isProbe(event)), true))])
+    expect(takenByAppRoute(on, ours, 'GET', new URL(`${ORIGIN}/api/me`), ORIGIN)).toBe(false)
+    expect(seen).toEqual([true])
+    expect(isProbe(new Event('fetch'))).toBe(false)
+  })
+})
+
+describe('routedExplanation (Workbox explain())', () => {
+  const onApi = (url: URL) => url.pathname.startsWith('/api/')
+  const apiRequest: TokenProxyExplanation = {
+    url: '/api/me',
+    method: 'GET',
+    mode: 'cors',
+    role: 'api',
+    api: '/api/',
+    attachesToken: true,
+    token: { for: 'session', held: true, secondsLeft: 60 },
+  }
+  /** A router where an app route for `GET /api/` comes `first` or after the proxy's; what it was asked. */
+  function routed(first: boolean) {
+    const asked: string[] = []
+    const app = { name: 'app', match: onApi }
+    const ours = { name: 'ours', match: () => true }
+    const routes = first ? [app, ours] : [ours, app]
+    const finder = {
+      findMatchingRoute: ({ url, request }: { url: URL; request: Request }) => (
+        asked.push(`${request.method} ${url.href}`),
+        { route: request.method === 'GET' ? routes.find((route) => route.match(url)) : undefined }
+      ),
+    }
+    return { explained: routedExplanation(finder, new Set([ours]), ORIGIN), asked }
+  }
+
+  it('a request the proxy would send with the token, taken by an app route first: taken, without it', () => {
+    const { explained, asked } = routed(true)
+    expect(explained(apiRequest, new URL(`${ORIGIN}/api/me`))).toEqual({
+      url: '/api/me',
+      method: 'GET',
+      mode: 'cors',
+      role: 'api',
+      api: '/api/',
+      takenBy: 'app-route',
+      attachesToken: false,
+    })
+    expect(asked).toEqual([`GET ${ORIGIN}/api/me`])
+  })
+
+  it('unchanged when the proxy’s route gets it, for another method, or for a request that passes', () => {
+    expect(routed(false).explained(apiRequest, new URL(`${ORIGIN}/api/me`))).toBe(apiRequest)
+    const post = { ...apiRequest, method: 'POST' }
+    expect(routed(true).explained(post, new URL(`${ORIGIN}/api/me`))).toBe(post)
+    // A request the proxy passes goes out as the page made it either way: the router is not asked.
+    const { token: _none, ...untokened } = apiRequest
+    const passed: TokenProxyExplanation = { ...untokened, role: 'passed', why: 'no-cors', attachesToken: false }
+    const { explained, asked } = routed(true)
+    expect(explained(passed, new URL(`${ORIGIN}/api/me`))).toBe(passed)
+    expect(asked).toEqual([])
   })
 })

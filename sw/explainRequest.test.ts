@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { URLPattern } from 'urlpattern-polyfill/urlpattern'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ExplainedMode } from '../protocol/decisions.js'
+import { routedExplanation } from './diagnosis.js'
 import type { TokenProxyOptions } from './glossary.js'
 import { proxyOverFakes } from './testProxy.js'
 
@@ -163,6 +164,38 @@ describe('explain()', () => {
       )
     }
     for (const token of [ACCESS, REFRESH]) expect(seen.join('\n')).not.toContain(token)
+  })
+
+  it('Workbox: a request an app route registered first takes goes without the token, and says so', async () => {
+    const { explain, logIn, proxy } = worker()
+    await logIn()
+    // The router `addTokenProxyRoutes` hooks in: an app's route for GET /api/ comes before the proxy's.
+    const app = { match: (url: URL) => url.pathname.startsWith('/api/') }
+    const ours = { match: () => true }
+    const router = {
+      findMatchingRoute: ({ url, request }: { url: URL; request: Request }) => ({
+        route: [...(request.method === 'GET' ? [app] : []), ours].find((route) => route.match(url)),
+      }),
+    }
+    const before = await explain('/api/x')
+    expect(before).toMatchObject({ role: 'api', attachesToken: true, token: { held: true } })
+    proxy.notes.explained = routedExplanation(router, new Set([ours]), ORIGIN)
+
+    const taken = await explain('/api/x')
+    expect(taken).toEqual({
+      url: '/api/x',
+      method: 'GET',
+      mode: 'cors',
+      role: 'api',
+      api: '/api/',
+      takenBy: 'app-route',
+      attachesToken: false,
+      staticRoute: 'fetch-event',
+    })
+    // Its POSTs still reach the proxy's route, and a request that passes is the same as before.
+    expect(await explain('/api/x', { method: 'POST' })).toEqual({ ...before, method: 'POST' })
+    expect(await explain('/apix')).not.toHaveProperty('takenBy')
+    for (const token of [ACCESS, REFRESH]) expect(JSON.stringify(taken)).not.toContain(token)
   })
 
   it('without URLPattern, says nothing of the static routes', async () => {

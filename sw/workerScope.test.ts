@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { MESSAGE_SOURCE } from '../protocol/messages.js'
-import { Router } from 'workbox-routing'
+import { Route, Router } from 'workbox-routing'
 import type { TokenProxyOptions } from './glossary.js'
 import { createTestLocks } from './testLocks.js'
 import { addTokenProxyRoutes } from './addTokenProxyRoutes.js'
@@ -337,6 +337,44 @@ describe('addTokenProxyRoutes', () => {
 
     expect((await fetchEvent(logIn()))?.status).toBe(200)
     expect(network).toEqual(['POST /auth/login null'])
+  })
+
+  it('explain(): a request an app route registered before the proxy’s takes goes without the token, and says so', async () => {
+    const scope = fakeScope()
+    const router = new Router()
+    // The app's own route for GET /api/, before the proxy's (the mistake the setup check names).
+    router.registerRoute(
+      new Route(
+        ({ url }) => url.pathname.startsWith('/api/'),
+        () => Promise.resolve(new Response('app')),
+      ),
+    )
+    addTokenProxyRoutes({ ...OPTIONS, logout: '/auth/logout', debug: true }, { router })
+    const explain = async (url: string, method = 'GET') =>
+      (await scope.message(request('EXPLAIN', { url, method, mode: 'cors', authorization: false })))[0]
+
+    expect(await explain(`${ORIGIN}/api/me`)).toEqual({
+      ok: true,
+      payload: {
+        url: '/api/me',
+        method: 'GET',
+        mode: 'cors',
+        role: 'api',
+        api: '/api/',
+        takenBy: 'app-route',
+        attachesToken: false,
+      },
+    })
+    expect(await explain(`${ORIGIN}/api/me`, 'POST')).toMatchObject({
+      payload: { role: 'api', attachesToken: true, token: { for: 'session' } },
+    })
+    expect(await explain(`${ORIGIN}/auth/logout`, 'POST')).toMatchObject({
+      payload: { role: 'logout', attachesToken: true },
+    })
+    expect(JSON.stringify(await explain(`${ORIGIN}/auth/logout`, 'POST'))).not.toContain('takenBy')
+    // Asking the router records no decision: the proxy's route claims the made-up request undecided.
+    await new Promise((resolve) => setTimeout(resolve, 120))
+    expect(scope.windowMessages).toEqual([])
   })
 
   it('registers nothing for invalid options', async () => {

@@ -104,6 +104,8 @@ describe('the decision log and explain()', () => {
       secondsLeft: number | null
     }>()
     expectTypeOf<TokenProxyExplanation['staticRoute']>().toEqualTypeOf<'network' | 'fetch-event' | undefined>()
+    // Workbox: an app route registered before the proxy's takes the request.
+    expectTypeOf<TokenProxyExplanation['takenBy']>().toEqualTypeOf<'app-route' | undefined>()
   })
 })
 
