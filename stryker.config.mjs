@@ -25,6 +25,7 @@ export default {
     '!sw/cache/testCaches.ts',
     '!sw/testOidcProvider.ts',
     '!sw/testStaticRouting.ts',
+    '!client/testClient.ts',
   ],
   // A static mutant (a module-level constant, run once at import) must re-run the whole suite in
   // a fresh environment: about 11% of the mutants here but half of the run time. Check one file's

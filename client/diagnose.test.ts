@@ -213,6 +213,15 @@ describe('diagnoseHere', () => {
     expect(diagnoseHere(true, 'app.example')).toBe(true)
     expect(diagnoseHere(false, 'localhost')).toBe(false)
   })
+
+  it('is off with "auto" in an automated browser (navigator.webdriver), on as told with true', () => {
+    for (const host of ['localhost', 'app.localhost', '127.0.0.1', '[::1]', 'app.example'])
+      expect(diagnoseHere('auto', host, true)).toBe(false)
+    expect(diagnoseHere(true, 'localhost', true)).toBe(true)
+    expect(diagnoseHere(false, 'localhost', true)).toBe(false)
+    // A browser a person drives: as on a development host.
+    expect(diagnoseHere('auto', 'localhost', false)).toBe(true)
+  })
 })
 
 describe('PageWatch', () => {

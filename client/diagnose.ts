@@ -256,9 +256,15 @@ function shortUrl(url: string, page: string): string {
   return url.startsWith(`${origin}/`) ? url.slice(origin.length) : url
 }
 
-/** Whether `registerTokenProxy({ diagnose })` prints the check's problems on this page. */
-export function diagnoseHere(option: boolean | 'auto', hostname: string): boolean {
+/**
+ * Whether `registerTokenProxy({ diagnose })` prints the check's problems on this page. `'auto'`:
+ * on a development host, unless an automated browser runs the page (`automated`:
+ * `navigator.webdriver`, as under Playwright, WebDriver or Puppeteer), where the check's requests
+ * and console lines would land in the app's own test runs.
+ */
+export function diagnoseHere(option: boolean | 'auto', hostname: string, automated = false): boolean {
   if (option !== 'auto') return option
+  if (automated) return false
   return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '127.0.0.1' || hostname === '[::1]'
 }
 

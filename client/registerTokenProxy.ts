@@ -63,9 +63,13 @@ export interface RegisterTokenProxyOptions {
   /**
    * Whether the page prints the setup check's problems ({@link TokenProxyClient.diagnose}) in its
    * console: `true`, `false`, or `'auto'` (default), on a development host only: `localhost`,
-   * `*.localhost`, `127.0.0.1` or `[::1]`. The check runs when the registration resolves (or
-   * fails) and again 5 seconds later, once the app's first requests went out; each problem is
-   * printed once per page load, one `console.warn` line each. `diagnose()` works either way.
+   * `*.localhost`, `127.0.0.1` or `[::1]`, and not in a browser driven by automation
+   * (`navigator.webdriver`: Playwright, WebDriver, Puppeteer): there the app's own tests run, and
+   * the check would add requests they did not make (an OpenID Connect worker fetches its issuer's
+   * discovery document) and warnings to their reports. `true` prints there too. The check runs
+   * when the registration resolves (or fails) and again 5 seconds later, once the app's first
+   * requests went out; each problem is printed once per page load, one `console.warn` line each.
+   * `diagnose()` works either way.
    */
   diagnose?: boolean | 'auto'
   /**
@@ -339,7 +343,7 @@ export async function registerTokenProxy(options: RegisterTokenProxyOptions = {}
   // The setup check's page half: CSP violations and request paths from now on.
   const pageWatch = new PageWatch()
   pageWatch.start(document)
-  const printing = diagnoseHere(options.diagnose ?? 'auto', location.hostname)
+  const printing = diagnoseHere(options.diagnose ?? 'auto', location.hostname, navigator.webdriver === true)
   const printed = new Set<string>()
 
   // Listen before anything can be posted, so no broadcast is missed while registering.

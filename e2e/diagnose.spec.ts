@@ -146,6 +146,24 @@ test('a Content-Security-Policy worker-src ’none’ on the page: the registrat
   expect(app.requestLog.filter(({ authScheme }) => authScheme !== null)).toEqual([])
 })
 
+test('under Playwright (navigator.webdriver) the default diagnose: ’auto’ prints nothing, where the check has a problem to print', async ({
+  context,
+  app,
+}) => {
+  // minimal.html registers without the option: 'auto', on http://localhost.
+  app.headers.set('/minimal.html', { 'Content-Security-Policy': "worker-src 'none'" })
+  const page = await context.newPage()
+  const warnings = warningsOf(page)
+  const failure = new Promise<Error>((resolve) => page.once('pageerror', resolve))
+  await page.goto(`${app.origin}/minimal.html`)
+
+  // The registration failed for the policy (the page rethrows it): the check had csp-blocks-worker
+  // to say, and with diagnose: true it prints it (the test above).
+  expect((await failure).message).toContain("the page's Content-Security-Policy blocks it (worker-src)")
+  expect(await page.evaluate(() => navigator.webdriver)).toBe(true)
+  expect(warnings).toEqual([])
+})
+
 test('an API on another origin whose CORS does not expose WWW-Authenticate: named, with the header to add', async ({
   context,
   app,

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type * as ClientEntry from '../client/index.ts'
 import { TokenProxyUnsupportedError, type TokenProxyClient, type TokenProxyStatus } from '../client/index.ts'
 import { TokenProxyProvider, useSession, useSessionEvent, useTokenProxy } from './index.ts'
-import { fakeClient, type FakeClient } from './testClient.ts'
+import { fakeClient, type FakeClient } from '../client/testClient.ts'
 
 // The provider's registerTokenProxy(), replaced: these tests never register a worker.
 const { registerTokenProxy } = vi.hoisted(() => ({ registerTokenProxy: vi.fn<() => Promise<TokenProxyClient>>() }))
@@ -137,56 +137,56 @@ describe('useSession()', () => {
     renderApp()
     await settle()
     expect(screen.getByText('signed out')).toBeTruthy()
-    fake.answer(SIGNED_IN)
-    act(() => fake.emit('session-started', { expiresAt: 60_000 }))
+    fake.worker.status = SIGNED_IN
+    act(() => fake.worker.broadcast('session-started', { expiresAt: 60_000 }))
     await settle()
     expect(screen.getByText('demo until 60000')).toBeTruthy()
   })
 
   it('shows the end, with its reason, after a session-expired and a session-ended', async () => {
-    fake.answer(SIGNED_IN)
+    fake.worker.status = SIGNED_IN
     renderApp()
     await settle()
-    fake.answer({ authenticated: false, expiresAt: null })
-    act(() => fake.emit('session-expired', { reason: 'invalid_grant' }))
+    fake.worker.status = { authenticated: false, expiresAt: null }
+    act(() => fake.worker.broadcast('session-expired', { reason: 'invalid_grant' }))
     expect(screen.getByText('signed out (invalid_grant)')).toBeTruthy()
 
-    fake.answer(SIGNED_IN)
-    act(() => fake.emit('session-started', { expiresAt: 60_000 }))
+    fake.worker.status = SIGNED_IN
+    act(() => fake.worker.broadcast('session-started', { expiresAt: 60_000 }))
     await settle()
-    fake.answer({ authenticated: false, expiresAt: null })
-    act(() => fake.emit('session-ended', {}))
+    fake.worker.status = { authenticated: false, expiresAt: null }
+    act(() => fake.worker.broadcast('session-ended', {}))
     await settle()
     expect(screen.getByText('signed out (logout)')).toBeTruthy()
   })
 
   it('re-renders with the new expiry on session-refreshed, and not when nothing changed', async () => {
-    fake.answer(SIGNED_IN)
+    fake.worker.status = SIGNED_IN
     renderApp()
     await settle()
     expect(screen.getByText('demo until 60000')).toBeTruthy()
-    fake.answer({ ...SIGNED_IN, expiresAt: 120_000 })
-    act(() => fake.emit('session-refreshed', { expiresAt: 120_000 }))
+    fake.worker.status = { ...SIGNED_IN, expiresAt: 120_000 }
+    act(() => fake.worker.broadcast('session-refreshed', { expiresAt: 120_000 }))
     await settle()
     expect(screen.getByText('demo until 120000')).toBeTruthy()
 
     const before = renders
-    act(() => fake.emit('session-extended', { sessionEndsAt: null, idleEndsAt: null }))
+    act(() => fake.worker.broadcast('session-extended', { sessionEndsAt: null, idleEndsAt: null }))
     await settle()
     expect(renders).toBe(before)
   })
 
   it('shows the session clock’s warning while it holds', async () => {
-    fake.answer(SIGNED_IN)
+    fake.worker.status = SIGNED_IN
     renderApp()
     await settle()
     const expiring = { endsAt: 90_000, secondsLeft: 30, reason: 'idle' } as const
-    fake.answer({ ...SIGNED_IN, idleEndsAt: 90_000, warnsAt: 60_000, expiring })
-    act(() => fake.emit('session-expiring', expiring))
+    fake.worker.status = { ...SIGNED_IN, idleEndsAt: 90_000, warnsAt: 60_000, expiring }
+    act(() => fake.worker.broadcast('session-expiring', expiring))
     await settle()
     expect(screen.getByText('demo until 60000, ends at 90000 (idle)')).toBeTruthy()
-    fake.answer({ ...SIGNED_IN, idleEndsAt: 200_000, warnsAt: 170_000 })
-    act(() => fake.emit('session-extended', { sessionEndsAt: null, idleEndsAt: 200_000 }))
+    fake.worker.status = { ...SIGNED_IN, idleEndsAt: 200_000, warnsAt: 170_000 }
+    act(() => fake.worker.broadcast('session-extended', { sessionEndsAt: null, idleEndsAt: 200_000 }))
     await settle()
     expect(screen.getByText('demo until 60000')).toBeTruthy()
   })
@@ -194,9 +194,9 @@ describe('useSession()', () => {
   it('stops listening when the last component using it unmounts', async () => {
     const view = renderApp()
     await settle()
-    expect(fake.listeners('session-started')).toBe(1)
+    expect(fake.worker.listeners('session-started')).toBe(1)
     view.unmount()
-    expect(fake.listeners()).toBe(0)
+    expect(fake.worker.listeners()).toBe(0)
   })
 
   it('says where it must be used, outside a provider', () => {
@@ -224,13 +224,13 @@ describe('useSessionEvent()', () => {
         <Listener onEvent={second} />
       </TokenProxyProvider>,
     )
-    act(() => fake.emit('session-expired', { reason: 'idle' }))
+    act(() => fake.worker.broadcast('session-expired', { reason: 'idle' }))
     expect(first).not.toHaveBeenCalled()
     expect(second).toHaveBeenCalledExactlyOnceWith('idle')
     // One listener, not one per render.
-    expect(fake.listeners('session-expired')).toBe(1)
+    expect(fake.worker.listeners('session-expired')).toBe(1)
     view.unmount()
-    expect(fake.listeners()).toBe(0)
+    expect(fake.worker.listeners()).toBe(0)
   })
 })
 
@@ -249,7 +249,7 @@ describe('useTokenProxy()', () => {
     await settle()
     act(() => screen.getByText('Sign in').click())
     act(() => screen.getByText('Log out').click())
-    expect(fake.calls.signIn).toHaveBeenCalledExactlyOnceWith({ returnTo: '/inbox' })
-    expect(fake.calls.logout).toHaveBeenCalledOnce()
+    expect(fake.client.signIn).toHaveBeenCalledExactlyOnceWith({ returnTo: '/inbox' })
+    expect(fake.client.logout).toHaveBeenCalledOnce()
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { TokenProxyStatus } from '../client/index.ts'
 import { createSessionStore, LOADING_SESSION } from './sessionStore.ts'
-import { fakeClient } from './testClient.ts'
+import { fakeClient } from '../client/testClient.ts'
 
 const SIGNED_IN: TokenProxyStatus = { authenticated: true, expiresAt: 1_000, claims: { sub: 'demo' } }
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
@@ -15,8 +15,8 @@ describe('createSessionStore', () => {
     await settle()
     expect(store.getSnapshot()).toMatchObject({ loading: false, authenticated: false })
 
-    fake.answer({ ...SIGNED_IN, sessionEndsAt: 9_000, idleEndsAt: 5_000, warnsAt: 4_000 })
-    fake.emit('session-started', { expiresAt: 1_000 })
+    fake.worker.status = { ...SIGNED_IN, sessionEndsAt: 9_000, idleEndsAt: 5_000, warnsAt: 4_000 }
+    fake.worker.broadcast('session-started', { expiresAt: 1_000 })
     await settle()
     expect(store.getSnapshot()).toEqual({
       ...LOADING_SESSION,
@@ -28,7 +28,7 @@ describe('createSessionStore', () => {
       idleEndsAt: 5_000,
       warnsAt: 4_000,
     })
-    expect(fake.calls.status).toHaveBeenCalledTimes(2)
+    expect(fake.client.status).toHaveBeenCalledTimes(2)
     stop()
   })
 
@@ -42,7 +42,7 @@ describe('createSessionStore', () => {
     expect(onChange).toHaveBeenCalledTimes(1)
 
     // A warning withdrawn with nothing else changed: status() answers the same session.
-    fake.emit('session-extended', { sessionEndsAt: null, idleEndsAt: null })
+    fake.worker.broadcast('session-extended', { sessionEndsAt: null, idleEndsAt: null })
     await settle()
     expect(store.getSnapshot()).toBe(first)
     expect(onChange).toHaveBeenCalledTimes(1)
@@ -53,16 +53,16 @@ describe('createSessionStore', () => {
     const store = createSessionStore(fake.client)
     store.subscribe(() => {})
     await settle()
-    fake.answer({ authenticated: false, expiresAt: null })
-    fake.emit('session-expired', { reason: 'invalid_grant' })
+    fake.worker.status = { authenticated: false, expiresAt: null }
+    fake.worker.broadcast('session-expired', { reason: 'invalid_grant' })
     expect(store.getSnapshot()).toMatchObject({ authenticated: false, claims: undefined, endedBy: 'invalid_grant' })
     await settle()
     expect(store.getSnapshot()).toMatchObject({ authenticated: false, endedBy: 'invalid_grant' })
 
-    fake.emit('session-ended', {})
+    fake.worker.broadcast('session-ended', {})
     expect(store.getSnapshot().endedBy).toBe('logout')
-    fake.answer(SIGNED_IN)
-    fake.emit('session-started', { expiresAt: 1_000 })
+    fake.worker.status = SIGNED_IN
+    fake.worker.broadcast('session-started', { expiresAt: 1_000 })
     await settle()
     expect(store.getSnapshot()).toMatchObject({ authenticated: true, endedBy: undefined })
   })
@@ -70,10 +70,10 @@ describe('createSessionStore', () => {
   it('drops the answer of a read that a later event overtook', async () => {
     const fake = fakeClient()
     const answers: Array<(status: TokenProxyStatus) => void> = []
-    fake.calls.status.mockImplementation(() => new Promise((resolve) => answers.push(resolve)))
+    fake.client.status.mockImplementation(() => new Promise((resolve) => answers.push(resolve)))
     const store = createSessionStore(fake.client)
     store.subscribe(() => {})
-    fake.emit('session-refreshed', { expiresAt: 2_000 })
+    fake.worker.broadcast('session-refreshed', { expiresAt: 2_000 })
     expect(answers).toHaveLength(2)
     answers[1]!({ ...SIGNED_IN, expiresAt: 2_000 })
     answers[0]!({ authenticated: false, expiresAt: null })
@@ -83,7 +83,7 @@ describe('createSessionStore', () => {
 
   it('stops loading, and keeps what it knew, when the worker does not answer', async () => {
     const fake = fakeClient()
-    fake.calls.status.mockRejectedValue(new Error('no answer'))
+    fake.client.status.mockRejectedValue(new Error('no answer'))
     const store = createSessionStore(fake.client)
     store.subscribe(() => {})
     await settle()
@@ -95,12 +95,12 @@ describe('createSessionStore', () => {
     const store = createSessionStore(fake.client)
     const stopA = store.subscribe(() => {})
     const stopB = store.subscribe(() => {})
-    expect(fake.listeners()).toBe(6)
-    expect(fake.listeners('refresh-failed')).toBe(0)
+    expect(fake.worker.listeners()).toBe(6)
+    expect(fake.worker.listeners('refresh-failed')).toBe(0)
     stopA()
-    expect(fake.listeners()).toBe(6)
+    expect(fake.worker.listeners()).toBe(6)
     stopB()
-    expect(fake.listeners()).toBe(0)
+    expect(fake.worker.listeners()).toBe(0)
     await settle()
   })
 })

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, nextTick, type Component } from 'vue'
 import type * as ClientEntry from '../client/index.js'
 import { registerTokenProxy, TokenProxyUnsupportedError, type TokenProxyClient } from '../client/index.js'
-import { deferred, fakeClient } from './testClient.js'
+import { deferred, fakeClient } from '../client/testClient.js'
 import { tokenProxyPlugin, useSession, useSessionEvent, useTokenProxy, type TokenProxyPluginOptions } from './index.js'
 
 vi.mock('../client/index.js', async (importOriginal) => ({
