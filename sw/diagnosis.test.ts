@@ -141,44 +141,48 @@ describe('checkIssuer (OpenID Connect)', () => {
   })
 })
 
+/**
+ * A Workbox `Router` as the setup check sees it: per method, the first registered route whose
+ * match callback says yes; `asked` lists the requests it was asked about.
+ */
+function router() {
+  const routes: { method: string; match: (url: URL, event: Event) => boolean }[] = []
+  const asked: string[] = []
+  return {
+    asked,
+    register(method: string, match: (url: URL, event: Event) => boolean) {
+      const route = { method, match }
+      routes.push(route)
+      return route
+    },
+    findMatchingRoute: ({ url, request, event }: { url: URL; request: Request; event: ExtendableEvent }) => (
+      asked.push(`${request.method} ${url.href}`),
+      { route: routes.find((route) => route.method === request.method && route.match(url, event)) }
+    ),
+  }
+}
+
 describe('shadowedPrefixes (Workbox)', () => {
   const api = [parseUrlPrefix('/api/', ORIGIN), parseUrlPrefix(`${API}/v1/`, ORIGIN)]
   const METHODS = ['GET', 'POST']
 
-  /** Workbox's rule: per method, the first registered route whose match callback says yes. */
-  function router() {
-    const routes: { method: string; match: (url: URL) => boolean }[] = []
-    return {
-      routes,
-      register(route: { method: string; match: (url: URL) => boolean }) {
-        routes.push(route)
-        return route
-      },
-      findMatchingRoute: ({ url, request }: { url: URL; request: Request }) => ({
-        route: routes.find((route) => route.method === request.method && route.match(url)),
-      }),
-    }
-  }
   const proxyRoutes = (on: ReturnType<typeof router>) =>
     new Set(
-      METHODS.map((method) =>
-        on.register({ method, match: (url) => url.pathname.startsWith('/api/') || url.origin === API }),
-      ),
+      METHODS.map((method) => on.register(method, (url) => url.pathname.startsWith('/api/') || url.origin === API)),
     )
-  const appRoute = (method: string, match: (url: URL) => boolean) => ({ method, match })
 
   it('names the prefixes and methods an app route registered first takes', () => {
     const on = router()
-    on.register(appRoute('GET', (url) => url.pathname.startsWith('/api/')))
+    on.register('GET', (url) => url.pathname.startsWith('/api/'))
     const ours = proxyRoutes(on)
     expect(shadowedPrefixes(on, ours, METHODS, api, ORIGIN)).toEqual([{ prefix: `${ORIGIN}/api/`, methods: ['GET'] }])
   })
 
   it('names nothing when the proxy’s routes come first, or no route takes the API', () => {
     const on = router()
-    on.register(appRoute('GET', (url) => url.pathname.endsWith('.png')))
+    on.register('GET', (url) => url.pathname.endsWith('.png'))
     const ours = proxyRoutes(on)
-    on.register(appRoute('GET', (url) => url.pathname.startsWith('/api/')))
+    on.register('GET', (url) => url.pathname.startsWith('/api/'))
     expect(shadowedPrefixes(on, ours, METHODS, api, ORIGIN)).toEqual([])
   })
 
@@ -196,20 +200,6 @@ describe('shadowedPrefixes (Workbox)', () => {
 })
 
 describe('takenByAppRoute (Workbox, one request)', () => {
-  /** Workbox's rule, as above: per method, the first registered route whose match callback says yes. */
-  function router() {
-    const routes: { method: string; match: (url: URL, event: Event) => boolean }[] = []
-    return {
-      register(method: string, match: (url: URL, event: Event) => boolean) {
-        const route = { method, match }
-        routes.push(route)
-        return route
-      },
-      findMatchingRoute: ({ url, request, event }: { url: URL; request: Request; event: ExtendableEvent }) => ({
-        route: routes.find((route) => route.method === request.method && route.match(url, event)),
-      }),
-    }
-  }
   const onApi = (url: URL) => url.pathname.startsWith('/api/')
 
   it('answers for that method and URL: taken only by an app route registered before the proxy’s', () => {
@@ -245,17 +235,11 @@ describe('routedExplanation (Workbox explain())', () => {
   }
   /** A router where an app route for `GET /api/` comes `first` or after the proxy's; what it was asked. */
   function routed(first: boolean) {
-    const asked: string[] = []
-    const app = { name: 'app', match: onApi }
-    const ours = { name: 'ours', match: () => true }
-    const routes = first ? [app, ours] : [ours, app]
-    const finder = {
-      findMatchingRoute: ({ url, request }: { url: URL; request: Request }) => (
-        asked.push(`${request.method} ${url.href}`),
-        { route: request.method === 'GET' ? routes.find((route) => route.match(url)) : undefined }
-      ),
-    }
-    return { explained: routedExplanation(finder, new Set([ours]), ORIGIN), asked }
+    const on = router()
+    if (first) on.register('GET', onApi)
+    const ours = on.register('GET', () => true)
+    if (!first) on.register('GET', onApi)
+    return { explained: routedExplanation(on, new Set([ours]), ORIGIN), asked: on.asked }
   }
 
   it('a request the proxy would send with the token, taken by an app route first: taken, without it', () => {
